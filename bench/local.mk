@@ -1,0 +1,1 @@
+# bench/: benchmark scripts (never run by make check).

@@ -1,0 +1,1 @@
+# ddl/: see DESIGN.md 8. Owner adds its archive to OSC_MODULE_LIBS.

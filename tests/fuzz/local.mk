@@ -1,0 +1,1 @@
+# Fuzz targets; make check replays their corpora for a few seconds.

@@ -1,0 +1,232 @@
+/*
+ * test-util.c: strbuf, ALLOC_GROW, quoting and logging.
+ */
+#include "util/compat.h"
+
+#include <setjmp.h>
+#include <cmocka.h>
+#include <unistd.h>
+
+#include "util/log.h"
+#include "util/quote.h"
+#include "util/strbuf.h"
+#include "util/wrapper.h"
+
+static void test_strbuf_basics(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *p;
+	size_t len;
+	int i;
+
+	assert_non_null(sb.buf);
+	assert_string_equal(sb.buf, "");
+	strbuf_addstr(&sb, "abc");
+	strbuf_addch(&sb, 'd');
+	strbuf_add(&sb, "\0e", 2);
+	assert_int_equal(sb.len, 6);
+	assert_memory_equal(sb.buf, "abcd\0e", 7);
+	strbuf_reset(&sb);
+	for (i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i);
+	assert_int_equal(sb.buf[sb.len], '\0');
+	assert_true(sb.len > 3000);
+	assert_int_equal(strncmp(sb.buf, "0,1,2,", 6), 0);
+	p = strbuf_detach(&sb, &len);
+	assert_true(len > 3000);
+	assert_int_equal(sb.len, 0);
+	assert_string_equal(sb.buf, "");
+	free(p);
+	strbuf_release(&sb);
+}
+
+static void test_strbuf_long_format(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char big[5000];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	strbuf_addf(&sb, "<%s>", big);
+	assert_int_equal(sb.len, sizeof(big) + 1);
+	assert_int_equal(sb.buf[0], '<');
+	assert_int_equal(sb.buf[sb.len - 1], '>');
+	strbuf_setf(&sb, "%s", "short");
+	assert_string_equal(sb.buf, "short");
+	strbuf_release(&sb);
+}
+
+static void test_strbuf_trim_cmp(void **state)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+
+	strbuf_addstr(&a, "  \t hi there \n");
+	strbuf_trim(&a);
+	assert_string_equal(a.buf, "hi there");
+	strbuf_addstr(&b, "hi there");
+	assert_int_equal(strbuf_cmp(&a, &b), 0);
+	strbuf_addch(&b, '!');
+	assert_true(strbuf_cmp(&a, &b) < 0);
+	assert_true(strbuf_cmp(&b, &a) > 0);
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
+static void test_strbuf_hex_json(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	static const unsigned char bytes[] = { 0x00, 0x01, 0xab, 0xff };
+
+	strbuf_addhex(&sb, bytes, sizeof(bytes));
+	assert_string_equal(sb.buf, "0001abff");
+	strbuf_reset(&sb);
+	strbuf_addjson(&sb, "a\"b\\c\n\x01", 7);
+	assert_string_equal(sb.buf, "\"a\\\"b\\\\c\\n\\u0001\"");
+	strbuf_reset(&sb);
+	/* valid UTF-8 passes through, a stray byte is escaped */
+	strbuf_addjson(&sb, "\xc3\xa9\xff", 3);
+	assert_string_equal(sb.buf, "\"\xc3\xa9\\u00ff\"");
+	strbuf_release(&sb);
+}
+
+static void test_alloc_grow(void **state)
+{
+	int *arr = NULL;
+	size_t nr = 0, alloc = 0;
+	size_t i;
+
+	for (i = 0; i < 10000; i++) {
+		ALLOC_GROW(arr, nr + 1, alloc);
+		arr[nr++] = (int)i;
+	}
+	assert_int_equal(nr, 10000);
+	assert_true(alloc >= nr);
+	for (i = 0; i < nr; i++)
+		assert_int_equal(arr[i], (int)i);
+	free(arr);
+	assert_int_equal(st_add(1, 2), 3);
+	assert_int_equal(st_mult(3, 4), 12);
+}
+
+static const struct {
+	const char *in;
+	const char *out;
+} ident_cases[] = {
+	{ "t", "`t`" },
+	{ "odd`name", "`odd``name`" },
+	{ "``", "``````" },
+	{ "my.db", "`my.db`" },
+	{ "select", "`select`" },
+	{ "caf\xc3\xa9", "`caf\xc3\xa9`" },
+	{ "a b", "`a b`" },
+	{ "x'); DROP TABLE t; --", "`x'); DROP TABLE t; --`" },
+};
+
+static void test_quote_ident(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(ident_cases); i++) {
+		strbuf_reset(&sb);
+		assert_int_equal(quote_ident(&sb, ident_cases[i].in), 0);
+		assert_string_equal(sb.buf, ident_cases[i].out);
+	}
+	strbuf_reset(&sb);
+	assert_int_equal(quote_ident(&sb, ""), -1);
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(quote_ident_len(&sb, "a\0b", 3), -1);
+	assert_int_equal(sb.len, 0);
+	assert_int_equal(quote_qualified(&sb, "d`b", "t"), 0);
+	assert_string_equal(sb.buf, "`d``b`.`t`");
+	strbuf_release(&sb);
+}
+
+static void test_quote_literals(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	quote_sql_string(&sb, "it's \\ \"q\"\n\0z", 13);
+	assert_string_equal(sb.buf, "'it\\'s \\\\ \\\"q\\\"\\n\\0z'");
+	strbuf_reset(&sb);
+	quote_sql_hex(&sb, "\x00\x10", 2);
+	assert_string_equal(sb.buf, "X'0010'");
+	strbuf_reset(&sb);
+	quote_sql_hex(&sb, "", 0);
+	assert_string_equal(sb.buf, "''");
+	strbuf_release(&sb);
+}
+
+/* Capture what the logger writes to fd 2 while fn runs. */
+static void capture_stderr(void (*fn)(void), struct strbuf *out)
+{
+	char path[] = "/tmp/osc-test-log.XXXXXX";
+	int fd = mkstemp(path);
+	int saved = dup(2);
+	char buf[4096];
+	ssize_t n;
+
+	assert_true(fd >= 0);
+	dup2(fd, 2);
+	fn();
+	dup2(saved, 2);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		strbuf_add(out, buf, (size_t)n);
+	close(fd);
+	unlink(path);
+}
+
+static void log_some(void)
+{
+	error("table %s is missing", "`d`.`t`");
+	warning("careful");
+	info("phase: copy");
+	verbose("hidden at default level");
+}
+
+static void log_json(void)
+{
+	error("bad \"thing\"\nsecond line");
+}
+
+static void test_log_levels(void **state)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	log_set_level(LOG_INFO);
+	capture_stderr(log_some, &out);
+	assert_string_equal(out.buf, "error: table `d`.`t` is missing\n"
+				     "warning: careful\n"
+				     "phase: copy\n");
+	strbuf_reset(&out);
+	log_set_level(LOG_ERROR);
+	capture_stderr(log_some, &out);
+	assert_string_equal(out.buf, "error: table `d`.`t` is missing\n");
+	strbuf_reset(&out);
+	log_set_level(LOG_INFO);
+	log_set_format(LOG_FORMAT_JSON);
+	capture_stderr(log_json, &out);
+	log_set_format(LOG_FORMAT_TEXT);
+	assert_non_null(strstr(out.buf, "\"level\":\"error\""));
+	assert_non_null(
+		strstr(out.buf, "\"msg\":\"bad \\\"thing\\\" second line\"}\n"));
+	assert_int_equal(out.buf[0], '{');
+	strbuf_release(&out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_strbuf_basics),
+		cmocka_unit_test(test_strbuf_long_format),
+		cmocka_unit_test(test_strbuf_trim_cmp),
+		cmocka_unit_test(test_strbuf_hex_json),
+		cmocka_unit_test(test_alloc_grow),
+		cmocka_unit_test(test_quote_ident),
+		cmocka_unit_test(test_quote_literals),
+		cmocka_unit_test(test_log_levels),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

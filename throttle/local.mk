@@ -1,0 +1,1 @@
+# throttle/: see DESIGN.md 8. Owner adds its archive to OSC_MODULE_LIBS.

@@ -1,0 +1,187 @@
+/*
+ * db.h: the connection wrapper, the only code that sends queries.
+ *
+ * Every connection is set up the same way: utf8mb4 client charset,
+ * time_zone '+00:00' (TIMESTAMP values in the binlog are UTC and are
+ * written back as such), and the fixed sql_mode DB_SQL_MODE. Errors keep
+ * the server's errno and SQLSTATE so that callers retry deliberately
+ * (1205 lock wait timeout, 1213 deadlock, 2006/2013 lost connection)
+ * instead of matching strings. Each failing call appends one complete line
+ * to `err` and returns -1; nothing is printed here except, at debug level
+ * (-vv), each statement sent.
+ *
+ * A struct db is used by one thread at a time. Call db_global_init() once
+ * before starting threads.
+ */
+#ifndef OSC_UTIL_DB_H
+#define OSC_UTIL_DB_H
+
+#include <stddef.h>
+#include "util/strbuf.h"
+
+/*
+ * NO_AUTO_VALUE_ON_ZERO: a copied or replayed 0 in an AUTO_INCREMENT
+ * column stays 0. STRICT_ALL_TABLES: a value the ghost cannot hold is an
+ * error, not a silent truncation. No NO_ZERO_DATE/NO_ZERO_IN_DATE, so rows
+ * holding zero dates copy as they are; no NO_BACKSLASH_ESCAPES, so quoted
+ * literals mean what quote_sql_string() writes.
+ */
+#define DB_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION"
+
+/* Server error codes the tool treats specially. */
+enum {
+	DB_ER_LOCK_WAIT_TIMEOUT = 1205,
+	DB_ER_LOCK_DEADLOCK = 1213,
+	DB_ER_QUERY_INTERRUPTED = 1317,
+	DB_ER_ACCESS_DENIED = 1045,
+	DB_ER_DBACCESS_DENIED = 1044,
+	DB_ER_TABLEACCESS_DENIED = 1142,
+	DB_ER_SPECIFIC_ACCESS_DENIED = 1227,
+	DB_ER_NO_SUCH_TABLE = 1146,
+	DB_ER_BAD_DB = 1049,
+	DB_ER_TABLE_EXISTS = 1050,
+	DB_ER_DUP_ENTRY = 1062,
+	DB_CR_CONNECTION_ERROR = 2002,
+	DB_CR_CONN_HOST_ERROR = 2003,
+	DB_CR_UNKNOWN_HOST = 2005,
+	DB_CR_SERVER_GONE = 2006,
+	DB_CR_SERVER_LOST = 2013,
+};
+
+enum db_ssl_mode {
+	DB_SSL_DEFAULT = 0,	/* the library's default */
+	DB_SSL_DISABLED,
+	DB_SSL_REQUIRED,	/* encrypt, do not verify the certificate */
+	DB_SSL_VERIFY_CA,
+	DB_SSL_VERIFY_IDENTITY,
+};
+
+struct db_options {
+	const char *host;	/* NULL: localhost (the socket) */
+	unsigned int port;	/* 0: the library's default */
+	const char *user;
+	const char *password;	/* never logged */
+	const char *socket;
+	enum db_ssl_mode ssl_mode;
+	const char *ssl_ca;
+	const char *ssl_capath;
+	const char *ssl_cert;
+	const char *ssl_key;
+	const char *ssl_cipher;
+	const char *ssl_crl;
+	unsigned int connect_timeout_s;	/* 0: 10 s */
+	unsigned int read_timeout_s;	/* 0: none */
+	unsigned int write_timeout_s;	/* 0: none */
+};
+
+struct db;
+
+struct db_row {
+	char **values;		/* NULL for SQL NULL */
+	unsigned long *lengths;
+	unsigned int ncols;
+};
+
+struct db_result;
+
+/* Once per process, before any thread uses the library. */
+void db_global_init(void);
+void db_global_end(void);
+/* Once per thread that uses connections, before the first use. */
+void db_thread_init(void);
+void db_thread_end(void);
+
+/*
+ * Connect and set the session up. On failure returns NULL and appends
+ * "cannot connect to <where> as '<user>': <server message>" to err; the
+ * server's errno is left in *errno_out when errno_out is not NULL.
+ * `label` names the connection in debug output ("main", "copy", ...).
+ */
+struct db *db_connect(const struct db_options *opts, const char *label,
+		      unsigned int *errno_out, struct strbuf *err);
+void db_close(struct db *db);
+
+/* Describe where the options point ("127.0.0.1:3306", "socket /x"). */
+void db_describe_target(const struct db_options *opts, struct strbuf *out);
+
+/* Run a statement and discard any result. */
+int db_exec(struct db *db, const char *sql, struct strbuf *err);
+/* Like db_exec, with the statement built by printf. */
+int db_execf(struct db *db, struct strbuf *err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Run a query and fetch its whole result into memory (for small results:
+ * catalog queries, single rows). *res is NULL when the statement returns no
+ * result set.
+ */
+int db_query(struct db *db, const char *sql, struct db_result **res,
+	     struct strbuf *err);
+/*
+ * Run a query and stream its result row by row (mysql_use_result): rows
+ * are read from the network as db_result_next() asks for them, so a whole
+ * table never sits in memory. No other statement may be sent on this
+ * connection until the result is freed.
+ */
+int db_query_stream(struct db *db, const char *sql, struct db_result **res,
+		    struct strbuf *err);
+/* 1: *row filled (valid until the next call); 0: no more rows; -1 error. */
+int db_result_next(struct db_result *res, struct db_row *row,
+		   struct strbuf *err);
+unsigned int db_result_ncols(const struct db_result *res);
+const char *db_result_colname(const struct db_result *res, unsigned int i);
+unsigned long long db_result_nrows(const struct db_result *res);
+void db_result_free(struct db_result *res);
+
+/*
+ * First column of the first row into `out`. Returns 1 when there was a row
+ * (and *is_null says whether the value was NULL; is_null may be NULL), 0
+ * when there were no rows, -1 on error.
+ */
+int db_query_value(struct db *db, const char *sql, struct strbuf *out,
+		   int *is_null, struct strbuf *err);
+
+/*
+ * The same, parsed as an unsigned number. Returns 1 with *value set, 0
+ * when there was no row or the value was NULL (*value unchanged), -1 on
+ * error (including a value that is not a number).
+ */
+int db_query_u64(struct db *db, const char *sql, unsigned long long *value,
+		 struct strbuf *err);
+
+/* Rows affected by the last statement. */
+unsigned long long db_affected_rows(struct db *db);
+/* errno and SQLSTATE of the last failure on this connection (0/"00000"). */
+unsigned int db_errno(const struct db *db);
+const char *db_sqlstate(const struct db *db);
+/* The server's connection id (for KILL QUERY and the process list). */
+unsigned long db_thread_id(const struct db *db);
+/* The server's version string ("10.11.19-MariaDB-0+deb12u1"). */
+const char *db_server_version(const struct db *db);
+/* The underlying MYSQL handle, for binlog/stream.c only. */
+void *db_handle(struct db *db);
+
+/*
+ * Retry policy. db_error_is_transient(): 1205 and 1213 (the statement can
+ * be run again as it is) and db_error_is_disconnect(): 2006 and 2013 (the
+ * connection must be re-established first).
+ */
+int db_error_is_transient(unsigned int code);
+int db_error_is_disconnect(unsigned int code);
+
+/*
+ * Run an autocommit statement, retrying transient errors and, when
+ * `reconnect` is set, reconnecting after a lost connection (only for
+ * statements that are safe to run twice). At most `attempts` tries, with a
+ * short growing sleep between them.
+ */
+int db_exec_retry(struct db *db, const char *sql, int attempts, int reconnect,
+		  struct strbuf *err);
+/* Reconnect with the options of the original connection. */
+int db_reconnect(struct db *db, struct strbuf *err);
+
+/* Append a single-quoted literal escaped for this connection's charset. */
+void db_append_literal(struct db *db, struct strbuf *sb, const char *s,
+		       size_t len);
+
+#endif

@@ -1,0 +1,10 @@
+# util/: shared primitives and the connection wrapper.
+noinst_LIBRARIES += util/libutil.a
+OSC_MODULE_LIBS += util/libutil.a
+util_libutil_a_SOURCES = \
+	util/compat.h util/banned.h \
+	util/wrapper.c util/wrapper.h \
+	util/strbuf.c util/strbuf.h \
+	util/log.c util/log.h \
+	util/quote.c util/quote.h \
+	util/db.c util/db.h
