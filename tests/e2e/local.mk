@@ -4,3 +4,9 @@ E2E_TESTS = \
 	tests/e2e/t0000-harness.sh
 TESTS += $(E2E_TESTS)
 EXTRA_DIST += $(E2E_TESTS)
+
+include $(srcdir)/tests/e2e/osc.mk
+include $(srcdir)/tests/e2e/ddl.mk
+include $(srcdir)/tests/e2e/binlog.mk
+include $(srcdir)/tests/e2e/chunker.mk
+include $(srcdir)/tests/e2e/throttle.mk

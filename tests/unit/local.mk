@@ -9,3 +9,9 @@ tests_unit_test_util_SOURCES = tests/unit/test-util.c
 tests_unit_test_util_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_util_LDADD = util/libutil.a $(OSC_EXT_LIBS) $(UNIT_LIBS)
 endif
+
+include $(srcdir)/tests/unit/ddl.mk
+include $(srcdir)/tests/unit/binlog.mk
+include $(srcdir)/tests/unit/chunker.mk
+include $(srcdir)/tests/unit/throttle.mk
+include $(srcdir)/tests/unit/osc.mk

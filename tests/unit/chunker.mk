@@ -1,0 +1,1 @@
+# Unit tests of chunker/ (owned with the module).

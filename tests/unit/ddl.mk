@@ -1,0 +1,1 @@
+# Unit tests of ddl/ (owned with the module).

@@ -1,0 +1,1 @@
+# Unit tests of throttle/ (owned with the module).
