@@ -10,3 +10,5 @@ include $(srcdir)/tests/e2e/ddl.mk
 include $(srcdir)/tests/e2e/binlog.mk
 include $(srcdir)/tests/e2e/chunker.mk
 include $(srcdir)/tests/e2e/throttle.mk
+include $(srcdir)/tests/e2e/engine.mk
+include $(srcdir)/tests/e2e/ops.mk

@@ -15,3 +15,5 @@ include $(srcdir)/tests/unit/binlog.mk
 include $(srcdir)/tests/unit/chunker.mk
 include $(srcdir)/tests/unit/throttle.mk
 include $(srcdir)/tests/unit/osc.mk
+include $(srcdir)/tests/unit/engine.mk
+include $(srcdir)/tests/unit/ops.mk

@@ -1,0 +1,1 @@
+# osc/ core: options, option files, preflight, dry run, cleanup stack.

@@ -1,0 +1,1 @@
+# osc/ engine: the phase machine, copy, replay, cut-over.

@@ -1,0 +1,1 @@
+# osc/ ops: progress, status socket, hooks.

@@ -1,0 +1,10 @@
+/*
+ * version.c: the version string, from configure.
+ */
+#include "util/compat.h"
+#include "osc/version.h"
+
+const char *osc_version_string(void)
+{
+	return PACKAGE_NAME " " PACKAGE_VERSION;
+}
