@@ -1,0 +1,1 @@
+# tests/tools/binlog-print (binlog/ owner).

@@ -1,0 +1,1 @@
+# tests/tools/ programs of the throttle and ops owner (probe drivers).

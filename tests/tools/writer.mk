@@ -1,0 +1,1 @@
+# tests/tools/writer (engine owner).
