@@ -200,7 +200,10 @@ struct throttle_heartbeat *throttle_heartbeat_start(
 	struct db_options opts = *primary;
 	struct db *conn;
 
-	/* A beat that cannot be written quickly is a failed beat. */
+	/* A beat that cannot be written quickly is a failed beat, and a
+	 * reconnect must not hold the thread for the default 10 s. */
+	if (!opts.connect_timeout_s)
+		opts.connect_timeout_s = 2;
 	if (!opts.read_timeout_s)
 		opts.read_timeout_s = 5;
 	if (!opts.write_timeout_s)

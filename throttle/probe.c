@@ -575,13 +575,18 @@ static void decide_locked(struct throttler *t, uint64_t now_ms,
 
 void throttle_run_probes(struct throttler *t, uint64_t now_ms)
 {
+	int load_changed;
+
+	pthread_mutex_lock(&t->lock);
+	load_changed = t->max_load_changed;
+	pthread_mutex_unlock(&t->lock);
 	probe_flags(t);
 	if (now_ms >= t->next_lag_ms) {
 		t->next_lag_ms = now_ms + t->lag_interval_ms;
 		/* Also with max-lag 0: the lag is still shown in status. */
 		probe_replicas(t, now_ms);
 	}
-	if (now_ms >= t->next_load_ms || t->max_load_changed) {
+	if (now_ms >= t->next_load_ms || load_changed) {
 		t->next_load_ms = now_ms + t->load_interval_ms;
 		probe_load(t, now_ms);
 	}
@@ -660,13 +665,18 @@ struct throttler *throttle_new(const struct throttle_config *cfg,
 	t->retry_connect_ms =
 		cfg->retry_connect_ms ? cfg->retry_connect_ms : 2000;
 	if (cfg->replicas && cfg->replicas->nr) {
-		t->nr_replicas = cfg->replicas->nr;
-		t->replicas = xcalloc(t->nr_replicas, sizeof(*t->replicas));
-		for (i = 0; i < t->nr_replicas; i++) {
-			struct replica_probe *rp = &t->replicas[i];
+		t->replicas = xcalloc(cfg->replicas->nr, sizeof(*t->replicas));
+		for (i = 0; i < cfg->replicas->nr; i++) {
+			struct replica_probe *rp;
 			const struct throttle_replica *r =
 				&cfg->replicas->items[i];
 			struct strbuf name = STRBUF_INIT;
+
+			if (cfg->ignore_replicas &&
+			    throttle_replica_list_has(cfg->ignore_replicas,
+						      r->host, r->port))
+				continue;
+			rp = &t->replicas[t->nr_replicas++];
 
 			throttle_replica_name(&name, r);
 			rp->name = strbuf_detach(&name, NULL);
@@ -722,6 +732,8 @@ int throttle_start(struct throttler *t, struct strbuf *err)
 {
 	if (t->running)
 		return 0;
+	/* One round now, so that the first check has readings. */
+	throttle_run_probes(t, throttle_now_ms());
 	t->stopping = 0;
 	if (pthread_create(&t->thread, NULL, throttle_main, t)) {
 		strbuf_addstr(err, "cannot start the throttle thread");
@@ -800,9 +812,15 @@ void throttle_set_max_lag_ms(struct throttler *t, uint64_t max_lag_ms)
 	pthread_mutex_unlock(&t->lock);
 }
 
-void throttle_set_max_load(struct throttler *t,
-			   const struct throttle_load_spec *spec)
+int throttle_set_max_load(struct throttler *t,
+			  const struct throttle_load_spec *spec,
+			  struct strbuf *err)
 {
+	if (!t->have_primary && spec && spec->nr) {
+		strbuf_addstr(err, "max-load cannot be checked in this run "
+			      "(no connection to the primary for probes)");
+		return -1;
+	}
 	pthread_mutex_lock(&t->lock);
 	load_probe_release(&t->max_load);
 	load_probe_init(&t->max_load, spec);
@@ -810,9 +828,8 @@ void throttle_set_max_load(struct throttler *t,
 	/* Until the thread reads the new variables the old reading does
 	 * not apply: the load counts as not read yet (a short pause). */
 	t->max_load_changed = 1;
-	if (!t->have_primary && t->max_load.spec.nr)
-		warning("max-load cannot be checked: no primary connection");
 	pthread_mutex_unlock(&t->lock);
+	return 0;
 }
 
 void throttle_snapshot_init(struct throttle_snapshot *s)

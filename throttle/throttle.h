@@ -300,6 +300,9 @@ struct throttle_config {
 	 * are replaced per replica. */
 	const struct throttle_replica_list *replicas;
 	const struct db_options *replica_opts;
+	/* Replicas never probed (delayed or backup replicas), whether
+	 * given or discovered; NULL: none. */
+	const struct throttle_replica_list *ignore_replicas;
 	/* The primary, for status variables and the throttle query. */
 	const struct db_options *primary_opts;
 	const char *throttle_query;	/* NULL: none */
@@ -328,7 +331,10 @@ struct throttler *throttle_new(const struct throttle_config *cfg,
  * call it directly instead of starting the thread.
  */
 void throttle_run_probes(struct throttler *t, uint64_t now_ms);
-/* Start the probing thread (it runs probes every 100 ms tick). */
+/*
+ * Run one round of probes now (so the first check has readings), then
+ * start the probing thread (it wakes every 100 ms and runs what is due).
+ */
 int throttle_start(struct throttler *t, struct strbuf *err);
 /* Stop and join the thread; the throttler stays usable for check. */
 void throttle_stop(struct throttler *t);
@@ -345,8 +351,10 @@ enum throttle_action throttle_check(struct throttler *t,
 /* Settings the status socket changes at run time. Thread-safe. */
 void throttle_set_user(struct throttler *t, int on);
 void throttle_set_max_lag_ms(struct throttler *t, uint64_t max_lag_ms);
-void throttle_set_max_load(struct throttler *t,
-			   const struct throttle_load_spec *spec);
+/* -1 with `err` when the throttler has no primary to read status from. */
+int throttle_set_max_load(struct throttler *t,
+			  const struct throttle_load_spec *spec,
+			  struct strbuf *err);
 
 struct throttle_snapshot {
 	enum throttle_action action;

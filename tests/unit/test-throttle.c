@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "throttle/throttle.h"
+#include "util/db.h"
 #include "util/strbuf.h"
 
 /* ---- load specs ---------------------------------------------------- */
@@ -515,6 +516,87 @@ static void test_heartbeat_text(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * The throttler object without a server: nothing is probed (no thread,
+ * no throttle_run_probes), so every replica is "never read". Checks the
+ * ignore list, the user throttle, the setters and the snapshot.
+ */
+static void test_throttler_offline(void **state)
+{
+	struct throttle_replica_list reps = THROTTLE_REPLICA_LIST_INIT;
+	struct throttle_replica_list ignore = THROTTLE_REPLICA_LIST_INIT;
+	struct throttle_load_spec load = THROTTLE_LOAD_SPEC_INIT;
+	struct db_options opts;
+	struct throttle_config cfg;
+	struct throttle_decision d;
+	struct throttle_snapshot snap;
+	struct strbuf err = STRBUF_INIT;
+	struct throttler *t;
+
+	assert_int_equal(throttle_replica_parse(&reps, "db1:3307", &err), 0);
+	assert_int_equal(throttle_replica_parse(&reps, "db2", &err), 0);
+	assert_int_equal(throttle_replica_parse(&ignore, "db1:3307", &err), 0);
+	memset(&opts, 0, sizeof(opts));
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.limits.max_lag_ms = 1500;
+	cfg.changelog_db = "shop";
+	cfg.changelog_table = "_orders_osc";
+	cfg.replicas = &reps;
+	cfg.ignore_replicas = &ignore;
+	cfg.replica_opts = &opts;
+
+	/* load checks without the primary's options are refused */
+	assert_int_equal(throttle_load_spec_parse(&load, "Threads_running=5",
+						  "max-load", &err), 0);
+	cfg.limits.max_load = &load;
+	assert_null(throttle_new(&cfg, &err));
+	assert_non_null(strstr(err.buf, "primary"));
+	cfg.limits.max_load = NULL;
+
+	t = throttle_new(&cfg, &err);
+	assert_non_null(t);
+	throttle_decision_init(&d);
+	throttle_snapshot_init(&snap);
+	assert_int_equal(throttle_check(t, &d), THROTTLE_PAUSE);
+	/* db1:3307 is ignored: only db2 is waited for */
+	assert_string_equal(d.reason.buf,
+			    "lag unknown on db2:3306: no reading yet");
+	throttle_set_user(t, 1);
+	assert_int_equal(throttle_check(t, &d), THROTTLE_PAUSE);
+	assert_string_equal(d.reason.buf, "throttled by user");
+	assert_int_equal(d.cause, THROTTLE_CAUSE_USER);
+	throttle_set_user(t, 0);
+	throttle_set_max_lag_ms(t, 0);
+	assert_int_equal(throttle_check(t, &d), THROTTLE_RUN);
+	assert_string_equal(d.reason.buf, "");
+	throttle_set_max_lag_ms(t, 2500);
+	throttle_get_snapshot(t, &snap);
+	assert_true(snap.max_lag_limit_ms == 2500);
+	assert_int_equal(snap.max_lag_ms, -1);
+	assert_int_equal(snap.user_throttle, 0);
+	assert_string_equal(snap.max_load.buf, "");
+	strbuf_reset(&err);
+	assert_int_equal(throttle_set_max_load(t, &load, &err), -1);
+	assert_non_null(strstr(err.buf, "max-load cannot be checked"));
+	throttle_free(t);
+
+	/* with the primary's options it can */
+	cfg.primary_opts = &opts;
+	t = throttle_new(&cfg, &err);
+	assert_non_null(t);
+	assert_int_equal(throttle_set_max_load(t, &load, &err), 0);
+	throttle_get_snapshot(t, &snap);
+	assert_string_equal(snap.max_load.buf, "Threads_running=5");
+
+	throttle_snapshot_release(&snap);
+	throttle_decision_release(&d);
+	throttle_free(t);
+	throttle_load_spec_release(&load);
+	throttle_replica_list_release(&reps);
+	throttle_replica_list_release(&ignore);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -523,6 +605,7 @@ int main(void)
 		cmocka_unit_test(test_replica_parse),
 		cmocka_unit_test(test_format_seconds),
 		cmocka_unit_test(test_heartbeat_text),
+		cmocka_unit_test(test_throttler_offline),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
