@@ -42,6 +42,13 @@ void log_set_before_write(void (*fn)(void))
 	before_write = fn;
 }
 
+void log_locked(void (*fn)(void *data), void *data)
+{
+	pthread_mutex_lock(&log_lock);
+	fn(data);
+	pthread_mutex_unlock(&log_lock);
+}
+
 void log_set_die_hook(void (*fn)(int status))
 {
 	die_hook = fn;

@@ -46,6 +46,13 @@ enum log_format log_get_format(void);
 void log_set_before_write(void (*fn)(void));
 
 /*
+ * Run fn(data) under the log lock. The progress line rewritten in place on
+ * a terminal is written this way, so that no message lands between it and
+ * the before-write hook that clears it.
+ */
+void log_locked(void (*fn)(void *data), void *data);
+
+/*
  * Called by die() before it prints and exits; the hook may run cleanup.
  * It is called at most once; a die() from inside the hook exits at once.
  */
