@@ -101,29 +101,30 @@ static int set_quiet(struct osc_options *o, const struct osc_option *opt,
 const struct osc_option osc_option_table[] = {
 	OPT_SECTION("Migration"),
 	OPT_STRING("alter", 0, alter, "CLAUSES", OSC_OPT_CMDLINE,
-		   "the ALTER TABLE clauses to apply (required)"),
+		   "what follows ALTER TABLE t (required)"),
 	OPT_BOOL("execute", 0, execute, OSC_OPT_CMDLINE,
-		 "migrate the table; without it osc only checks (dry run)"),
+		 "migrate; without it, only check (a dry run)"),
 
 	OPT_SECTION("Connection (also read from [client] in option files)"),
 	OPT_STRING("host", 'h', host, "HOST", OSC_OPT_CLIENT,
-		   "server host name or IP address (default: localhost)"),
+		   "server host name or address [localhost]"),
 	OPT_U64("port", 'P', port, "PORT", 0, 65535, OSC_OPT_CLIENT,
-		"TCP port (default: 3306)"),
+		"TCP port [3306]"),
 	OPT_STRING("user", 'u', user, "USER", OSC_OPT_CLIENT,
-		   "user name (default: the login name)"),
+		   "user name [your login name]"),
 	OPT_PASSWORD("password", 'p', password, "PASS", OSC_OPT_CLIENT,
-		     "password; -pPASS attached, -p alone prompts"),
+		     "password: -pPASS attached; -p alone prompts"),
 	OPT_STRING("socket", 'S', socket, "PATH", OSC_OPT_CLIENT,
-		   "Unix socket for connections to localhost"),
+		   "the socket file for connections to localhost"),
 	OPT_DURATION("connect-timeout", 0, connect_timeout_ms, 1000, 1000,
 		     3600 * 1000, OSC_OPT_CLIENT,
-		     "give up connecting after this long (default: 10s)"),
+		     "give up connecting after this long [10s]"),
 	OPT_BOOL_CB("ssl", 0, set_ssl, OSC_OPT_CLIENT,
-		    "require TLS (--skip-ssl: do not use TLS)"),
+		    "require TLS; --skip-ssl turns TLS off"),
 	OPT_ENUM("ssl-mode", 0, ssl_mode, "MODE", ssl_mode_choices,
 		 OSC_OPT_CLIENT,
-		 "DISABLED, PREFERRED, REQUIRED, VERIFY_CA or VERIFY_IDENTITY"),
+		 "DISABLED, PREFERRED, REQUIRED, VERIFY_CA,\n"
+		 "VERIFY_IDENTITY"),
 	OPT_STRING("ssl-ca", 0, ssl_ca, "FILE", OSC_OPT_CLIENT,
 		   "certificate authority file (PEM)"),
 	OPT_STRING("ssl-capath", 0, ssl_capath, "DIR", OSC_OPT_CLIENT,
@@ -138,7 +139,7 @@ const struct osc_option osc_option_table[] = {
 		   "certificate revocation list file"),
 	OPT_BOOL_CB("ssl-verify-server-cert", 0, set_ssl_verify,
 		    OSC_OPT_CLIENT,
-		    "verify the server certificate and host name"),
+		    "verify the server certificate and name"),
 
 	OPT_SECTION("Option files"),
 	OPT_STRING("defaults-file", 0, defaults_file, "FILE",
@@ -154,9 +155,9 @@ const struct osc_option osc_option_table[] = {
 	OPT_BOOL_CB("quiet", 'q', set_quiet, 0,
 		    "show only errors and warnings"),
 	OPT_COUNT("verbose", 'v', verbosity, 0,
-		  "say more: -v each decision, -vv each SQL statement"),
+		  "say more: -v decisions, -vv every SQL statement"),
 	OPT_ENUM("log-format", 0, log_format, "FORMAT", log_format_choices, 0,
-		 "text (default) or json: one JSON object per line"),
+		 "text [default] or json (one object per line)"),
 	OPT_BOOL("help", 0, show_help, OSC_OPT_CMDLINE,
 		 "show this help and exit"),
 	OPT_BOOL("version", 'V', show_version, OSC_OPT_CMDLINE,
@@ -849,6 +850,7 @@ void osc_options_to_db(const struct osc_options *o, struct db_options *db)
 void osc_options_help(struct strbuf *out)
 {
 	const struct osc_option *opt;
+	const char *p;
 
 	strbuf_addstr(out,
 		"usage: osc [OPTIONS] --alter=CLAUSES DB.TABLE\n"
@@ -879,7 +881,13 @@ void osc_options_help(struct strbuf *out)
 			start = out->len;
 		}
 		strbuf_addchars(out, ' ', HELP_COLUMN - (out->len - start));
-		strbuf_addf(out, "%s\n", opt->help);
+		/* A '\n' in the help continues it under the same column. */
+		for (p = opt->help; *p; p++) {
+			strbuf_addch(out, *p);
+			if (*p == '\n')
+				strbuf_addchars(out, ' ', HELP_COLUMN);
+		}
+		strbuf_addch(out, '\n');
 	}
 	strbuf_addstr(out,
 		"\nOption files: /etc/my.cnf, /etc/mysql/my.cnf, "

@@ -303,9 +303,10 @@ static void report_missing(struct osc_preflight *pf, const char *missing,
 		     "%s TO %s", pf->server.user, missing, scope, purpose,
 		     missing, on, pf->server.user);
 	else
-		fail(pf, "user %s lacks %s %s (%s): grant it with: GRANT %s "
+		fail(pf, "user %s lacks %s %s (%s): grant %s with: GRANT %s "
 		     "ON %s TO %s", pf->server.user, missing, scope, purpose,
-		     missing, on, pf->server.user);
+		     strchr(missing, ',') ? "them" : "it", missing, on,
+		     pf->server.user);
 }
 
 static void check_privileges(struct osc_preflight *pf, const char *dbname,
@@ -838,9 +839,10 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 	size_t i;
 	int lock_held;
 
-	info("preflight: checking %s.%s", opts->database, opts->table);
 	t->db = xstrdup(opts->database);
 	t->table = xstrdup(opts->table);
+	verbose("preflight: checking %s", qname(&err, t->db, t->table));
+	strbuf_reset(&err);
 	set_object_names(t);
 
 	/* What needs no server comes first, so it is said even offline. */
@@ -874,7 +876,7 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 out:
 	strbuf_release(&err);
 	if (pf->failures) {
-		info("preflight: %zu problem%s found", pf->failures,
+		verbose("preflight: %zu problem%s found", pf->failures,
 		     pf->failures > 1 ? "s" : "");
 		return -1;
 	}
