@@ -133,6 +133,8 @@ static void gather_options(struct osc_options *opts, int argc, char **argv)
 		usage_error(err.buf);
 	log_set_level(level_of(opts->verbosity));
 	log_set_format((enum log_format)opts->log_format);
+	/* From here on a signal or die() ends the run through the stack. */
+	cleanup_install();
 	if (warn.len) {
 		char *line = warn.buf, *nl;
 
@@ -194,7 +196,6 @@ int main(int argc, char **argv)
 		goto done;
 	}
 
-	cleanup_install();
 	db_global_init();
 	if (osc_preflight_run(&pf, &opts) < 0) {
 		status = OSC_EXIT_FAILED;
