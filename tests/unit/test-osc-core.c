@@ -8,10 +8,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "osc/cleanup.h"
 #include "osc/names.h"
 #include "osc/preflight.h"
+#include "util/log.h"
 #include "util/strbuf.h"
 #include "util/wrapper.h"
 
@@ -239,6 +242,77 @@ static void test_cleanup_status(void **state)
 	assert_int_equal(cleanup_interrupted(), 0);
 }
 
+/*
+ * The ways a process ends, each in a child: die() runs the stack (exit 1,
+ * or 4 when an undo fails), a signal with entries on the stack sets the
+ * flag and the run ends with 3, a signal with an empty stack exits 3 at
+ * once.
+ */
+enum child_end { END_DIE_OK, END_DIE_FAIL, END_SIGNAL_STACK,
+		 END_SIGNAL_EMPTY, END_EXIT_OK };
+
+static void child(enum child_end how)
+{
+	log_set_level(LOG_ERROR);
+	cleanup_install();
+	switch (how) {
+	case END_DIE_OK:
+		cleanup_push(undo_ok, "a", "table a", NULL);
+		die("something broke");
+	case END_DIE_FAIL:
+		cleanup_push(undo_ok, "a", "table a", NULL);
+		cleanup_push(undo_fail, "b", "table b", "DROP TABLE b");
+		die("something broke");
+	case END_SIGNAL_STACK:
+		cleanup_push(undo_ok, "a", "table a", NULL);
+		raise(SIGTERM);
+		/* The handler only set the flag: the loop sees it. */
+		if (cleanup_interrupted() != SIGTERM)
+			_exit(99);
+		cleanup_exit(OSC_EXIT_FAILED);
+	case END_SIGNAL_EMPTY:
+		raise(SIGINT);
+		_exit(98);
+	case END_EXIT_OK:
+		cleanup_push(undo_ok, "a", "table a", NULL);
+		cleanup_exit(OSC_EXIT_OK);
+	}
+	_exit(97);
+}
+
+static void test_cleanup_exit_paths(void **state)
+{
+	static const struct {
+		enum child_end how;
+		int status;
+	} cases[] = {
+		{ END_DIE_OK, OSC_EXIT_FAILED },
+		{ END_DIE_FAIL, OSC_EXIT_CLEANUP_INCOMPLETE },
+		{ END_SIGNAL_STACK, OSC_EXIT_INTERRUPTED },
+		{ END_SIGNAL_EMPTY, OSC_EXIT_INTERRUPTED },
+		{ END_EXIT_OK, OSC_EXIT_OK },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int wstatus;
+		pid_t pid;
+
+		fflush(NULL);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (!pid) {
+			/* Keep the child's messages out of the test log. */
+			if (!freopen("/dev/null", "w", stderr))
+				_exit(96);
+			child(cases[i].how);
+		}
+		assert_int_equal(waitpid(pid, &wstatus, 0), pid);
+		assert_true(WIFEXITED(wstatus));
+		assert_int_equal(WEXITSTATUS(wstatus), cases[i].status);
+	}
+}
+
 static const struct {
 	const char *alter;
 	const char *err;	/* NULL: accepted */
@@ -340,6 +414,7 @@ int main(void)
 		cmocka_unit_test(test_lock_names),
 		cmocka_unit_test(test_cleanup_order),
 		cmocka_unit_test(test_cleanup_status),
+		cmocka_unit_test(test_cleanup_exit_paths),
 		cmocka_unit_test(test_alter_check),
 		cmocka_unit_test(test_server_version),
 	};
