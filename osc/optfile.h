@@ -17,6 +17,7 @@
 #define OSC_OSC_OPTFILE_H
 
 #include <stddef.h>
+#include "util/compat.h"
 #include "util/strbuf.h"
 
 /*
@@ -34,7 +35,8 @@ typedef int (*optfile_fn)(void *data, const char *group, const char *key,
  */
 int optfile_parse_text(const char *path, const char *text, size_t len,
 		       optfile_fn fn, void *data, struct strbuf *warn,
-		       struct strbuf *err);
+		       struct strbuf *err)
+	OSC_WARN_UNUSED;
 
 /*
  * Read and parse the file at `path`. A missing file is an error only when
@@ -42,6 +44,7 @@ int optfile_parse_text(const char *path, const char *text, size_t len,
  * Returns 0 when read, 1 when missing (and allowed), -1 with err.
  */
 int optfile_read(const char *path, int must_exist, optfile_fn fn, void *data,
-		 struct strbuf *warn, struct strbuf *err);
+		 struct strbuf *warn, struct strbuf *err)
+	OSC_WARN_UNUSED;
 
 #endif

@@ -29,6 +29,7 @@
 #define OSC_OSC_OPTIONS_H
 
 #include <stddef.h>
+#include "util/compat.h"
 #include <stdint.h>
 #include "util/db.h"
 #include "util/strbuf.h"
@@ -148,7 +149,8 @@ const struct osc_option *osc_option_find(const char *name, size_t len);
 int osc_options_set_from_file(struct osc_options *opts,
 			      enum osc_opt_source src, const char *name,
 			      const char *value, const char *where,
-			      int *ignored, struct strbuf *err);
+			      int *ignored, struct strbuf *err)
+	OSC_WARN_UNUSED;
 
 /*
  * Parse the command line (argv[0] is skipped). Short options may be
@@ -160,20 +162,23 @@ int osc_options_set_from_file(struct osc_options *opts,
  * overwritten in place. Returns 0, or -1 with a usage error in err.
  */
 int osc_options_parse_argv(struct osc_options *opts, int argc, char **argv,
-			   struct strbuf *err);
+			   struct strbuf *err)
+	OSC_WARN_UNUSED;
 
 /*
  * Find --no-defaults, --defaults-file and --defaults-extra-file on the
  * command line before the option files are read. Returns 0 or -1 (err).
  */
 int osc_options_parse_early(struct osc_options *opts, int argc, char **argv,
-			    struct strbuf *err);
+			    struct strbuf *err)
+	OSC_WARN_UNUSED;
 
 /*
  * After every source: the checks that need all of them (--alter and
  * DB.TABLE given, unless --help or --version). Returns 0 or -1 (err).
  */
-int osc_options_check(const struct osc_options *opts, struct strbuf *err);
+int osc_options_check(const struct osc_options *opts, struct strbuf *err)
+	OSC_WARN_UNUSED;
 
 /*
  * Read the option files: none with --no-defaults; only --defaults-file
@@ -186,14 +191,17 @@ int osc_options_check(const struct osc_options *opts, struct strbuf *err);
  * warnings (a world-writable file) are appended to warn, one per line.
  */
 int osc_options_read_files(struct osc_options *opts, const char *home,
-			   struct strbuf *warn, struct strbuf *err);
+			   struct strbuf *warn, struct strbuf *err)
+	OSC_WARN_UNUSED;
 /* One file, or text standing for one (tests), with the groups as above. */
 int osc_options_read_file(struct osc_options *opts, const char *path,
 			  int must_exist, struct strbuf *warn,
-			  struct strbuf *err);
+			  struct strbuf *err)
+	OSC_WARN_UNUSED;
 int osc_options_parse_file_text(struct osc_options *opts, const char *path,
 				const char *text, struct strbuf *warn,
-				struct strbuf *err);
+				struct strbuf *err)
+	OSC_WARN_UNUSED;
 
 /* Point a struct db_options at the connection values (borrowed). */
 void osc_options_to_db(const struct osc_options *opts, struct db_options *db);
@@ -208,7 +216,8 @@ void osc_options_help(struct strbuf *out);
  * allocated, or -1 with err.
  */
 int osc_parse_qualified_name(const char *arg, char **db, char **table,
-			     struct strbuf *err);
+			     struct strbuf *err)
+	OSC_WARN_UNUSED;
 
 /*
  * Value parsers, exposed for tests and for later options.

@@ -374,6 +374,8 @@ static void check_privileges(struct osc_preflight *pf, const char *dbname,
 			continue;
 		strbuf_addf(&missing, "%s%s", missing.len ? ", " : "", p);
 	}
+	verbose("preflight: privileges of %s: global %s, on the database %s",
+		pf->server.user, global.buf, schema.buf);
 	if (missing.len) {
 		if (quote_ident(&on, dbname) < 0)
 			strbuf_addstr(&on, "?");
@@ -591,7 +593,18 @@ static void check_key(struct osc_preflight *pf)
 	if (k.name)
 		consider_key(t, &k, &nullable_key);
 	db_result_free(res);
-	if (!t->key_name) {
+	if (t->key_name) {
+		struct strbuf cols = STRBUF_INIT;
+		size_t i;
+
+		for (i = 0; i < t->key_columns_nr; i++) {
+			strbuf_addstr(&cols, i ? ", " : "");
+			quote_ident(&cols, t->key_columns[i]);
+		}
+		verbose("preflight: key %s (%s) chunks the copy and keys the "
+			"replay", t->key_name, cols.buf);
+		strbuf_release(&cols);
+	} else {
 		qname(&q, t->db, t->table);
 		if (nullable_key)
 			fail(pf, "table %s has no primary key, and its unique "

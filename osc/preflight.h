@@ -18,6 +18,7 @@
 #define OSC_OSC_PREFLIGHT_H
 
 #include <stddef.h>
+#include "util/compat.h"
 #include <stdint.h>
 #include <stdio.h>
 #include "osc/options.h"
@@ -91,7 +92,8 @@ struct osc_preflight {
  * says how many). pf->db stays open either way (NULL when the connection
  * failed); osc_preflight_release() closes it.
  */
-int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts);
+int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
+	OSC_WARN_UNUSED;
 
 /* Close the connection and free the facts. */
 void osc_preflight_release(struct osc_preflight *pf);
@@ -108,7 +110,8 @@ void osc_preflight_report(const struct osc_preflight *pf,
  * not a whole ALTER TABLE statement, quotes, backticks and parentheses
  * balanced, no ';' outside quotes. Pure. Returns 0 or -1 with err.
  */
-int osc_alter_check_basic(const char *alter, struct strbuf *err);
+int osc_alter_check_basic(const char *alter, struct strbuf *err)
+	OSC_WARN_UNUSED;
 
 /* "MariaDB", "MySQL" or "unknown". */
 const char *osc_flavor_name(enum osc_flavor flavor);
