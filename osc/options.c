@@ -769,16 +769,45 @@ static int parse_short(struct osc_options *o, int early, int argc,
 	return 0;
 }
 
+/*
+ * "-p SECRET" is a mistake the mysql client shares: -p alone prompts and
+ * SECRET becomes an operand. When the word after a bare -p is not a valid
+ * DB.TABLE, it may well be a password: wipe it and do not echo it.
+ */
+static int add_operand_after_bare_password(struct osc_options *o, char *arg,
+					   struct strbuf *err)
+{
+	struct strbuf ignored = STRBUF_INIT;
+	int ret = add_operand(o, arg, &ignored);
+
+	strbuf_release(&ignored);
+	if (ret < 0) {
+		wipe_arg(arg);
+		strbuf_addstr(err, "the word after -p is not DB.TABLE (not "
+			      "shown: it may be a password); -p takes its "
+			      "value attached, as -pPASS, and alone it asks "
+			      "for the password");
+	}
+	return ret;
+}
+
 static int parse_args(struct osc_options *o, int early, int argc, char **argv,
 		      struct strbuf *err)
 {
-	int i, operands_only = 0;
+	int i, operands_only = 0, after_bare_pw = 0;
 
 	for (i = 1; i < argc; i++) {
 		char *arg = argv[i];
+		int bare_pw = after_bare_pw;
 
+		after_bare_pw = !operands_only &&
+			(!strcmp(arg, "-p") || !strcmp(arg, "--password"));
 		if (operands_only || arg[0] != '-' || !arg[1]) {
-			if (!early && add_operand(o, arg, err) < 0)
+			if (early)
+				continue;
+			if (bare_pw ? add_operand_after_bare_password(o, arg,
+								      err) :
+				      add_operand(o, arg, err))
 				return -1;
 			continue;
 		}

@@ -83,6 +83,10 @@ static const struct argv_case argv_cases[] = {
 	{ { "-p", "a.b", "--alter=X" },
 	  "prompt=1;pw=(null);db=a;table=b", NULL },
 	{ { "--password", "--alter=X", "a.b" }, "prompt=1;pw=(null)", NULL },
+	{ { "-p", "Secret", "--alter=X", "a.b" }, NULL,
+	  "the word after -p is not DB.TABLE (not shown" },
+	{ { "--password", "Secret", "a.b", "--alter=X" }, NULL,
+	  "the word after -p is not DB.TABLE" },
 	{ { "-p", "-pLATER", "--alter=X", "a.b" }, "prompt=0;pw=LATER", NULL },
 	{ { "-pFIRST", "-p", "--alter=X", "a.b" }, "prompt=1;pw=(null)", NULL },
 	{ { "--password=", "--alter=X", "a.b" }, "prompt=0;pw=", NULL },
@@ -242,6 +246,21 @@ static void test_password_wiped(void **state)
 	assert_string_equal(o.password, "OTHER");
 	assert_memory_equal(argv[1], "-px\0\0\0\0\0", 9);
 	assert_memory_equal(argv[2], "--password=x\0\0\0\0", 17);
+	/* A word after a bare -p that is not DB.TABLE is not echoed. */
+	free_argv(argv, argc);
+	osc_options_release(&o);
+	{
+		static const char *const bad[] = { "-p", "Secret-1", "a.b",
+						   NULL };
+
+		argv = make_argv(bad, &argc);
+		strbuf_reset(&err);
+		assert_int_equal(osc_options_parse_argv(&o, argc, argv, &err),
+				 -1);
+		assert_null(strstr(err.buf, "Secret"));
+		assert_memory_equal(argv[2], "x\0\0\0\0\0\0\0", 9);
+		osc_options_release(&o);
+	}
 	/* The early pass reads no password and wipes nothing. */
 	free_argv(argv, argc);
 	argv = make_argv(args, &argc);
