@@ -17,8 +17,8 @@ static const char *skip_word(const char *s, const char *word)
 {
 	size_t len = strlen(word);
 
-	if (strncasecmp(s, word, len) ||
-	    isalnum((unsigned char)s[len]) || s[len] == '_')
+	if (strncasecmp(s, word, len) || isalnum((unsigned char)s[len]) ||
+	    s[len] == '_')
 		return NULL;
 	s += len;
 	while (isspace((unsigned char)*s))
@@ -28,7 +28,7 @@ static const char *skip_word(const char *s, const char *word)
 
 static int starts_with_alter_table(const char *s)
 {
-	static const char *const between[] = { "online", "ignore" };
+	static const char *const between[] = {"online", "ignore"};
 	const char *p = skip_word(s, "alter");
 	size_t i;
 
@@ -54,7 +54,8 @@ int osc_alter_check_basic(const char *alter, struct strbuf *err)
 		if (!isspace((unsigned char)*p))
 			only_space = 0;
 	if (only_space) {
-		strbuf_addstr(err, "--alter is empty: give the clauses to "
+		strbuf_addstr(err,
+			      "--alter is empty: give the clauses to "
 			      "apply, e.g. --alter='ADD COLUMN note TEXT'");
 		return -1;
 	}
@@ -62,7 +63,8 @@ int osc_alter_check_basic(const char *alter, struct strbuf *err)
 	while (isspace((unsigned char)*p))
 		p++;
 	if (starts_with_alter_table(p)) {
-		strbuf_addstr(err, "--alter holds a whole ALTER TABLE "
+		strbuf_addstr(err,
+			      "--alter holds a whole ALTER TABLE "
 			      "statement: give only what follows 'ALTER TABLE "
 			      "t', e.g. --alter='ADD COLUMN note TEXT'");
 		return -1;
@@ -73,7 +75,7 @@ int osc_alter_check_basic(const char *alter, struct strbuf *err)
 				p++;
 			} else if (*p == quote) {
 				if (p[1] == quote)
-					p++;	/* doubled: 'it''s' */
+					p++; /* doubled: 'it''s' */
 				else
 					quote = 0;
 			}
@@ -90,21 +92,23 @@ int osc_alter_check_basic(const char *alter, struct strbuf *err)
 			break;
 		case ')':
 			if (--depth < 0) {
-				strbuf_addf(err, "--alter has a ')' without "
+				strbuf_addf(err,
+					    "--alter has a ')' without "
 					    "its '(' at offset %ld",
 					    (long)(p - alter));
 				return -1;
 			}
 			break;
 		case ';':
-			strbuf_addstr(err, "--alter holds ';' outside quotes: "
+			strbuf_addstr(err,
+				      "--alter holds ';' outside quotes: "
 				      "give the clauses of one ALTER TABLE, "
 				      "without ';'");
 			return -1;
 		case '-':
 			/* "-- " comment to the end of the line. */
-			if (p[1] == '-' && (isspace((unsigned char)p[2]) ||
-					    !p[2]))
+			if (p[1] == '-' &&
+			    (isspace((unsigned char)p[2]) || !p[2]))
 				while (p[1] && p[1] != '\n')
 					p++;
 			break;
@@ -118,8 +122,8 @@ int osc_alter_check_basic(const char *alter, struct strbuf *err)
 
 				if (!end) {
 					strbuf_addstr(err, "--alter has an "
-						      "unterminated /* "
-						      "comment");
+							   "unterminated /* "
+							   "comment");
 					return -1;
 				}
 				p = end + 1;
@@ -129,9 +133,9 @@ int osc_alter_check_basic(const char *alter, struct strbuf *err)
 	}
 	if (quote) {
 		strbuf_addf(err, "--alter has an unterminated %s",
-			    quote == '`' ? "backtick-quoted name" :
-			    quote == '\'' ? "'quoted' string" :
-					    "\"quoted\" string");
+			    quote == '`'    ? "backtick-quoted name"
+			    : quote == '\'' ? "'quoted' string"
+					    : "\"quoted\" string");
 		return -1;
 	}
 	if (depth > 0) {

@@ -24,7 +24,7 @@ struct cleanup_entry {
 
 static struct cleanup_entry stack[CLEANUP_MAX];
 static int stack_nr;
-static volatile sig_atomic_t depth;	/* stack_nr, for the handler */
+static volatile sig_atomic_t depth; /* stack_nr, for the handler */
 static volatile sig_atomic_t got_signal;
 static volatile sig_atomic_t running;
 static int json_messages;
@@ -92,7 +92,8 @@ int cleanup_run(struct strbuf *left)
 				strbuf_addf(left, "%s is left (%s)", e->what,
 					    err.len ? err.buf : "undo failed");
 				if (e->manual_sql)
-					strbuf_addf(left, "; remove it with: %s",
+					strbuf_addf(left,
+						    "; remove it with: %s",
 						    e->manual_sql);
 			}
 			entry_free(e);
@@ -123,7 +124,7 @@ static void on_signal(int signo)
 {
 	static const char text[] = "fatal: interrupted by a signal\n";
 	static const char json[] =
-		"{\"level\":\"error\",\"msg\":\"interrupted by a signal\"}\n";
+	    "{\"level\":\"error\",\"msg\":\"interrupted by a signal\"}\n";
 	ssize_t n OSC_UNUSED;
 
 	if (!got_signal)
@@ -157,9 +158,10 @@ OSC_NORETURN void cleanup_exit(int status)
 	}
 	if (signo && status != OSC_EXIT_OK)
 		error("interrupted by signal %d (%s)", signo,
-		      signo == SIGINT ? "SIGINT" :
-		      signo == SIGTERM ? "SIGTERM" :
-		      signo == SIGHUP ? "SIGHUP" : "?");
+		      signo == SIGINT	 ? "SIGINT"
+		      : signo == SIGTERM ? "SIGTERM"
+		      : signo == SIGHUP	 ? "SIGHUP"
+					 : "?");
 	strbuf_release(&left);
 	exit(cleanup_exit_status(status, failures, signo));
 }

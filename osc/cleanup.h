@@ -30,9 +30,9 @@
 /* Exit statuses (DESIGN.md section 1, osc(1) EXIT STATUS). */
 enum osc_exit {
 	OSC_EXIT_OK = 0,
-	OSC_EXIT_FAILED = 1,		/* the original table untouched */
+	OSC_EXIT_FAILED = 1, /* the original table untouched */
 	OSC_EXIT_USAGE = 2,
-	OSC_EXIT_INTERRUPTED = 3,	/* by a signal, cleaned up */
+	OSC_EXIT_INTERRUPTED = 3, /* by a signal, cleaned up */
 	OSC_EXIT_CLEANUP_INCOMPLETE = 4,
 };
 

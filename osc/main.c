@@ -58,8 +58,8 @@ static int prompt_password(char **out, struct strbuf *err)
 
 	if (fd < 0) {
 		strbuf_addstr(err, "cannot ask for the password: no terminal; "
-			      "give it with --password=PASS, -pPASS, "
-			      "MYSQL_PWD or an option file");
+				   "give it with --password=PASS, -pPASS, "
+				   "MYSQL_PWD or an option file");
 		return -1;
 	}
 	if (!tcgetattr(fd, &saved)) {
@@ -105,8 +105,7 @@ static void test_pause(void)
 	ms = strtol(env, NULL, 10);
 	if (ms <= 0)
 		return;
-	fprintf(stderr, "osc: test pause for %ld ms (OSC_TEST_PAUSE_MS)\n",
-		ms);
+	fprintf(stderr, "osc: test pause for %ld ms (OSC_TEST_PAUSE_MS)\n", ms);
 	fflush(stderr);
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;
@@ -121,7 +120,8 @@ static void gather_options(struct osc_options *opts, int argc, char **argv)
 	const char *env;
 
 	if (argc < 2) {
-		fputs("usage: osc [OPTIONS] --alter=CLAUSES DB.TABLE\n", stderr);
+		fputs("usage: osc [OPTIONS] --alter=CLAUSES DB.TABLE\n",
+		      stderr);
 		print_usage_hint();
 		exit(OSC_EXIT_USAGE);
 	}

@@ -23,9 +23,9 @@
 #define OSC_NAME_MAX_CHARS 64
 
 enum osc_object {
-	OSC_OBJ_GHOST,		/* _t_new */
-	OSC_OBJ_OLD,		/* _t_old */
-	OSC_OBJ_CHANGELOG,	/* _t_osc */
+	OSC_OBJ_GHOST,	   /* _t_new */
+	OSC_OBJ_OLD,	   /* _t_old */
+	OSC_OBJ_CHANGELOG, /* _t_osc */
 };
 
 /* "new", "old", "osc". */

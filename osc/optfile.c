@@ -127,9 +127,10 @@ static int directive(struct reader *r, const char *path, const char *p,
 		is_dir = 0;
 		n = strlen(inc);
 	} else {
-		strbuf_addf(err, "%s: unknown directive '%.*s'; only !include "
-			    "and !includedir are known", where,
-			    (int)(end - p), p);
+		strbuf_addf(err,
+			    "%s: unknown directive '%.*s'; only !include "
+			    "and !includedir are known",
+			    where, (int)(end - p), p);
 		return -1;
 	}
 	p = skip_space(p + n, end);
@@ -168,8 +169,10 @@ static int parse_value(const char *p, const char *end, struct strbuf *out,
 		if (quote && c == quote) {
 			p = skip_space(p + 1, end);
 			if (p < end && *p != '#' && *p != ';') {
-				strbuf_addf(err, "%s: text after the closing "
-					    "quote of a value", where);
+				strbuf_addf(err,
+					    "%s: text after the closing "
+					    "quote of a value",
+					    where);
 				return -1;
 			}
 			return 0;
@@ -178,14 +181,30 @@ static int parse_value(const char *p, const char *end, struct strbuf *out,
 			break;
 		if (c == '\\' && p + 1 < end) {
 			switch (p[1]) {
-			case 'n': c = '\n'; break;
-			case 't': c = '\t'; break;
-			case 'r': c = '\r'; break;
-			case 'b': c = '\b'; break;
-			case 's': c = ' '; break;
-			case '\\': c = '\\'; break;
-			case '\'': c = '\''; break;
-			case '"': c = '"'; break;
+			case 'n':
+				c = '\n';
+				break;
+			case 't':
+				c = '\t';
+				break;
+			case 'r':
+				c = '\r';
+				break;
+			case 'b':
+				c = '\b';
+				break;
+			case 's':
+				c = ' ';
+				break;
+			case '\\':
+				c = '\\';
+				break;
+			case '\'':
+				c = '\'';
+				break;
+			case '"':
+				c = '"';
+				break;
 			default:
 				/* Unknown escapes stay as written. */
 				strbuf_addch(out, '\\');
@@ -245,16 +264,18 @@ static int parse_text(struct reader *r, const char *path, const char *text,
 			}
 			rest = skip_space(close + 1, end);
 			if (rest < end && *rest != '#' && *rest != ';') {
-				strbuf_addf(err, "%s: text after ']' in a "
-					    "group line", where.buf);
+				strbuf_addf(err,
+					    "%s: text after ']' in a "
+					    "group line",
+					    where.buf);
 				goto fail;
 			}
 			p = skip_space(p + 1, close);
 			strbuf_reset(&group);
 			strbuf_add(&group, p, (size_t)(rtrim(p, close) - p));
 			for (i = 0; i < group.len; i++)
-				group.buf[i] = (char)tolower(
-					(unsigned char)group.buf[i]);
+				group.buf[i] =
+				    (char)tolower((unsigned char)group.buf[i]);
 			if (!group.len) {
 				strbuf_addf(err, "%s: empty group name",
 					    where.buf);
@@ -264,8 +285,10 @@ static int parse_text(struct reader *r, const char *path, const char *text,
 			continue;
 		}
 		if (!have_group) {
-			strbuf_addf(err, "%s: option before the first [group] "
-				    "line", where.buf);
+			strbuf_addf(err,
+				    "%s: option before the first [group] "
+				    "line",
+				    where.buf);
 			goto fail;
 		}
 		eq = memchr(p, '=', (size_t)(end - p));
@@ -283,7 +306,8 @@ static int parse_text(struct reader *r, const char *path, const char *text,
 				   (size_t)(rtrim(p, hash ? hash : end) - p));
 		}
 		if (!key.len) {
-			strbuf_addf(err, "%s: option without a name", where.buf);
+			strbuf_addf(err, "%s: option without a name",
+				    where.buf);
 			goto fail;
 		}
 		if (r->fn(r->data, group.buf, key.buf, eq ? value.buf : NULL,
@@ -312,8 +336,10 @@ static int read_file(struct reader *r, const char *path, int must_exist,
 	int ret;
 
 	if (r->depth >= OPTFILE_MAX_DEPTH) {
-		strbuf_addf(err, "'%s': option files include each other more "
-			    "than %d deep (a loop?)", path, OPTFILE_MAX_DEPTH);
+		strbuf_addf(err,
+			    "'%s': option files include each other more "
+			    "than %d deep (a loop?)",
+			    path, OPTFILE_MAX_DEPTH);
 		return -1;
 	}
 	f = fopen(path, "r");
@@ -331,9 +357,11 @@ static int read_file(struct reader *r, const char *path, int must_exist,
 	if (!fstat(fileno(f), &st) && S_ISREG(st.st_mode) &&
 	    (st.st_mode & S_IWOTH)) {
 		if (r->warn)
-			strbuf_addf(r->warn, "option file '%s' is writable by "
+			strbuf_addf(r->warn,
+				    "option file '%s' is writable by "
 				    "everyone and is ignored; fix it with: "
-				    "chmod o-w '%s'\n", path, path);
+				    "chmod o-w '%s'\n",
+				    path, path);
 		fclose(f);
 		return 0;
 	}
@@ -358,7 +386,7 @@ int optfile_parse_text(const char *path, const char *text, size_t len,
 		       optfile_fn fn, void *data, struct strbuf *warn,
 		       struct strbuf *err)
 {
-	struct reader r = { fn, data, warn, 1 };
+	struct reader r = {fn, data, warn, 1};
 
 	return parse_text(&r, path, text, len, err);
 }
@@ -366,7 +394,7 @@ int optfile_parse_text(const char *path, const char *text, size_t len,
 int optfile_read(const char *path, int must_exist, optfile_fn fn, void *data,
 		 struct strbuf *warn, struct strbuf *err)
 {
-	struct reader r = { fn, data, warn, 0 };
+	struct reader r = {fn, data, warn, 0};
 
 	return read_file(&r, path, must_exist, err);
 }

@@ -35,8 +35,7 @@ typedef int (*optfile_fn)(void *data, const char *group, const char *key,
  */
 int optfile_parse_text(const char *path, const char *text, size_t len,
 		       optfile_fn fn, void *data, struct strbuf *warn,
-		       struct strbuf *err)
-	OSC_WARN_UNUSED;
+		       struct strbuf *err) OSC_WARN_UNUSED;
 
 /*
  * Read and parse the file at `path`. A missing file is an error only when
@@ -44,7 +43,6 @@ int optfile_parse_text(const char *path, const char *text, size_t len,
  * Returns 0 when read, 1 when missing (and allowed), -1 with err.
  */
 int optfile_read(const char *path, int must_exist, optfile_fn fn, void *data,
-		 struct strbuf *warn, struct strbuf *err)
-	OSC_WARN_UNUSED;
+		 struct strbuf *warn, struct strbuf *err) OSC_WARN_UNUSED;
 
 #endif

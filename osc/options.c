@@ -18,53 +18,74 @@
 
 #define FIELD(f) offsetof(struct osc_options, f)
 
-#define OPT_SECTION(title) { .type = OSC_OPT_SECTION, .long_name = (title) }
-#define OPT_BOOL(l, s, f, fl, h) \
-	{ .type = OSC_OPT_BOOL, .long_name = (l), .short_name = (s), \
-	  .offset = FIELD(f), .flags = (fl), .help = (h) }
-#define OPT_BOOL_CB(l, s, c, fl, h) \
-	{ .type = OSC_OPT_BOOL, .long_name = (l), .short_name = (s), \
-	  .cb = (c), .flags = (fl), .help = (h) }
-#define OPT_COUNT(l, s, f, fl, h) \
-	{ .type = OSC_OPT_COUNT, .long_name = (l), .short_name = (s), \
-	  .offset = FIELD(f), .flags = (fl), .help = (h) }
-#define OPT_STRING(l, s, f, a, fl, h) \
-	{ .type = OSC_OPT_STRING, .long_name = (l), .short_name = (s), \
-	  .offset = FIELD(f), .argname = (a), .flags = (fl), .help = (h) }
-#define OPT_PASSWORD(l, s, f, a, fl, h) \
-	{ .type = OSC_OPT_PASSWORD, .long_name = (l), .short_name = (s), \
-	  .offset = FIELD(f), .argname = (a), .flags = (fl), .help = (h) }
-#define OPT_U64(l, s, f, a, lo, hi, fl, h) \
-	{ .type = OSC_OPT_U64, .long_name = (l), .short_name = (s), \
-	  .offset = FIELD(f), .argname = (a), .min = (lo), .max = (hi), \
-	  .flags = (fl), .help = (h) }
-#define OPT_DURATION(l, s, f, unit, lo, hi, fl, h) \
-	{ .type = OSC_OPT_DURATION, .long_name = (l), .short_name = (s), \
-	  .offset = FIELD(f), .argname = "DURATION", .unit_ms = (unit), \
-	  .min = (lo), .max = (hi), .flags = (fl), .help = (h) }
-#define OPT_SIZE(l, s, f, lo, hi, fl, h) \
-	{ .type = OSC_OPT_SIZE, .long_name = (l), .short_name = (s), \
-	  .offset = FIELD(f), .argname = "SIZE", .min = (lo), .max = (hi), \
-	  .flags = (fl), .help = (h) }
-#define OPT_ENUM(l, s, f, a, ch, fl, h) \
-	{ .type = OSC_OPT_ENUM, .long_name = (l), .short_name = (s), \
-	  .offset = FIELD(f), .argname = (a), .choices = (ch), \
-	  .flags = (fl), .help = (h) }
+#define OPT_SECTION(title)                                                     \
+	{                                                                      \
+		.type = OSC_OPT_SECTION, .long_name = (title)                  \
+	}
+#define OPT_BOOL(l, s, f, fl, h)                                               \
+	{                                                                      \
+		.type = OSC_OPT_BOOL, .long_name = (l), .short_name = (s),     \
+		.offset = FIELD(f), .flags = (fl), .help = (h)                 \
+	}
+#define OPT_BOOL_CB(l, s, c, fl, h)                                            \
+	{                                                                      \
+		.type = OSC_OPT_BOOL, .long_name = (l), .short_name = (s),     \
+		.cb = (c), .flags = (fl), .help = (h)                          \
+	}
+#define OPT_COUNT(l, s, f, fl, h)                                              \
+	{                                                                      \
+		.type = OSC_OPT_COUNT, .long_name = (l), .short_name = (s),    \
+		.offset = FIELD(f), .flags = (fl), .help = (h)                 \
+	}
+#define OPT_STRING(l, s, f, a, fl, h)                                          \
+	{                                                                      \
+		.type = OSC_OPT_STRING, .long_name = (l), .short_name = (s),   \
+		.offset = FIELD(f), .argname = (a), .flags = (fl), .help = (h) \
+	}
+#define OPT_PASSWORD(l, s, f, a, fl, h)                                        \
+	{                                                                      \
+		.type = OSC_OPT_PASSWORD, .long_name = (l), .short_name = (s), \
+		.offset = FIELD(f), .argname = (a), .flags = (fl), .help = (h) \
+	}
+#define OPT_U64(l, s, f, a, lo, hi, fl, h)                                     \
+	{                                                                      \
+		.type = OSC_OPT_U64, .long_name = (l), .short_name = (s),      \
+		.offset = FIELD(f), .argname = (a), .min = (lo), .max = (hi),  \
+		.flags = (fl), .help = (h)                                     \
+	}
+#define OPT_DURATION(l, s, f, unit, lo, hi, fl, h)                             \
+	{                                                                      \
+		.type = OSC_OPT_DURATION, .long_name = (l), .short_name = (s), \
+		.offset = FIELD(f), .argname = "DURATION", .unit_ms = (unit),  \
+		.min = (lo), .max = (hi), .flags = (fl), .help = (h)           \
+	}
+#define OPT_SIZE(l, s, f, lo, hi, fl, h)                                       \
+	{                                                                      \
+		.type = OSC_OPT_SIZE, .long_name = (l), .short_name = (s),     \
+		.offset = FIELD(f), .argname = "SIZE", .min = (lo),            \
+		.max = (hi), .flags = (fl), .help = (h)                        \
+	}
+#define OPT_ENUM(l, s, f, a, ch, fl, h)                                        \
+	{                                                                      \
+		.type = OSC_OPT_ENUM, .long_name = (l), .short_name = (s),     \
+		.offset = FIELD(f), .argname = (a), .choices = (ch),           \
+		.flags = (fl), .help = (h)                                     \
+	}
 
 static const struct osc_opt_choice log_format_choices[] = {
-	{ "text", LOG_FORMAT_TEXT },
-	{ "json", LOG_FORMAT_JSON },
-	{ NULL, 0 },
+    {"text", LOG_FORMAT_TEXT},
+    {"json", LOG_FORMAT_JSON},
+    {NULL, 0},
 };
 
 /* MySQL's --ssl-mode names; PREFERRED is the library's default. */
 static const struct osc_opt_choice ssl_mode_choices[] = {
-	{ "DISABLED", DB_SSL_DISABLED },
-	{ "PREFERRED", DB_SSL_DEFAULT },
-	{ "REQUIRED", DB_SSL_REQUIRED },
-	{ "VERIFY_CA", DB_SSL_VERIFY_CA },
-	{ "VERIFY_IDENTITY", DB_SSL_VERIFY_IDENTITY },
-	{ NULL, 0 },
+    {"DISABLED", DB_SSL_DISABLED},
+    {"PREFERRED", DB_SSL_DEFAULT},
+    {"REQUIRED", DB_SSL_REQUIRED},
+    {"VERIFY_CA", DB_SSL_VERIFY_CA},
+    {"VERIFY_IDENTITY", DB_SSL_VERIFY_IDENTITY},
+    {NULL, 0},
 };
 
 /* --ssl / --skip-ssl (MariaDB's spelling of --ssl-mode). */
@@ -99,75 +120,70 @@ static int set_quiet(struct osc_options *o, const struct osc_option *opt,
  * as new sections (see options.h for the three steps).
  */
 const struct osc_option osc_option_table[] = {
-	OPT_SECTION("Migration"),
-	OPT_STRING("alter", 0, alter, "CLAUSES", OSC_OPT_CMDLINE,
-		   "what follows ALTER TABLE t (required)"),
-	OPT_BOOL("execute", 0, execute, OSC_OPT_CMDLINE,
-		 "migrate; without it, only check (a dry run)"),
+    OPT_SECTION("Migration"),
+    OPT_STRING("alter", 0, alter, "CLAUSES", OSC_OPT_CMDLINE,
+	       "what follows ALTER TABLE t (required)"),
+    OPT_BOOL("execute", 0, execute, OSC_OPT_CMDLINE,
+	     "migrate; without it, only check (a dry run)"),
 
-	OPT_SECTION("Connection (also read from [client] in option files)"),
-	OPT_STRING("host", 'h', host, "HOST", OSC_OPT_CLIENT,
-		   "server host name or address [localhost]"),
-	OPT_U64("port", 'P', port, "PORT", 0, 65535, OSC_OPT_CLIENT,
-		"TCP port [3306]"),
-	OPT_STRING("user", 'u', user, "USER", OSC_OPT_CLIENT,
-		   "user name [your login name]"),
-	OPT_PASSWORD("password", 'p', password, "PASS", OSC_OPT_CLIENT,
-		     "password: -pPASS attached; -p alone prompts"),
-	OPT_STRING("socket", 'S', socket, "PATH", OSC_OPT_CLIENT,
-		   "the socket file for connections to localhost"),
-	OPT_DURATION("connect-timeout", 0, connect_timeout_ms, 1000, 1000,
-		     3600 * 1000, OSC_OPT_CLIENT,
-		     "give up connecting after this long [10s]"),
-	OPT_BOOL_CB("ssl", 0, set_ssl, OSC_OPT_CLIENT,
-		    "require TLS; --skip-ssl turns TLS off"),
-	OPT_ENUM("ssl-mode", 0, ssl_mode, "MODE", ssl_mode_choices,
-		 OSC_OPT_CLIENT,
-		 "DISABLED, PREFERRED, REQUIRED, VERIFY_CA,\n"
-		 "VERIFY_IDENTITY"),
-	OPT_STRING("ssl-ca", 0, ssl_ca, "FILE", OSC_OPT_CLIENT,
-		   "certificate authority file (PEM)"),
-	OPT_STRING("ssl-capath", 0, ssl_capath, "DIR", OSC_OPT_CLIENT,
-		   "folder of certificate authority files"),
-	OPT_STRING("ssl-cert", 0, ssl_cert, "FILE", OSC_OPT_CLIENT,
-		   "client certificate file (PEM)"),
-	OPT_STRING("ssl-key", 0, ssl_key, "FILE", OSC_OPT_CLIENT,
-		   "client private key file (PEM)"),
-	OPT_STRING("ssl-cipher", 0, ssl_cipher, "LIST", OSC_OPT_CLIENT,
-		   "permitted TLS ciphers"),
-	OPT_STRING("ssl-crl", 0, ssl_crl, "FILE", OSC_OPT_CLIENT,
-		   "certificate revocation list file"),
-	OPT_BOOL_CB("ssl-verify-server-cert", 0, set_ssl_verify,
-		    OSC_OPT_CLIENT,
-		    "verify the server certificate and name"),
+    OPT_SECTION("Connection (also read from [client] in option files)"),
+    OPT_STRING("host", 'h', host, "HOST", OSC_OPT_CLIENT,
+	       "server host name or address [localhost]"),
+    OPT_U64("port", 'P', port, "PORT", 0, 65535, OSC_OPT_CLIENT,
+	    "TCP port [3306]"),
+    OPT_STRING("user", 'u', user, "USER", OSC_OPT_CLIENT,
+	       "user name [your login name]"),
+    OPT_PASSWORD("password", 'p', password, "PASS", OSC_OPT_CLIENT,
+		 "password: -pPASS attached; -p alone prompts"),
+    OPT_STRING("socket", 'S', socket, "PATH", OSC_OPT_CLIENT,
+	       "the socket file for connections to localhost"),
+    OPT_DURATION("connect-timeout", 0, connect_timeout_ms, 1000, 1000,
+		 3600 * 1000, OSC_OPT_CLIENT,
+		 "give up connecting after this long [10s]"),
+    OPT_BOOL_CB("ssl", 0, set_ssl, OSC_OPT_CLIENT,
+		"require TLS; --skip-ssl turns TLS off"),
+    OPT_ENUM("ssl-mode", 0, ssl_mode, "MODE", ssl_mode_choices, OSC_OPT_CLIENT,
+	     "DISABLED, PREFERRED, REQUIRED, VERIFY_CA,\n"
+	     "VERIFY_IDENTITY"),
+    OPT_STRING("ssl-ca", 0, ssl_ca, "FILE", OSC_OPT_CLIENT,
+	       "certificate authority file (PEM)"),
+    OPT_STRING("ssl-capath", 0, ssl_capath, "DIR", OSC_OPT_CLIENT,
+	       "folder of certificate authority files"),
+    OPT_STRING("ssl-cert", 0, ssl_cert, "FILE", OSC_OPT_CLIENT,
+	       "client certificate file (PEM)"),
+    OPT_STRING("ssl-key", 0, ssl_key, "FILE", OSC_OPT_CLIENT,
+	       "client private key file (PEM)"),
+    OPT_STRING("ssl-cipher", 0, ssl_cipher, "LIST", OSC_OPT_CLIENT,
+	       "permitted TLS ciphers"),
+    OPT_STRING("ssl-crl", 0, ssl_crl, "FILE", OSC_OPT_CLIENT,
+	       "certificate revocation list file"),
+    OPT_BOOL_CB("ssl-verify-server-cert", 0, set_ssl_verify, OSC_OPT_CLIENT,
+		"verify the server certificate and name"),
 
-	OPT_SECTION("Option files"),
-	OPT_STRING("defaults-file", 0, defaults_file, "FILE",
-		   OSC_OPT_CMDLINE | OSC_OPT_EARLY,
-		   "read only this option file"),
-	OPT_STRING("defaults-extra-file", 0, defaults_extra_file, "FILE",
-		   OSC_OPT_CMDLINE | OSC_OPT_EARLY,
-		   "also read this file, after the global ones"),
-	OPT_BOOL("no-defaults", 0, no_defaults,
-		 OSC_OPT_CMDLINE | OSC_OPT_EARLY, "read no option file"),
+    OPT_SECTION("Option files"),
+    OPT_STRING("defaults-file", 0, defaults_file, "FILE",
+	       OSC_OPT_CMDLINE | OSC_OPT_EARLY, "read only this option file"),
+    OPT_STRING("defaults-extra-file", 0, defaults_extra_file, "FILE",
+	       OSC_OPT_CMDLINE | OSC_OPT_EARLY,
+	       "also read this file, after the global ones"),
+    OPT_BOOL("no-defaults", 0, no_defaults, OSC_OPT_CMDLINE | OSC_OPT_EARLY,
+	     "read no option file"),
 
-	OPT_SECTION("Output"),
-	OPT_BOOL_CB("quiet", 'q', set_quiet, 0,
-		    "show only errors and warnings"),
-	OPT_COUNT("verbose", 'v', verbosity, 0,
-		  "say more: -v decisions, -vv every SQL statement"),
-	OPT_ENUM("log-format", 0, log_format, "FORMAT", log_format_choices, 0,
-		 "text [default] or json (one object per line)"),
-	OPT_BOOL("help", 0, show_help, OSC_OPT_CMDLINE,
-		 "show this help and exit"),
-	OPT_BOOL("version", 'V', show_version, OSC_OPT_CMDLINE,
-		 "show the version and exit"),
+    OPT_SECTION("Output"),
+    OPT_BOOL_CB("quiet", 'q', set_quiet, 0, "show only errors and warnings"),
+    OPT_COUNT("verbose", 'v', verbosity, 0,
+	      "say more: -v decisions, -vv every SQL statement"),
+    OPT_ENUM("log-format", 0, log_format, "FORMAT", log_format_choices, 0,
+	     "text [default] or json (one object per line)"),
+    OPT_BOOL("help", 0, show_help, OSC_OPT_CMDLINE, "show this help and exit"),
+    OPT_BOOL("version", 'V', show_version, OSC_OPT_CMDLINE,
+	     "show the version and exit"),
 
-	{ .type = OSC_OPT_SECTION, .long_name = NULL },
+    {.type = OSC_OPT_SECTION, .long_name = NULL},
 };
 
-#define FOR_EACH_OPTION(o) \
-	for ((o) = osc_option_table; (o)->long_name; (o)++) \
+#define FOR_EACH_OPTION(o)                                                     \
+	for ((o) = osc_option_table; (o)->long_name; (o)++)                    \
 		if ((o)->type != OSC_OPT_SECTION)
 
 void osc_options_init(struct osc_options *o)
@@ -193,7 +209,8 @@ void osc_options_release(struct osc_options *o)
 {
 	const struct osc_option *opt;
 
-	FOR_EACH_OPTION(opt) {
+	FOR_EACH_OPTION(opt)
+	{
 		char **field;
 
 		if (opt->cb || (opt->type != OSC_OPT_STRING &&
@@ -229,8 +246,8 @@ const struct osc_option *osc_option_find(const char *name, size_t len)
 	const struct osc_option *opt;
 
 	FOR_EACH_OPTION(opt)
-		if (name_eq(opt->long_name, name, len))
-			return opt;
+	if (name_eq(opt->long_name, name, len))
+		return opt;
 	return NULL;
 }
 
@@ -239,8 +256,8 @@ static const struct osc_option *find_short(char c)
 	const struct osc_option *opt;
 
 	FOR_EACH_OPTION(opt)
-		if (opt->short_name && opt->short_name == c)
-			return opt;
+	if (opt->short_name && opt->short_name == c)
+		return opt;
 	return NULL;
 }
 
@@ -260,8 +277,8 @@ static int takes_value(const struct osc_option *opt)
 
 int osc_parse_bool(const char *s)
 {
-	static const char *const yes[] = { "1", "on", "true", "yes" };
-	static const char *const no[] = { "0", "off", "false", "no" };
+	static const char *const yes[] = {"1", "on", "true", "yes"};
+	static const char *const no[] = {"0", "off", "false", "no"};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(yes); i++)
@@ -296,8 +313,10 @@ static int parse_digits(const char **p, uint64_t *out)
 static void range_error(struct strbuf *err, const char *what, const char *s,
 			const char *lo, const char *hi)
 {
-	strbuf_addf(err, "invalid value '%s' for %s: must be between %s and "
-		    "%s", s, what, lo, hi);
+	strbuf_addf(err,
+		    "invalid value '%s' for %s: must be between %s and "
+		    "%s",
+		    s, what, lo, hi);
 }
 
 int osc_parse_u64(const char *what, const char *s, uint64_t min, uint64_t max,
@@ -308,8 +327,10 @@ int osc_parse_u64(const char *what, const char *s, uint64_t min, uint64_t max,
 	char lo[32], hi[32];
 
 	if (parse_digits(&p, &v) < 0 || *p) {
-		strbuf_addf(err, "invalid value '%s' for %s: not a whole "
-			    "number", s, what);
+		strbuf_addf(err,
+			    "invalid value '%s' for %s: not a whole "
+			    "number",
+			    s, what);
 		return -1;
 	}
 	if (v < min || v > max) {
@@ -327,7 +348,7 @@ void osc_format_duration(struct strbuf *out, uint64_t ms)
 	static const struct {
 		const char *unit;
 		uint64_t ms;
-	} units[] = { { "h", 3600000 }, { "m", 60000 }, { "s", 1000 } };
+	} units[] = {{"h", 3600000}, {"m", 60000}, {"s", 1000}};
 	size_t i;
 	int any = 0;
 
@@ -355,7 +376,10 @@ int osc_parse_duration_ms(const char *what, const char *s, uint64_t unit_ms,
 		const char *name;
 		uint64_t ms;
 	} units[] = {
-		{ "ms", 1 }, { "s", 1000 }, { "m", 60000 }, { "h", 3600000 },
+	    {"ms", 1},
+	    {"s", 1000},
+	    {"m", 60000},
+	    {"h", 3600000},
 	};
 	const char *p = s;
 	uint64_t total = 0;
@@ -405,13 +429,15 @@ int osc_parse_duration_ms(const char *what, const char *s, uint64_t unit_ms,
 	*out = total;
 	return 0;
 bad:
-	strbuf_addf(err, "invalid value '%s' for %s: not a duration "
-		    "(e.g. 500ms, 2s, 1m, 1h30m)", s, what);
+	strbuf_addf(err,
+		    "invalid value '%s' for %s: not a duration "
+		    "(e.g. 500ms, 2s, 1m, 1h30m)",
+		    s, what);
 	return -1;
 }
 
-int osc_parse_size(const char *what, const char *s, uint64_t min,
-		   uint64_t max, uint64_t *out, struct strbuf *err)
+int osc_parse_size(const char *what, const char *s, uint64_t min, uint64_t max,
+		   uint64_t *out, struct strbuf *err)
 {
 	const char *p = s;
 	uint64_t v, mult = 1;
@@ -452,8 +478,10 @@ int osc_parse_size(const char *what, const char *s, uint64_t min,
 	*out = v;
 	return 0;
 bad:
-	strbuf_addf(err, "invalid value '%s' for %s: not a size "
-		    "(e.g. 4096, 64k, 16M, 1G)", s, what);
+	strbuf_addf(err,
+		    "invalid value '%s' for %s: not a size "
+		    "(e.g. 4096, 64k, 16M, 1G)",
+		    s, what);
 	return -1;
 }
 
@@ -481,8 +509,10 @@ static int apply(struct osc_options *o, const struct osc_option *opt,
 		if (value) {
 			b = osc_parse_bool(value);
 			if (b < 0) {
-				strbuf_addf(err, "invalid value '%s' for %s: "
-					    "expected 1 or 0", value, what);
+				strbuf_addf(err,
+					    "invalid value '%s' for %s: "
+					    "expected 1 or 0",
+					    value, what);
 				return -1;
 			}
 		}
@@ -536,11 +566,14 @@ static int apply(struct osc_options *o, const struct osc_option *opt,
 			if (!strcasecmp(c->name, value))
 				break;
 		if (!c->name) {
-			strbuf_addf(err, "invalid value '%s' for %s: expected "
-				    "one of ", value, what);
+			strbuf_addf(err,
+				    "invalid value '%s' for %s: expected "
+				    "one of ",
+				    value, what);
 			for (c = opt->choices; c->name; c++)
-				strbuf_addf(err, "%s%s", c == opt->choices ?
-					    "" : ", ", c->name);
+				strbuf_addf(err, "%s%s",
+					    c == opt->choices ? "" : ", ",
+					    c->name);
 			return -1;
 		}
 		if (opt->cb)
@@ -567,7 +600,9 @@ static const struct osc_option *lookup_long(const char *name, size_t len,
 		const char *prefix;
 		int negate;
 	} bool_prefixes[] = {
-		{ "skip-", 1 }, { "disable-", 1 }, { "enable-", 0 },
+	    {"skip-", 1},
+	    {"disable-", 1},
+	    {"enable-", 0},
 	};
 	const struct osc_option *opt;
 	size_t i;
@@ -610,8 +645,8 @@ int osc_options_set_from_file(struct osc_options *o, enum osc_opt_source src,
 
 	*ignored = 0;
 	opt = lookup_long(name, strlen(name), &negate, &loose);
-	if (!opt || (src == OSC_SRC_FILE_CLIENT &&
-		     !(opt->flags & OSC_OPT_CLIENT))) {
+	if (!opt ||
+	    (src == OSC_SRC_FILE_CLIENT && !(opt->flags & OSC_OPT_CLIENT))) {
 		/*
 		 * [client] is shared by every client program; keys meant
 		 * for them are none of osc's business.
@@ -629,8 +664,10 @@ int osc_options_set_from_file(struct osc_options *o, enum osc_opt_source src,
 			*ignored = 1;
 			return 0;
 		}
-		strbuf_addf(err, "%s: option '%s' is only accepted on the "
-			    "command line", where, opt->long_name);
+		strbuf_addf(err,
+			    "%s: option '%s' is only accepted on the "
+			    "command line",
+			    where, opt->long_name);
 		return -1;
 	}
 	strbuf_addf(&what, "'%s' (%s)", opt->long_name, where);
@@ -660,7 +697,8 @@ static void suggest(struct strbuf *err, const char *name, size_t len)
 {
 	const struct osc_option *opt, *found = NULL;
 
-	FOR_EACH_OPTION(opt) {
+	FOR_EACH_OPTION(opt)
+	{
 		if (!strncmp(opt->long_name, name, len)) {
 			if (found)
 				return;
@@ -727,12 +765,12 @@ out:
 }
 
 /* A cluster of short options at argv[*i], without the dash in `arg`. */
-static int parse_short(struct osc_options *o, int early, int argc,
-		       char **argv, int *i, char *arg, struct strbuf *err)
+static int parse_short(struct osc_options *o, int early, int argc, char **argv,
+		       int *i, char *arg, struct strbuf *err)
 {
 	for (; *arg; arg++) {
 		const struct osc_option *opt = find_short(*arg);
-		char what[] = { '-', *arg, '\0' };
+		char what[] = {'-', *arg, '\0'};
 		const char *value = NULL;
 		int ret;
 
@@ -783,7 +821,8 @@ static int add_operand_after_bare_password(struct osc_options *o, char *arg,
 	strbuf_release(&ignored);
 	if (ret < 0) {
 		wipe_arg(arg);
-		strbuf_addstr(err, "the word after -p is not DB.TABLE (not "
+		strbuf_addstr(err,
+			      "the word after -p is not DB.TABLE (not "
 			      "shown: it may be a password); -p takes its "
 			      "value attached, as -pPASS, and alone it asks "
 			      "for the password");
@@ -800,14 +839,14 @@ static int parse_args(struct osc_options *o, int early, int argc, char **argv,
 		char *arg = argv[i];
 		int bare_pw = after_bare_pw;
 
-		after_bare_pw = !operands_only &&
-			(!strcmp(arg, "-p") || !strcmp(arg, "--password"));
+		after_bare_pw = !operands_only && (!strcmp(arg, "-p") ||
+						   !strcmp(arg, "--password"));
 		if (operands_only || arg[0] != '-' || !arg[1]) {
 			if (early)
 				continue;
-			if (bare_pw ? add_operand_after_bare_password(o, arg,
-								      err) :
-				      add_operand(o, arg, err))
+			if (bare_pw
+				? add_operand_after_bare_password(o, arg, err)
+				: add_operand(o, arg, err))
 				return -1;
 			continue;
 		}
@@ -843,13 +882,14 @@ int osc_options_check(const struct osc_options *o, struct strbuf *err)
 	if (o->show_help || o->show_version)
 		return 0;
 	if (!o->alter) {
-		strbuf_addstr(err, "missing --alter=CLAUSES: say what to change, "
+		strbuf_addstr(err,
+			      "missing --alter=CLAUSES: say what to change, "
 			      "e.g. --alter='ADD COLUMN note TEXT'");
 		return -1;
 	}
 	if (!o->table) {
 		strbuf_addstr(err, "missing the table to change: give it as "
-			      "DB.TABLE");
+				   "DB.TABLE");
 		return -1;
 	}
 	return 0;
@@ -871,7 +911,7 @@ void osc_options_to_db(const struct osc_options *o, struct db_options *db)
 	db->ssl_cipher = o->ssl_cipher;
 	db->ssl_crl = o->ssl_crl;
 	db->connect_timeout_s =
-		(unsigned int)((o->connect_timeout_ms + 999) / 1000);
+	    (unsigned int)((o->connect_timeout_ms + 999) / 1000);
 }
 
 #define HELP_COLUMN 32
@@ -881,14 +921,15 @@ void osc_options_help(struct strbuf *out)
 	const struct osc_option *opt;
 	const char *p;
 
-	strbuf_addstr(out,
-		"usage: osc [OPTIONS] --alter=CLAUSES DB.TABLE\n"
-		"\n"
-		"Change the schema of a live MySQL or MariaDB table without "
-		"blocking its\n"
-		"writers. Without --execute, osc checks everything and prints "
-		"what it\n"
-		"would do (a dry run). DB and TABLE may be backtick-quoted.\n");
+	strbuf_addstr(
+	    out,
+	    "usage: osc [OPTIONS] --alter=CLAUSES DB.TABLE\n"
+	    "\n"
+	    "Change the schema of a live MySQL or MariaDB table without "
+	    "blocking its\n"
+	    "writers. Without --execute, osc checks everything and prints "
+	    "what it\n"
+	    "would do (a dry run). DB and TABLE may be backtick-quoted.\n");
 	for (opt = osc_option_table; opt->long_name; opt++) {
 		size_t start = out->len;
 
@@ -918,29 +959,29 @@ void osc_options_help(struct strbuf *out)
 		}
 		strbuf_addch(out, '\n');
 	}
-	strbuf_addstr(out,
-		"\nOption files: /etc/my.cnf, /etc/mysql/my.cnf, "
-		"--defaults-extra-file, ~/.my.cnf\n"
-		"(groups [client], [client-server], [client-mariadb], [osc]). "
-		"See osc(1).\n"
-		"Exit status: 0 done, 1 failed (table untouched), 2 usage, "
-		"3 interrupted,\n4 cleanup incomplete.\n");
+	strbuf_addstr(
+	    out, "\nOption files: /etc/my.cnf, /etc/mysql/my.cnf, "
+		 "--defaults-extra-file, ~/.my.cnf\n"
+		 "(groups [client], [client-server], [client-mariadb], [osc]). "
+		 "See osc(1).\n"
+		 "Exit status: 0 done, 1 failed (table untouched), 2 usage, "
+		 "3 interrupted,\n4 cleanup incomplete.\n");
 }
 
 /*
  * One part of DB.TABLE at *p: `quoted` (doubled backticks inside) or a
  * plain run up to the next dot. Appends the name to out; advances *p.
  */
-static int parse_name_part(const char **p, struct strbuf *out,
-			   const char *arg, struct strbuf *err)
+static int parse_name_part(const char **p, struct strbuf *out, const char *arg,
+			   struct strbuf *err)
 {
 	const char *s = *p;
 
 	if (*s == '`') {
 		for (s++;; s++) {
 			if (!*s) {
-				strbuf_addf(err, "unterminated backtick in '%s'",
-					    arg);
+				strbuf_addf(
+				    err, "unterminated backtick in '%s'", arg);
 				return -1;
 			}
 			if (*s == '`') {
@@ -954,9 +995,11 @@ static int parse_name_part(const char **p, struct strbuf *out,
 	} else {
 		for (; *s && *s != '.'; s++) {
 			if (*s == '`') {
-				strbuf_addf(err, "misplaced backtick in '%s': "
+				strbuf_addf(err,
+					    "misplaced backtick in '%s': "
 					    "quote the whole name, e.g. "
-					    "`my.db`.`t`", arg);
+					    "`my.db`.`t`",
+					    arg);
 				return -1;
 			}
 			strbuf_addch(out, *s);
@@ -976,18 +1019,23 @@ int osc_parse_qualified_name(const char *arg, char **db, char **table,
 		goto fail;
 	if (*p != '.') {
 		if (*p)
-			strbuf_addf(err, "unexpected text after the database "
-				    "name in '%s'", arg);
+			strbuf_addf(err,
+				    "unexpected text after the database "
+				    "name in '%s'",
+				    arg);
 		else
-			strbuf_addf(err, "'%s' is not DB.TABLE: give the "
-				    "database too (e.g. shop.%s)", arg, arg);
+			strbuf_addf(err,
+				    "'%s' is not DB.TABLE: give the "
+				    "database too (e.g. shop.%s)",
+				    arg, arg);
 		goto fail;
 	}
 	p++;
 	if (parse_name_part(&p, &t, arg, err) < 0)
 		goto fail;
 	if (*p) {
-		strbuf_addf(err, "unexpected text after the table name in "
+		strbuf_addf(err,
+			    "unexpected text after the table name in "
 			    "'%s' (quote names holding dots with backticks)",
 			    arg);
 		goto fail;
@@ -1012,7 +1060,9 @@ fail:
 static int group_source(const char *group, enum osc_opt_source *src)
 {
 	static const char *const client_groups[] = {
-		"client", "client-server", "client-mariadb",
+	    "client",
+	    "client-server",
+	    "client-mariadb",
 	};
 	size_t i;
 
@@ -1035,8 +1085,7 @@ struct file_ctx {
 };
 
 static int file_option(void *data, const char *group, const char *key,
-		       const char *value, const char *where,
-		       struct strbuf *err)
+		       const char *value, const char *where, struct strbuf *err)
 {
 	struct file_ctx *ctx = data;
 	enum osc_opt_source src;
@@ -1048,8 +1097,10 @@ static int file_option(void *data, const char *group, const char *key,
 				      &ignored, err) < 0)
 		return -1;
 	if (ignored && src == OSC_SRC_FILE_OSC && ctx->warn)
-		strbuf_addf(ctx->warn, "%s: unknown option '%s' ignored "
-			    "(loose)\n", where, key);
+		strbuf_addf(ctx->warn,
+			    "%s: unknown option '%s' ignored "
+			    "(loose)\n",
+			    where, key);
 	return 0;
 }
 
@@ -1057,7 +1108,7 @@ int osc_options_read_file(struct osc_options *o, const char *path,
 			  int must_exist, struct strbuf *warn,
 			  struct strbuf *err)
 {
-	struct file_ctx ctx = { o, warn };
+	struct file_ctx ctx = {o, warn};
 
 	return optfile_read(path, must_exist, file_option, &ctx, warn, err);
 }
@@ -1066,7 +1117,7 @@ int osc_options_parse_file_text(struct osc_options *o, const char *path,
 				const char *text, struct strbuf *warn,
 				struct strbuf *err)
 {
-	struct file_ctx ctx = { o, warn };
+	struct file_ctx ctx = {o, warn};
 
 	return optfile_parse_text(path, text, strlen(text), file_option, &ctx,
 				  warn, err);
@@ -1076,7 +1127,8 @@ int osc_options_read_files(struct osc_options *o, const char *home,
 			   struct strbuf *warn, struct strbuf *err)
 {
 	static const char *const global_files[] = {
-		"/etc/my.cnf", "/etc/mysql/my.cnf",
+	    "/etc/my.cnf",
+	    "/etc/mysql/my.cnf",
 	};
 	struct strbuf path = STRBUF_INIT;
 	size_t i;
@@ -1085,8 +1137,8 @@ int osc_options_read_files(struct osc_options *o, const char *home,
 	if (o->no_defaults)
 		return 0;
 	if (o->defaults_file) {
-		if (osc_options_read_file(o, o->defaults_file, 1, warn,
-					  err) < 0)
+		if (osc_options_read_file(o, o->defaults_file, 1, warn, err) <
+		    0)
 			return -1;
 		if (o->defaults_extra_file &&
 		    osc_options_read_file(o, o->defaults_extra_file, 1, warn,
@@ -1095,12 +1147,10 @@ int osc_options_read_files(struct osc_options *o, const char *home,
 		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(global_files); i++)
-		if (osc_options_read_file(o, global_files[i], 0, warn,
-					  err) < 0)
+		if (osc_options_read_file(o, global_files[i], 0, warn, err) < 0)
 			return -1;
 	if (o->defaults_extra_file &&
-	    osc_options_read_file(o, o->defaults_extra_file, 1, warn,
-				  err) < 0)
+	    osc_options_read_file(o, o->defaults_extra_file, 1, warn, err) < 0)
 		return -1;
 	if (home && *home) {
 		strbuf_addf(&path, "%s/.my.cnf", home);

@@ -37,19 +37,19 @@
 /* The values of every option, after files, environment and argv. */
 struct osc_options {
 	/* What to do. */
-	char *alter;		/* --alter: clauses after ALTER TABLE t */
-	char *database;		/* from the DB.TABLE argument */
+	char *alter;	/* --alter: clauses after ALTER TABLE t */
+	char *database; /* from the DB.TABLE argument */
 	char *table;
-	int execute;		/* --execute; without it, a dry run */
+	int execute; /* --execute; without it, a dry run */
 
 	/* Connection (the mysql client's options). */
 	char *host;
-	uint64_t port;		/* 0: the library's default */
+	uint64_t port; /* 0: the library's default */
 	char *user;
-	char *password;		/* never printed; wiped from memory on release */
-	int password_prompt;	/* -p or --password without a value */
+	char *password;	     /* never printed; wiped from memory on release */
+	int password_prompt; /* -p or --password without a value */
 	char *socket;
-	int ssl_mode;		/* enum db_ssl_mode */
+	int ssl_mode; /* enum db_ssl_mode */
 	char *ssl_ca;
 	char *ssl_capath;
 	char *ssl_cert;
@@ -64,22 +64,22 @@ struct osc_options {
 	int no_defaults;
 
 	/* Output. */
-	int verbosity;		/* -1 quiet (-q), 0 default, 1 -v, 2 -vv */
-	int log_format;		/* enum log_format */
+	int verbosity;	/* -1 quiet (-q), 0 default, 1 -v, 2 -vv */
+	int log_format; /* enum log_format */
 	int show_help;
 	int show_version;
 };
 
 enum osc_opt_type {
-	OSC_OPT_SECTION,	/* not an option: a heading in --help */
-	OSC_OPT_BOOL,		/* int 0/1; --skip-NAME sets 0 */
-	OSC_OPT_COUNT,		/* int, +1 per use (-vv) */
-	OSC_OPT_STRING,		/* char *, owned by the struct */
-	OSC_OPT_PASSWORD,	/* char *, value optional: without one, prompt */
-	OSC_OPT_U64,		/* uint64_t in [min, max] */
-	OSC_OPT_DURATION,	/* uint64_t milliseconds; 500ms, 2s, 1m, 1h */
-	OSC_OPT_SIZE,		/* uint64_t bytes; 512, 64k, 16M, 1G */
-	OSC_OPT_ENUM,		/* int, one of `choices` */
+	OSC_OPT_SECTION,  /* not an option: a heading in --help */
+	OSC_OPT_BOOL,	  /* int 0/1; --skip-NAME sets 0 */
+	OSC_OPT_COUNT,	  /* int, +1 per use (-vv) */
+	OSC_OPT_STRING,	  /* char *, owned by the struct */
+	OSC_OPT_PASSWORD, /* char *, value optional: without one, prompt */
+	OSC_OPT_U64,	  /* uint64_t in [min, max] */
+	OSC_OPT_DURATION, /* uint64_t milliseconds; 500ms, 2s, 1m, 1h */
+	OSC_OPT_SIZE,	  /* uint64_t bytes; 512, 64k, 16M, 1G */
+	OSC_OPT_ENUM,	  /* int, one of `choices` */
 };
 
 enum osc_opt_flags {
@@ -92,7 +92,7 @@ enum osc_opt_flags {
 };
 
 struct osc_opt_choice {
-	const char *name;	/* matched case-insensitively */
+	const char *name; /* matched case-insensitively */
 	int value;
 };
 
@@ -108,16 +108,16 @@ typedef int (*osc_opt_cb)(struct osc_options *opts,
 
 struct osc_option {
 	enum osc_opt_type type;
-	const char *long_name;	/* without the dashes; help text for SECTION */
-	char short_name;	/* 0: none */
-	size_t offset;		/* of the field in struct osc_options */
-	const char *argname;	/* shown in --help: HOST, N, DURATION */
-	const char *help;	/* one line, lowercase */
-	unsigned int flags;	/* enum osc_opt_flags */
-	uint64_t min, max;	/* U64/SIZE: the range; DURATION: in ms */
-	uint64_t unit_ms;	/* DURATION: unit of a bare number (1000: s) */
-	const struct osc_opt_choice *choices;	/* ENUM, ended by {NULL} */
-	osc_opt_cb cb;		/* when set, called instead of storing */
+	const char *long_name; /* without the dashes; help text for SECTION */
+	char short_name;       /* 0: none */
+	size_t offset;	       /* of the field in struct osc_options */
+	const char *argname;   /* shown in --help: HOST, N, DURATION */
+	const char *help;      /* one line, lowercase */
+	unsigned int flags;    /* enum osc_opt_flags */
+	uint64_t min, max;     /* U64/SIZE: the range; DURATION: in ms */
+	uint64_t unit_ms;      /* DURATION: unit of a bare number (1000: s) */
+	const struct osc_opt_choice *choices; /* ENUM, ended by {NULL} */
+	osc_opt_cb cb; /* when set, called instead of storing */
 };
 
 /* The table, ended by a row with type SECTION and long_name NULL. */
@@ -131,8 +131,8 @@ void osc_options_release(struct osc_options *opts);
 /* Where a value comes from: decides what is allowed and how errors read. */
 enum osc_opt_source {
 	OSC_SRC_CMDLINE,
-	OSC_SRC_FILE_CLIENT,	/* [client], [client-server], [client-mariadb] */
-	OSC_SRC_FILE_OSC,	/* [osc] */
+	OSC_SRC_FILE_CLIENT, /* [client], [client-server], [client-mariadb] */
+	OSC_SRC_FILE_OSC,    /* [osc] */
 };
 
 /* The row for a long name (dashes or underscores), or NULL. */
@@ -146,11 +146,10 @@ const struct osc_option *osc_option_find(const char *name, size_t len);
  * because that group is shared with every other client program. `where`
  * ("file:line") prefixes errors.
  */
-int osc_options_set_from_file(struct osc_options *opts,
-			      enum osc_opt_source src, const char *name,
-			      const char *value, const char *where,
-			      int *ignored, struct strbuf *err)
-	OSC_WARN_UNUSED;
+int osc_options_set_from_file(struct osc_options *opts, enum osc_opt_source src,
+			      const char *name, const char *value,
+			      const char *where, int *ignored,
+			      struct strbuf *err) OSC_WARN_UNUSED;
 
 /*
  * Parse the command line (argv[0] is skipped). Short options may be
@@ -162,23 +161,21 @@ int osc_options_set_from_file(struct osc_options *opts,
  * overwritten in place. Returns 0, or -1 with a usage error in err.
  */
 int osc_options_parse_argv(struct osc_options *opts, int argc, char **argv,
-			   struct strbuf *err)
-	OSC_WARN_UNUSED;
+			   struct strbuf *err) OSC_WARN_UNUSED;
 
 /*
  * Find --no-defaults, --defaults-file and --defaults-extra-file on the
  * command line before the option files are read. Returns 0 or -1 (err).
  */
 int osc_options_parse_early(struct osc_options *opts, int argc, char **argv,
-			    struct strbuf *err)
-	OSC_WARN_UNUSED;
+			    struct strbuf *err) OSC_WARN_UNUSED;
 
 /*
  * After every source: the checks that need all of them (--alter and
  * DB.TABLE given, unless --help or --version). Returns 0 or -1 (err).
  */
-int osc_options_check(const struct osc_options *opts, struct strbuf *err)
-	OSC_WARN_UNUSED;
+int osc_options_check(const struct osc_options *opts,
+		      struct strbuf *err) OSC_WARN_UNUSED;
 
 /*
  * Read the option files: none with --no-defaults; only --defaults-file
@@ -191,17 +188,15 @@ int osc_options_check(const struct osc_options *opts, struct strbuf *err)
  * warnings (a world-writable file) are appended to warn, one per line.
  */
 int osc_options_read_files(struct osc_options *opts, const char *home,
-			   struct strbuf *warn, struct strbuf *err)
-	OSC_WARN_UNUSED;
+			   struct strbuf *warn,
+			   struct strbuf *err) OSC_WARN_UNUSED;
 /* One file, or text standing for one (tests), with the groups as above. */
 int osc_options_read_file(struct osc_options *opts, const char *path,
 			  int must_exist, struct strbuf *warn,
-			  struct strbuf *err)
-	OSC_WARN_UNUSED;
+			  struct strbuf *err) OSC_WARN_UNUSED;
 int osc_options_parse_file_text(struct osc_options *opts, const char *path,
 				const char *text, struct strbuf *warn,
-				struct strbuf *err)
-	OSC_WARN_UNUSED;
+				struct strbuf *err) OSC_WARN_UNUSED;
 
 /* Point a struct db_options at the connection values (borrowed). */
 void osc_options_to_db(const struct osc_options *opts, struct db_options *db);
@@ -216,8 +211,7 @@ void osc_options_help(struct strbuf *out);
  * allocated, or -1 with err.
  */
 int osc_parse_qualified_name(const char *arg, char **db, char **table,
-			     struct strbuf *err)
-	OSC_WARN_UNUSED;
+			     struct strbuf *err) OSC_WARN_UNUSED;
 
 /*
  * Value parsers, exposed for tests and for later options.
@@ -230,8 +224,8 @@ int osc_parse_u64(const char *what, const char *s, uint64_t min, uint64_t max,
 int osc_parse_duration_ms(const char *what, const char *s, uint64_t unit_ms,
 			  uint64_t min_ms, uint64_t max_ms, uint64_t *out,
 			  struct strbuf *err);
-int osc_parse_size(const char *what, const char *s, uint64_t min,
-		   uint64_t max, uint64_t *out, struct strbuf *err);
+int osc_parse_size(const char *what, const char *s, uint64_t min, uint64_t max,
+		   uint64_t *out, struct strbuf *err);
 /* 1 or 0 for 1/0, on/off, true/false, yes/no; -1 otherwise. */
 int osc_parse_bool(const char *s);
 

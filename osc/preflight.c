@@ -22,13 +22,16 @@
 
 /* Privileges osc needs on the database of the table (DESIGN.md 3). */
 static const char *const db_privileges[] = {
-	"SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "DROP", "ALTER",
-	"INDEX", "LOCK TABLES",
+    "SELECT", "INSERT", "UPDATE", "DELETE",	 "CREATE",
+    "DROP",   "ALTER",	"INDEX",  "LOCK TABLES",
 };
 
 /* Schemas osc refuses to touch. */
 static const char *const system_schemas[] = {
-	"mysql", "information_schema", "performance_schema", "sys",
+    "mysql",
+    "information_schema",
+    "performance_schema",
+    "sys",
 };
 
 /*
@@ -36,12 +39,12 @@ static const char *const system_schemas[] = {
  * logged with the global settings, not with ours.
  */
 static const char SQL_SERVER_FACTS[] =
-	"SELECT @@version, @@version_comment, @@global.log_bin, "
-	"@@global.binlog_format, @@global.binlog_row_image, "
-	"@@global.server_id, @@lower_case_table_names, CURRENT_USER()";
+    "SELECT @@version, @@version_comment, @@global.log_bin, "
+    "@@global.binlog_format, @@global.binlog_row_image, "
+    "@@global.server_id, @@lower_case_table_names, CURRENT_USER()";
 
 static void fail(struct osc_preflight *pf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void fail(struct osc_preflight *pf, const char *fmt, ...)
 {
@@ -57,7 +60,7 @@ static void fail(struct osc_preflight *pf, const char *fmt, ...)
 }
 
 static void note(struct osc_preflight *pf, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 static void note(struct osc_preflight *pf, const char *fmt, ...)
 {
@@ -90,8 +93,8 @@ int osc_parse_server_version(const char *version, const char *comment,
 {
 	unsigned int major, minor, patch;
 
-	if (!version || sscanf(version, "%u.%u.%u", &major, &minor, &patch)
-			!= 3)
+	if (!version ||
+	    sscanf(version, "%u.%u.%u", &major, &minor, &patch) != 3)
 		return -1;
 	out->major = major;
 	out->minor = minor;
@@ -175,13 +178,13 @@ static int connect_server(struct osc_preflight *pf,
 	switch (code) {
 	case DB_ER_ACCESS_DENIED:
 		strbuf_addstr(&err, "; check the user and password (-u, -p, "
-			      "the option files, MYSQL_PWD)");
+				    "the option files, MYSQL_PWD)");
 		break;
 	case DB_CR_CONNECTION_ERROR:
 	case DB_CR_CONN_HOST_ERROR:
 	case DB_CR_UNKNOWN_HOST:
 		strbuf_addstr(&err, "; check that the server runs and that "
-			      "--host, --port or --socket point at it");
+				    "--host, --port or --socket point at it");
 		break;
 	}
 	fail(pf, "%s", err.buf);
@@ -241,24 +244,29 @@ static int check_server(struct osc_preflight *pf)
 		note(pf, "cannot parse the server version '%s'", s->version);
 	else if ((s->flavor == OSC_FLAVOR_MARIADB && s->version_id < 100600) ||
 		 (s->flavor == OSC_FLAVOR_MYSQL && s->version_id < 80000))
-		note(pf, "server %s %s is older than osc supports (MariaDB "
+		note(pf,
+		     "server %s %s is older than osc supports (MariaDB "
 		     "10.6+, MySQL 8.0+); carry on at your own risk",
 		     osc_flavor_name(s->flavor), s->version);
 
 	if (!s->log_bin)
-		fail(pf, "binary log is off on %s; osc reads changes from it: "
+		fail(pf,
+		     "binary log is off on %s; osc reads changes from it: "
 		     "restart the server with log_bin enabled (e.g. "
-		     "--log-bin) and binlog_format=ROW", s->where);
+		     "--log-bin) and binlog_format=ROW",
+		     s->where);
 	if (strcasecmp(s->binlog_format, "ROW"))
-		fail(pf, "binlog_format is '%s' on %s; osc needs ROW: SET "
+		fail(pf,
+		     "binlog_format is '%s' on %s; osc needs ROW: SET "
 		     "GLOBAL binlog_format = 'ROW' (and in my.cnf), then let "
-		     "sessions opened before it end", s->binlog_format,
-		     s->where);
+		     "sessions opened before it end",
+		     s->binlog_format, s->where);
 	if (strcasecmp(s->binlog_row_image, "FULL"))
-		fail(pf, "binlog_row_image is '%s' on %s; osc needs FULL: SET "
+		fail(pf,
+		     "binlog_row_image is '%s' on %s; osc needs FULL: SET "
 		     "GLOBAL binlog_row_image = 'FULL' (and in my.cnf), then "
-		     "let sessions opened before it end", s->binlog_row_image,
-		     s->where);
+		     "let sessions opened before it end",
+		     s->binlog_row_image, s->where);
 	return 0;
 }
 
@@ -298,13 +306,17 @@ static void report_missing(struct osc_preflight *pf, const char *missing,
 			   const char *purpose)
 {
 	if (pf->server.has_roles)
-		note(pf, "user %s has no grant of %s %s (%s) unless a role "
+		note(pf,
+		     "user %s has no grant of %s %s (%s) unless a role "
 		     "gives it (roles are not checked); if not: GRANT %s ON "
-		     "%s TO %s", pf->server.user, missing, scope, purpose,
-		     missing, on, pf->server.user);
+		     "%s TO %s",
+		     pf->server.user, missing, scope, purpose, missing, on,
+		     pf->server.user);
 	else
-		fail(pf, "user %s lacks %s %s (%s): grant %s with: GRANT %s "
-		     "ON %s TO %s", pf->server.user, missing, scope, purpose,
+		fail(pf,
+		     "user %s lacks %s %s (%s): grant %s with: GRANT %s "
+		     "ON %s TO %s",
+		     pf->server.user, missing, scope, purpose,
 		     strchr(missing, ',') ? "them" : "it", missing, on,
 		     pf->server.user);
 }
@@ -317,26 +329,31 @@ static void check_privileges(struct osc_preflight *pf, const char *dbname,
 	struct strbuf missing = STRBUF_INIT, on = STRBUF_INIT;
 	struct strbuf name = STRBUF_INIT, scope = STRBUF_INIT;
 	static const enum osc_object objs[] = {
-		OSC_OBJ_GHOST, OSC_OBJ_OLD, OSC_OBJ_CHANGELOG,
+	    OSC_OBJ_GHOST,
+	    OSC_OBJ_OLD,
+	    OSC_OBJ_CHANGELOG,
 	};
 	unsigned long long roles = 0;
 	struct strbuf ignore = STRBUF_INIT;
 	size_t i;
 
 	/* Roles are not resolved here: a missing grant becomes a note. */
-	if (db_query_u64(pf->db, "SELECT COUNT(*) FROM "
-			 "information_schema.APPLICABLE_ROLES", &roles,
-			 &ignore) > 0)
+	if (db_query_u64(pf->db,
+			 "SELECT COUNT(*) FROM "
+			 "information_schema.APPLICABLE_ROLES",
+			 &roles, &ignore) > 0)
 		pf->server.has_roles = roles > 0;
 
-	strbuf_addstr(&sql, "SELECT PRIVILEGE_TYPE FROM "
+	strbuf_addstr(&sql,
+		      "SELECT PRIVILEGE_TYPE FROM "
 		      "information_schema.USER_PRIVILEGES WHERE GRANTEE = ");
 	add_literal(pf, &sql, pf->server.user);
 	collect(pf, sql.buf, &global);
 
 	/* TABLE_SCHEMA holds the grant's pattern (`shop\_%`): LIKE it. */
 	strbuf_reset(&sql);
-	strbuf_addstr(&sql, "SELECT PRIVILEGE_TYPE FROM "
+	strbuf_addstr(&sql,
+		      "SELECT PRIVILEGE_TYPE FROM "
 		      "information_schema.SCHEMA_PRIVILEGES WHERE GRANTEE = ");
 	add_literal(pf, &sql, pf->server.user);
 	strbuf_addstr(&sql, " AND ");
@@ -349,7 +366,8 @@ static void check_privileges(struct osc_preflight *pf, const char *dbname,
 	 * tables a run creates.
 	 */
 	strbuf_reset(&sql);
-	strbuf_addstr(&sql, "SELECT PRIVILEGE_TYPE FROM "
+	strbuf_addstr(&sql,
+		      "SELECT PRIVILEGE_TYPE FROM "
 		      "information_schema.TABLE_PRIVILEGES WHERE GRANTEE = ");
 	add_literal(pf, &sql, pf->server.user);
 	strbuf_addstr(&sql, " AND TABLE_SCHEMA = ");
@@ -362,8 +380,10 @@ static void check_privileges(struct osc_preflight *pf, const char *dbname,
 		strbuf_addstr(&sql, ", ");
 		add_literal(pf, &sql, name.buf);
 	}
-	strbuf_addf(&sql, ") GROUP BY PRIVILEGE_TYPE HAVING "
-		    "COUNT(DISTINCT TABLE_NAME) = %zu", ARRAY_SIZE(objs) + 1);
+	strbuf_addf(&sql,
+		    ") GROUP BY PRIVILEGE_TYPE HAVING "
+		    "COUNT(DISTINCT TABLE_NAME) = %zu",
+		    ARRAY_SIZE(objs) + 1);
 	collect(pf, sql.buf, &tables);
 
 	for (i = 0; i < ARRAY_SIZE(db_privileges); i++) {
@@ -389,9 +409,11 @@ static void check_privileges(struct osc_preflight *pf, const char *dbname,
 			       "to read the binary log");
 	if (!has_priv(&global, "REPLICATION CLIENT") &&
 	    !has_priv(&global, "BINLOG MONITOR"))
-		report_missing(pf, pf->server.flavor == OSC_FLAVOR_MARIADB &&
-					   pf->server.version_id >= 100500 ?
-				   "BINLOG MONITOR" : "REPLICATION CLIENT",
+		report_missing(pf,
+			       pf->server.flavor == OSC_FLAVOR_MARIADB &&
+				       pf->server.version_id >= 100500
+				   ? "BINLOG MONITOR"
+				   : "REPLICATION CLIENT",
 			       "globally", "*.*",
 			       "to read the binary log position");
 	strbuf_release(&sql);
@@ -413,13 +435,13 @@ static int check_database(struct osc_preflight *pf)
 	struct db_row row;
 
 	strbuf_addstr(&sql, "SELECT SCHEMA_NAME FROM information_schema."
-		      "SCHEMATA WHERE SCHEMA_NAME = ");
+			    "SCHEMATA WHERE SCHEMA_NAME = ");
 	add_literal(pf, &sql, t->db);
 	res = query(pf, sql.buf, "the list of databases");
 	if (res) {
 		while (db_result_next(res, &row, &err) > 0) {
-			if (row.values[0] && same_name(pf, row.values[0],
-						       t->db)) {
+			if (row.values[0] &&
+			    same_name(pf, row.values[0], t->db)) {
 				t->db_exists = 1;
 				free(t->db);
 				t->db = xstrdup(row.values[0]);
@@ -430,10 +452,11 @@ static int check_database(struct osc_preflight *pf)
 			strbuf_reset(&q);
 			if (quote_ident(&q, t->db) < 0)
 				strbuf_addstr(&q, "?");
-			fail(pf, "database %s does not exist on %s; check the "
+			fail(pf,
+			     "database %s does not exist on %s; check the "
 			     "name (it is case-sensitive on this server "
-			     "unless lower_case_table_names is set)", q.buf,
-			     pf->server.where);
+			     "unless lower_case_table_names is set)",
+			     q.buf, pf->server.where);
 		}
 	}
 	strbuf_release(&sql);
@@ -450,7 +473,8 @@ static int check_table(struct osc_preflight *pf)
 	struct db_row row;
 	char *type = NULL;
 
-	strbuf_addstr(&sql, "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, "
+	strbuf_addstr(&sql,
+		      "SELECT TABLE_NAME, TABLE_TYPE, ENGINE, "
 		      "TABLE_ROWS, DATA_LENGTH, INDEX_LENGTH, CREATE_OPTIONS "
 		      "FROM information_schema.TABLES WHERE TABLE_SCHEMA = ");
 	add_literal(pf, &sql, t->db);
@@ -472,24 +496,29 @@ static int check_table(struct osc_preflight *pf)
 		t->rows_estimate = u64_value(&row, 3);
 		t->data_bytes = u64_value(&row, 4);
 		t->index_bytes = u64_value(&row, 5);
-		t->partitioned = row.values[6] &&
-				 strcasestr(row.values[6], "partitioned");
+		t->partitioned =
+		    row.values[6] && strcasestr(row.values[6], "partitioned");
 	}
 	db_result_free(res);
 	qname(&q, t->db, t->table);
 	if (!t->table_exists) {
-		fail(pf, "table %s does not exist; check the name (it is "
+		fail(pf,
+		     "table %s does not exist; check the name (it is "
 		     "case-sensitive on this server unless "
-		     "lower_case_table_names is set)", q.buf);
+		     "lower_case_table_names is set)",
+		     q.buf);
 	} else if (strcmp(type, "BASE TABLE")) {
-		fail(pf, "%s is a %s, not a table; osc changes base tables "
-		     "only", q.buf, strcasecmp(type, "VIEW") ? type : "view");
+		fail(pf,
+		     "%s is a %s, not a table; osc changes base tables "
+		     "only",
+		     q.buf, strcasecmp(type, "VIEW") ? type : "view");
 		t->table_exists = 0;
 	} else if (strcasecmp(t->engine, "InnoDB")) {
-		fail(pf, "table %s uses the %s engine; osc needs InnoDB "
+		fail(pf,
+		     "table %s uses the %s engine; osc needs InnoDB "
 		     "(transactions and row locks): convert it first with "
-		     "ALTER TABLE %s ENGINE=InnoDB", q.buf,
-		     *t->engine ? t->engine : "(none)", q.buf);
+		     "ALTER TABLE %s ENGINE=InnoDB",
+		     q.buf, *t->engine ? t->engine : "(none)", q.buf);
 	}
 out:
 	free(type);
@@ -503,7 +532,7 @@ struct key_candidate {
 	char *name;
 	char **cols;
 	size_t nr, alloc;
-	int usable;		/* every column NOT NULL, no prefix part */
+	int usable; /* every column NOT NULL, no prefix part */
 };
 
 static void candidate_clear(struct key_candidate *k)
@@ -530,8 +559,8 @@ static void consider_key(struct osc_table_facts *t, struct key_candidate *k,
 		return;
 	}
 	/* PRIMARY first, then the unique key with the fewest columns. */
-	if (t->key_name && (t->key_is_primary ||
-			    (!primary && t->key_columns_nr <= k->nr))) {
+	if (t->key_name &&
+	    (t->key_is_primary || (!primary && t->key_columns_nr <= k->nr))) {
 		candidate_clear(k);
 		return;
 	}
@@ -551,7 +580,7 @@ static void check_key(struct osc_preflight *pf)
 {
 	struct osc_table_facts *t = &pf->table;
 	struct strbuf sql = STRBUF_INIT, err = STRBUF_INIT, q = STRBUF_INIT;
-	struct key_candidate k = { 0 };
+	struct key_candidate k = {0};
 	char *nullable_key = NULL;
 	struct db_result *res;
 	struct db_row row;
@@ -561,7 +590,8 @@ static void check_key(struct osc_preflight *pf)
 	 * functional key parts have COLUMN_NAME NULL) makes the key
 	 * unusable instead of silently shorter.
 	 */
-	strbuf_addstr(&sql, "SELECT s.INDEX_NAME, s.COLUMN_NAME, s.SUB_PART, "
+	strbuf_addstr(&sql,
+		      "SELECT s.INDEX_NAME, s.COLUMN_NAME, s.SUB_PART, "
 		      "c.IS_NULLABLE FROM information_schema.STATISTICS s "
 		      "LEFT JOIN information_schema.COLUMNS c ON "
 		      "c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = "
@@ -571,7 +601,7 @@ static void check_key(struct osc_preflight *pf)
 	strbuf_addstr(&sql, " AND s.TABLE_NAME = ");
 	add_literal(pf, &sql, t->table);
 	strbuf_addstr(&sql, " ORDER BY s.INDEX_NAME = 'PRIMARY' DESC, "
-		      "s.INDEX_NAME, s.SEQ_IN_INDEX");
+			    "s.INDEX_NAME, s.SEQ_IN_INDEX");
 	res = query(pf, sql.buf, "the keys of the table");
 	if (!res)
 		goto out;
@@ -602,20 +632,24 @@ static void check_key(struct osc_preflight *pf)
 			quote_ident(&cols, t->key_columns[i]);
 		}
 		verbose("preflight: key %s (%s) chunks the copy and keys the "
-			"replay", t->key_name, cols.buf);
+			"replay",
+			t->key_name, cols.buf);
 		strbuf_release(&cols);
 	} else {
 		qname(&q, t->db, t->table);
 		if (nullable_key)
-			fail(pf, "table %s has no primary key, and its unique "
+			fail(pf,
+			     "table %s has no primary key, and its unique "
 			     "key `%s` allows NULL (or indexes a prefix); osc "
 			     "needs a primary key or a unique key on NOT NULL "
 			     "columns to copy and replay rows: add one first",
 			     q.buf, nullable_key);
 		else
-			fail(pf, "table %s has no primary key and no unique "
+			fail(pf,
+			     "table %s has no primary key and no unique "
 			     "key on NOT NULL columns; osc needs one to copy "
-			     "and replay rows: add a primary key first", q.buf);
+			     "and replay rows: add a primary key first",
+			     q.buf);
 	}
 out:
 	free(nullable_key);
@@ -634,7 +668,8 @@ static void check_foreign_keys(struct osc_preflight *pf)
 	struct db_result *res;
 	struct db_row row;
 
-	strbuf_addstr(&sql, "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, "
+	strbuf_addstr(&sql,
+		      "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, "
 		      "CONSTRAINT_NAME, UNIQUE_CONSTRAINT_SCHEMA, "
 		      "REFERENCED_TABLE_NAME FROM information_schema."
 		      "REFERENTIAL_CONSTRAINTS WHERE (CONSTRAINT_SCHEMA = ");
@@ -646,7 +681,7 @@ static void check_foreign_keys(struct osc_preflight *pf)
 	strbuf_addstr(&sql, " AND REFERENCED_TABLE_NAME = ");
 	add_literal(pf, &sql, t->table);
 	strbuf_addstr(&sql, ") ORDER BY CONSTRAINT_SCHEMA, TABLE_NAME, "
-		      "CONSTRAINT_NAME");
+			    "CONSTRAINT_NAME");
 	res = query(pf, sql.buf, "the foreign keys");
 	if (!res)
 		goto out;
@@ -657,12 +692,12 @@ static void check_foreign_keys(struct osc_preflight *pf)
 		const char *rdb = row.values[3] ? row.values[3] : "";
 		const char *rtab = row.values[4] ? row.values[4] : "";
 
-		if (same_name(pf, cdb, t->db) && same_name(pf, ctab, t->table)) {
+		if (same_name(pf, cdb, t->db) &&
+		    same_name(pf, ctab, t->table)) {
 			t->fk_own_nr++;
 			strbuf_addstr(&own, own.len ? ", " : "");
 			quote_ident(&own, cname);
-			strbuf_addf(&own, " (to %s)",
-				    qname(&other, rdb, rtab));
+			strbuf_addf(&own, " (to %s)", qname(&other, rdb, rtab));
 		} else {
 			t->fk_referencing_nr++;
 			strbuf_addstr(&refs, refs.len ? ", " : "");
@@ -673,17 +708,19 @@ static void check_foreign_keys(struct osc_preflight *pf)
 	db_result_free(res);
 	qname(&q, t->db, t->table);
 	if (t->fk_own_nr)
-		fail(pf, "table %s has foreign key%s %s; osc does not migrate "
+		fail(pf,
+		     "table %s has foreign key%s %s; osc does not migrate "
 		     "tables with foreign keys yet: drop the constraint%s "
-		     "first, or use ALTER TABLE directly", q.buf,
-		     t->fk_own_nr > 1 ? "s" : "", own.buf,
+		     "first, or use ALTER TABLE directly",
+		     q.buf, t->fk_own_nr > 1 ? "s" : "", own.buf,
 		     t->fk_own_nr > 1 ? "s" : "");
 	if (t->fk_referencing_nr)
-		fail(pf, "table %s is referenced by foreign key%s %s; osc "
+		fail(pf,
+		     "table %s is referenced by foreign key%s %s; osc "
 		     "does not migrate referenced tables yet (the references "
 		     "would follow the renamed table): drop the constraint%s "
-		     "first, or use ALTER TABLE directly", q.buf,
-		     t->fk_referencing_nr > 1 ? "s" : "", refs.buf,
+		     "first, or use ALTER TABLE directly",
+		     q.buf, t->fk_referencing_nr > 1 ? "s" : "", refs.buf,
 		     t->fk_referencing_nr > 1 ? "s" : "");
 out:
 	strbuf_release(&sql);
@@ -703,7 +740,7 @@ static void check_triggers(struct osc_preflight *pf)
 	struct db_row row;
 
 	strbuf_addstr(&sql, "SELECT TRIGGER_NAME FROM information_schema."
-		      "TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ");
+			    "TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ");
 	add_literal(pf, &sql, t->db);
 	strbuf_addstr(&sql, " AND EVENT_OBJECT_TABLE = ");
 	add_literal(pf, &sql, t->table);
@@ -718,12 +755,12 @@ static void check_triggers(struct osc_preflight *pf)
 	}
 	db_result_free(res);
 	if (t->triggers_nr)
-		fail(pf, "table %s has trigger%s %s; osc does not carry "
+		fail(pf,
+		     "table %s has trigger%s %s; osc does not carry "
 		     "triggers over to the new table yet: drop %s first and "
 		     "create %s again afterwards",
-		     qname(&q, t->db, t->table),
-		     t->triggers_nr > 1 ? "s" : "", names.buf,
-		     t->triggers_nr > 1 ? "them" : "it",
+		     qname(&q, t->db, t->table), t->triggers_nr > 1 ? "s" : "",
+		     names.buf, t->triggers_nr > 1 ? "them" : "it",
 		     t->triggers_nr > 1 ? "them" : "it");
 out:
 	strbuf_release(&sql);
@@ -739,7 +776,7 @@ static void read_generated_columns(struct osc_preflight *pf)
 	unsigned long long n = 0;
 
 	strbuf_addstr(&sql, "SELECT COUNT(*) FROM information_schema.COLUMNS "
-		      "WHERE TABLE_SCHEMA = ");
+			    "WHERE TABLE_SCHEMA = ");
 	add_literal(pf, &sql, t->db);
 	strbuf_addstr(&sql, " AND TABLE_NAME = ");
 	add_literal(pf, &sql, t->table);
@@ -771,7 +808,8 @@ static int check_lock(struct osc_preflight *pf)
 	if (db_result_next(res, &row, &err) > 0 && row.values[0] &&
 	    !strcmp(row.values[0], "0")) {
 		held = 1;
-		fail(pf, "another osc run (server connection %s) holds the "
+		fail(pf,
+		     "another osc run (server connection %s) holds the "
 		     "lock '%s' and is migrating %s; wait for it to finish",
 		     row.values[1] ? row.values[1] : "?", t->lock_name,
 		     qname(&q, t->db, t->table));
@@ -787,14 +825,14 @@ out:
 static void check_leftovers(struct osc_preflight *pf, int lock_held)
 {
 	struct osc_table_facts *t = &pf->table;
-	const char *names[] = { t->ghost_name, t->old_name, t->changelog_name };
+	const char *names[] = {t->ghost_name, t->old_name, t->changelog_name};
 	struct strbuf sql = STRBUF_INIT, err = STRBUF_INIT, q = STRBUF_INIT;
 	struct db_result *res;
 	struct db_row row;
 	size_t i;
 
 	strbuf_addstr(&sql, "SELECT TABLE_NAME FROM information_schema.TABLES "
-		      "WHERE TABLE_SCHEMA = ");
+			    "WHERE TABLE_SCHEMA = ");
 	add_literal(pf, &sql, t->db);
 	strbuf_addstr(&sql, " AND TABLE_NAME IN (");
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
@@ -816,7 +854,8 @@ static void check_leftovers(struct osc_preflight *pf, int lock_held)
 		if (i == ARRAY_SIZE(names) || lock_held)
 			continue;
 		qname(&q, t->db, name);
-		fail(pf, "table %s is left over from an earlier osc run; if "
+		fail(pf,
+		     "table %s is left over from an earlier osc run; if "
 		     "no run is active, look at it and drop it: DROP TABLE %s",
 		     q.buf, q.buf);
 	}
@@ -863,8 +902,10 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 		fail(pf, "%s", err.buf);
 	for (i = 0; i < ARRAY_SIZE(system_schemas); i++) {
 		if (!strcasecmp(t->db, system_schemas[i])) {
-			fail(pf, "database `%s` belongs to the server; osc "
-			     "does not change its tables", system_schemas[i]);
+			fail(pf,
+			     "database `%s` belongs to the server; osc "
+			     "does not change its tables",
+			     system_schemas[i]);
 			goto out;
 		}
 	}
@@ -890,7 +931,7 @@ out:
 	strbuf_release(&err);
 	if (pf->failures) {
 		verbose("preflight: %zu problem%s found", pf->failures,
-		     pf->failures > 1 ? "s" : "");
+			pf->failures > 1 ? "s" : "");
 		return -1;
 	}
 	info("preflight: all checks passed");
@@ -925,7 +966,7 @@ void osc_preflight_release(struct osc_preflight *pf)
 
 static void add_bytes(struct strbuf *out, uint64_t n)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
 	double v = (double)n;
 	size_t i = 0;
 
@@ -959,9 +1000,11 @@ static void report_json(const struct osc_preflight *pf,
 	const struct osc_table_facts *t = &pf->table;
 	size_t i;
 
-#define JSTR(key, val) do { \
-		strbuf_addstr(out, "\"" key "\":"); \
-		strbuf_addjson(out, (val) ? (val) : "", (val) ? strlen(val) : 0); \
+#define JSTR(key, val)                                                         \
+	do {                                                                   \
+		strbuf_addstr(out, "\"" key "\":");                            \
+		strbuf_addjson(out, (val) ? (val) : "",                        \
+			       (val) ? strlen(val) : 0);                       \
 	} while (0)
 	strbuf_addstr(out, "{\"type\":\"plan\",\"dry_run\":");
 	strbuf_addstr(out, opts->execute ? "false" : "true");
@@ -982,8 +1025,9 @@ static void report_json(const struct osc_preflight *pf,
 	JSTR("name", t->table);
 	strbuf_addch(out, ',');
 	JSTR("engine", t->engine);
-	strbuf_addf(out, ",\"rows_estimate\":%" PRIu64 ",\"data_bytes\":%"
-		    PRIu64 ",\"index_bytes\":%" PRIu64 ",\"partitioned\":%s,"
+	strbuf_addf(out,
+		    ",\"rows_estimate\":%" PRIu64 ",\"data_bytes\":%" PRIu64
+		    ",\"index_bytes\":%" PRIu64 ",\"partitioned\":%s,"
 		    "\"generated_columns\":%zu,",
 		    t->rows_estimate, t->data_bytes, t->index_bytes,
 		    t->partitioned ? "true" : "false", t->generated_columns);
@@ -1028,7 +1072,8 @@ void osc_preflight_report(const struct osc_preflight *pf,
 	strbuf_addf(out, "server:          %s, %s %u.%u.%u (%s)\n", s->where,
 		    osc_flavor_name(s->flavor), s->major, s->minor, s->patch,
 		    s->version);
-	strbuf_addf(out, "binary log:      log_bin=%s binlog_format=%s "
+	strbuf_addf(out,
+		    "binary log:      log_bin=%s binlog_format=%s "
 		    "binlog_row_image=%s server_id=%" PRIu64 "\n",
 		    s->log_bin ? "ON" : "OFF", s->binlog_format,
 		    s->binlog_row_image, s->server_id);
@@ -1042,25 +1087,31 @@ void osc_preflight_report(const struct osc_preflight *pf,
 	strbuf_addf(out, "key:             %s (", t->key_name);
 	add_key_columns(out, t);
 	strbuf_addf(out, ")\n");
-	strbuf_addf(out, "partitioned:     %s\n", t->partitioned ? "yes" : "no");
+	strbuf_addf(out, "partitioned:     %s\n",
+		    t->partitioned ? "yes" : "no");
 	strbuf_addf(out, "generated cols:  %zu\n", t->generated_columns);
 	strbuf_addf(out, "alter:           %s\n", opts->alter);
 	strbuf_addf(out, "ghost table:     %s\n", ghost.buf);
 	strbuf_addf(out, "changelog table: %s\n", changelog.buf);
 	strbuf_addf(out, "old table:       %s\n", old.buf);
 	strbuf_addf(out, "lock:            GET_LOCK('%s')\n", t->lock_name);
-	strbuf_addf(out, "\nwith --execute, osc would:\n"
+	strbuf_addf(out,
+		    "\nwith --execute, osc would:\n"
 		    "  1. take the lock '%s' so that no other run works on "
-		    "%s\n", t->lock_name, q.buf);
-	strbuf_addf(out, "  2. create %s and %s (CREATE TABLE ... LIKE %s), "
+		    "%s\n",
+		    t->lock_name, q.buf);
+	strbuf_addf(out,
+		    "  2. create %s and %s (CREATE TABLE ... LIKE %s), "
 		    "then apply the ALTER to %s\n",
 		    changelog.buf, ghost.buf, q.buf, ghost.buf);
 	strbuf_addstr(out, "  3. note the binary log position and read the "
-		      "binary log from there, as a replica does\n");
-	strbuf_addf(out, "  4. copy the rows in chunks along %s (", t->key_name);
+			   "binary log from there, as a replica does\n");
+	strbuf_addf(out, "  4. copy the rows in chunks along %s (",
+		    t->key_name);
 	add_key_columns(out, t);
 	strbuf_addstr(out, ") while replaying every concurrent change\n");
-	strbuf_addf(out, "  5. swap the tables with one atomic RENAME: %s "
+	strbuf_addf(out,
+		    "  5. swap the tables with one atomic RENAME: %s "
 		    "becomes %s, %s becomes %s\n",
 		    q.buf, old.buf, ghost.buf, q.buf);
 	strbuf_addf(out, "  6. drop %s and %s\n", changelog.buf, old.buf);

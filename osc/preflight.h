@@ -32,19 +32,19 @@ enum osc_flavor {
 };
 
 struct osc_server_facts {
-	char *where;		/* "127.0.0.1:3306", from db_describe_target */
-	char *version;		/* @@version: "10.11.19-MariaDB-0+deb12u1" */
-	char *version_comment;	/* @@version_comment */
+	char *where;	       /* "127.0.0.1:3306", from db_describe_target */
+	char *version;	       /* @@version: "10.11.19-MariaDB-0+deb12u1" */
+	char *version_comment; /* @@version_comment */
 	enum osc_flavor flavor;
 	unsigned int major, minor, patch;
-	unsigned long version_id;	/* major*10000 + minor*100 + patch */
-	char *user;		/* CURRENT_USER() as 'user'@'host' */
+	unsigned long version_id; /* major*10000 + minor*100 + patch */
+	char *user;		  /* CURRENT_USER() as 'user'@'host' */
 	int log_bin;
 	char *binlog_format;	/* @@global.binlog_format */
-	char *binlog_row_image;	/* @@global.binlog_row_image */
+	char *binlog_row_image; /* @@global.binlog_row_image */
 	uint64_t server_id;
 	int lower_case_table_names;
-	int has_roles;		/* granted roles (not counted by the check) */
+	int has_roles; /* granted roles (not counted by the check) */
 };
 
 struct osc_table_facts {
@@ -54,35 +54,35 @@ struct osc_table_facts {
 	int db_exists;
 	int table_exists;
 	char *engine;
-	uint64_t rows_estimate;	/* information_schema.TABLES.TABLE_ROWS */
+	uint64_t rows_estimate; /* information_schema.TABLES.TABLE_ROWS */
 	uint64_t data_bytes;
 	uint64_t index_bytes;
 	int partitioned;
 	size_t generated_columns;
 
 	/* The key that chunks the copy and keys the replay. */
-	char *key_name;		/* "PRIMARY" or a unique key; NULL: none */
+	char *key_name; /* "PRIMARY" or a unique key; NULL: none */
 	int key_is_primary;
 	char **key_columns;
 	size_t key_columns_nr, key_columns_alloc;
 
 	size_t triggers_nr;
-	size_t fk_own_nr;	/* foreign keys of this table */
-	size_t fk_referencing_nr;	/* other tables' keys pointing here */
+	size_t fk_own_nr;	  /* foreign keys of this table */
+	size_t fk_referencing_nr; /* other tables' keys pointing here */
 
 	/* Objects a run creates (names.h), unquoted. */
-	char *ghost_name;	/* _t_new */
-	char *old_name;		/* _t_old */
-	char *changelog_name;	/* _t_osc */
-	char *lock_name;	/* osc.db.t */
+	char *ghost_name;     /* _t_new */
+	char *old_name;	      /* _t_old */
+	char *changelog_name; /* _t_osc */
+	char *lock_name;      /* osc.db.t */
 };
 
 struct osc_preflight {
-	struct db *db;		/* the main connection; NULL if it failed */
-	struct db_options dbopts;	/* borrowed from the options */
+	struct db *db;		  /* the main connection; NULL if it failed */
+	struct db_options dbopts; /* borrowed from the options */
 	struct osc_server_facts server;
 	struct osc_table_facts table;
-	size_t failures;	/* error lines printed */
+	size_t failures; /* error lines printed */
 	size_t warnings;
 };
 
@@ -92,8 +92,8 @@ struct osc_preflight {
  * says how many). pf->db stays open either way (NULL when the connection
  * failed); osc_preflight_release() closes it.
  */
-int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
-	OSC_WARN_UNUSED;
+int osc_preflight_run(struct osc_preflight *pf,
+		      const struct osc_options *opts) OSC_WARN_UNUSED;
 
 /* Close the connection and free the facts. */
 void osc_preflight_release(struct osc_preflight *pf);
@@ -110,8 +110,8 @@ void osc_preflight_report(const struct osc_preflight *pf,
  * not a whole ALTER TABLE statement, quotes, backticks and parentheses
  * balanced, no ';' outside quotes. Pure. Returns 0 or -1 with err.
  */
-int osc_alter_check_basic(const char *alter, struct strbuf *err)
-	OSC_WARN_UNUSED;
+int osc_alter_check_basic(const char *alter,
+			  struct strbuf *err) OSC_WARN_UNUSED;
 
 /* "MariaDB", "MySQL" or "unknown". */
 const char *osc_flavor_name(enum osc_flavor flavor);

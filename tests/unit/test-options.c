@@ -20,8 +20,9 @@
 static void summarize(const struct osc_options *o, struct strbuf *sb)
 {
 	strbuf_reset(sb);
-	strbuf_addf(sb, ";alter=%s;db=%s;table=%s;exec=%d;host=%s;port=%"
-		    PRIu64 ";user=%s;pw=%s;prompt=%d;socket=%s;ssl=%d;"
+	strbuf_addf(sb,
+		    ";alter=%s;db=%s;table=%s;exec=%d;host=%s;port=%" PRIu64
+		    ";user=%s;pw=%s;prompt=%d;socket=%s;ssl=%d;"
 		    "ca=%s;timeout=%" PRIu64 ";v=%d;fmt=%d;nodef=%d;"
 		    "deffile=%s;extra=%s;help=%d;version=%d;",
 		    o->alter ? o->alter : "(null)",
@@ -62,110 +63,119 @@ static void expect_items(const struct strbuf *summary, const char *want,
 }
 
 struct argv_case {
-	const char *args[10];	/* after argv[0], NULL-ended */
-	const char *want;	/* items of the summary, or NULL for error */
-	const char *err;	/* substring of the error */
+	const char *args[10]; /* after argv[0], NULL-ended */
+	const char *want;     /* items of the summary, or NULL for error */
+	const char *err;      /* substring of the error */
 };
 
 static const struct argv_case argv_cases[] = {
-	/* Short options: value attached or next. */
-	{ { "-h", "db1", "-P", "3307", "-u", "osc", "-pSECRET",
-	    "--alter=ADD x INT", "shop.orders" },
-	  "host=db1;port=3307;user=osc;pw=SECRET;prompt=0;alter=ADD x INT;"
-	  "db=shop;table=orders;exec=0", NULL },
-	{ { "-hdb1", "-P3307", "-uosc", "-S/tmp/s", "--alter", "X", "a.b" },
-	  "host=db1;port=3307;user=osc;socket=/tmp/s;pw=(null)", NULL },
-	/* Long options: --opt=value and --opt value. */
-	{ { "--host", "db1", "--port=3307", "--user", "osc",
-	    "--password=S3", "--socket=/s", "--alter=X", "a.b" },
-	  "host=db1;port=3307;user=osc;pw=S3;socket=/s;prompt=0", NULL },
-	/* -p alone prompts, and the next argument is not the password. */
-	{ { "-p", "a.b", "--alter=X" },
-	  "prompt=1;pw=(null);db=a;table=b", NULL },
-	{ { "--password", "--alter=X", "a.b" }, "prompt=1;pw=(null)", NULL },
-	{ { "-p", "Secret", "--alter=X", "a.b" }, NULL,
-	  "the word after -p is not DB.TABLE (not shown" },
-	{ { "--password", "Secret", "a.b", "--alter=X" }, NULL,
-	  "the word after -p is not DB.TABLE" },
-	{ { "-p", "-pLATER", "--alter=X", "a.b" }, "prompt=0;pw=LATER", NULL },
-	{ { "-pFIRST", "-p", "--alter=X", "a.b" }, "prompt=1;pw=(null)", NULL },
-	{ { "--password=", "--alter=X", "a.b" }, "prompt=0;pw=", NULL },
-	/* Counters, bundles, quiet. */
-	{ { "-vv", "--alter=X", "a.b" }, "v=2", NULL },
-	{ { "-v", "--verbose", "--alter=X", "a.b" }, "v=2", NULL },
-	{ { "-q", "--alter=X", "a.b" }, "v=-1", NULL },
-	{ { "-v", "-q", "--alter=X", "a.b" }, "v=-1", NULL },
-	{ { "-qv", "--alter=X", "a.b" }, "v=0", NULL },
-	{ { "-vuroot", "--alter=X", "a.b" }, "v=1;user=root", NULL },
-	{ { "--verbose=2", "--alter=X", "a.b" }, NULL, "takes no value" },
-	/* Enums. */
-	{ { "--log-format=json", "--alter=X", "a.b" }, "fmt=1", NULL },
-	{ { "--log-format", "JSON", "--alter=X", "a.b" }, "fmt=1", NULL },
-	{ { "--log-format=xml", "--alter=X", "a.b" }, NULL,
-	  "invalid value 'xml' for --log-format: expected one of text, json" },
-	{ { "--ssl-mode=verify_ca", "--alter=X", "a.b" }, "ssl=3", NULL },
-	{ { "--ssl-mode=sometimes", "--alter=X", "a.b" }, NULL,
-	  "expected one of DISABLED, PREFERRED" },
-	/* BOOL with callbacks, --skip-, values. */
-	{ { "--ssl", "--alter=X", "a.b" }, "ssl=2", NULL },
-	{ { "--skip-ssl", "--alter=X", "a.b" }, "ssl=1", NULL },
-	{ { "--ssl=0", "--alter=X", "a.b" }, "ssl=1", NULL },
-	{ { "--ssl-verify-server-cert", "--ssl-ca=/ca.pem", "--alter=X",
-	    "a.b" }, "ssl=4;ca=/ca.pem", NULL },
-	{ { "--execute", "--alter=X", "a.b" }, "exec=1", NULL },
-	{ { "--execute=off", "--alter=X", "a.b" }, "exec=0", NULL },
-	{ { "--enable-execute", "--alter=X", "a.b" }, "exec=1", NULL },
-	{ { "--execute", "--skip-execute", "--alter=X", "a.b" }, "exec=0",
-	  NULL },
-	{ { "--execute=maybe", "--alter=X", "a.b" }, NULL,
-	  "invalid value 'maybe' for --execute: expected 1 or 0" },
-	{ { "--skip-execute=1", "--alter=X", "a.b" }, NULL,
-	  "takes no value" },
-	{ { "--skip-host", "--alter=X", "a.b" }, NULL,
-	  "unknown option '--skip-host'" },
-	/* Numbers, ranges and units. */
-	{ { "--port=0", "--alter=X", "a.b" }, "port=0", NULL },
-	{ { "--port=65535", "--alter=X", "a.b" }, "port=65535", NULL },
-	{ { "--port=65536", "--alter=X", "a.b" }, NULL,
-	  "invalid value '65536' for --port: must be between 0 and 65535" },
-	{ { "-P", "x12", "--alter=X", "a.b" }, NULL,
-	  "invalid value 'x12' for -P: not a whole number" },
-	{ { "--port=-1", "--alter=X", "a.b" }, NULL, "not a whole number" },
-	{ { "--connect-timeout=5", "--alter=X", "a.b" }, "timeout=5000",
-	  NULL },
-	{ { "--connect-timeout=2m", "--alter=X", "a.b" }, "timeout=120000",
-	  NULL },
-	{ { "--connect-timeout=1500ms", "--alter=X", "a.b" },
-	  "timeout=1500", NULL },
-	{ { "--connect-timeout=500ms", "--alter=X", "a.b" }, NULL,
-	  "must be between 1s and 1h" },
-	{ { "--connect-timeout=1h1s", "--alter=X", "a.b" }, NULL,
-	  "must be between 1s and 1h" },
-	{ { "--connect-timeout=soon", "--alter=X", "a.b" }, NULL,
-	  "not a duration" },
-	/* Unknown options and missing values. */
-	{ { "--frobnicate", "--alter=X", "a.b" }, NULL,
-	  "unknown option '--frobnicate'" },
-	{ { "--exec", "--alter=X", "a.b" }, NULL,
-	  "unknown option '--exec'; did you mean '--execute'?" },
-	{ { "--ssl-c", "--alter=X", "a.b" }, NULL,
-	  "unknown option '--ssl-c'" },
-	{ { "-x", "--alter=X", "a.b" }, NULL, "unknown option '-x'" },
-	{ { "a.b", "--alter" }, NULL, "option '--alter' needs a value" },
-	{ { "a.b", "--alter=X", "-u" }, NULL, "option '-u' needs a value" },
-	{ { "--loose-future-thing=3", "--alter=X", "a.b" }, "alter=X", NULL },
-	/* Operands. */
-	{ { "--alter=X", "--", "a.b" }, "db=a;table=b", NULL },
-	{ { "--alter=X", "--", "-odd.-name" }, "db=-odd;table=-name", NULL },
-	{ { "--alter=X", "a.b", "c.d" }, NULL,
-	  "unexpected argument 'c.d': give one DB.TABLE" },
-	{ { "--alter=X", "orders" }, NULL, "'orders' is not DB.TABLE" },
-	/* Option-file options on the command line. */
-	{ { "--no-defaults", "--defaults-file=/f", "--defaults-extra-file",
-	    "/e", "--alter=X", "a.b" }, "nodef=1;deffile=/f;extra=/e", NULL },
-	{ { "--help" }, "help=1", NULL },
-	{ { "-V" }, "version=1", NULL },
-	{ { NULL }, NULL, NULL },
+    /* Short options: value attached or next. */
+    {{"-h", "db1", "-P", "3307", "-u", "osc", "-pSECRET", "--alter=ADD x INT",
+      "shop.orders"},
+     "host=db1;port=3307;user=osc;pw=SECRET;prompt=0;alter=ADD x INT;"
+     "db=shop;table=orders;exec=0",
+     NULL},
+    {{"-hdb1", "-P3307", "-uosc", "-S/tmp/s", "--alter", "X", "a.b"},
+     "host=db1;port=3307;user=osc;socket=/tmp/s;pw=(null)",
+     NULL},
+    /* Long options: --opt=value and --opt value. */
+    {{"--host", "db1", "--port=3307", "--user", "osc", "--password=S3",
+      "--socket=/s", "--alter=X", "a.b"},
+     "host=db1;port=3307;user=osc;pw=S3;socket=/s;prompt=0",
+     NULL},
+    /* -p alone prompts, and the next argument is not the password. */
+    {{"-p", "a.b", "--alter=X"}, "prompt=1;pw=(null);db=a;table=b", NULL},
+    {{"--password", "--alter=X", "a.b"}, "prompt=1;pw=(null)", NULL},
+    {{"-p", "Secret", "--alter=X", "a.b"},
+     NULL,
+     "the word after -p is not DB.TABLE (not shown"},
+    {{"--password", "Secret", "a.b", "--alter=X"},
+     NULL,
+     "the word after -p is not DB.TABLE"},
+    {{"-p", "-pLATER", "--alter=X", "a.b"}, "prompt=0;pw=LATER", NULL},
+    {{"-pFIRST", "-p", "--alter=X", "a.b"}, "prompt=1;pw=(null)", NULL},
+    {{"--password=", "--alter=X", "a.b"}, "prompt=0;pw=", NULL},
+    /* Counters, bundles, quiet. */
+    {{"-vv", "--alter=X", "a.b"}, "v=2", NULL},
+    {{"-v", "--verbose", "--alter=X", "a.b"}, "v=2", NULL},
+    {{"-q", "--alter=X", "a.b"}, "v=-1", NULL},
+    {{"-v", "-q", "--alter=X", "a.b"}, "v=-1", NULL},
+    {{"-qv", "--alter=X", "a.b"}, "v=0", NULL},
+    {{"-vuroot", "--alter=X", "a.b"}, "v=1;user=root", NULL},
+    {{"--verbose=2", "--alter=X", "a.b"}, NULL, "takes no value"},
+    /* Enums. */
+    {{"--log-format=json", "--alter=X", "a.b"}, "fmt=1", NULL},
+    {{"--log-format", "JSON", "--alter=X", "a.b"}, "fmt=1", NULL},
+    {{"--log-format=xml", "--alter=X", "a.b"},
+     NULL,
+     "invalid value 'xml' for --log-format: expected one of text, json"},
+    {{"--ssl-mode=verify_ca", "--alter=X", "a.b"}, "ssl=3", NULL},
+    {{"--ssl-mode=sometimes", "--alter=X", "a.b"},
+     NULL,
+     "expected one of DISABLED, PREFERRED"},
+    /* BOOL with callbacks, --skip-, values. */
+    {{"--ssl", "--alter=X", "a.b"}, "ssl=2", NULL},
+    {{"--skip-ssl", "--alter=X", "a.b"}, "ssl=1", NULL},
+    {{"--ssl=0", "--alter=X", "a.b"}, "ssl=1", NULL},
+    {{"--ssl-verify-server-cert", "--ssl-ca=/ca.pem", "--alter=X", "a.b"},
+     "ssl=4;ca=/ca.pem",
+     NULL},
+    {{"--execute", "--alter=X", "a.b"}, "exec=1", NULL},
+    {{"--execute=off", "--alter=X", "a.b"}, "exec=0", NULL},
+    {{"--enable-execute", "--alter=X", "a.b"}, "exec=1", NULL},
+    {{"--execute", "--skip-execute", "--alter=X", "a.b"}, "exec=0", NULL},
+    {{"--execute=maybe", "--alter=X", "a.b"},
+     NULL,
+     "invalid value 'maybe' for --execute: expected 1 or 0"},
+    {{"--skip-execute=1", "--alter=X", "a.b"}, NULL, "takes no value"},
+    {{"--skip-host", "--alter=X", "a.b"}, NULL, "unknown option '--skip-host'"},
+    /* Numbers, ranges and units. */
+    {{"--port=0", "--alter=X", "a.b"}, "port=0", NULL},
+    {{"--port=65535", "--alter=X", "a.b"}, "port=65535", NULL},
+    {{"--port=65536", "--alter=X", "a.b"},
+     NULL,
+     "invalid value '65536' for --port: must be between 0 and 65535"},
+    {{"-P", "x12", "--alter=X", "a.b"},
+     NULL,
+     "invalid value 'x12' for -P: not a whole number"},
+    {{"--port=-1", "--alter=X", "a.b"}, NULL, "not a whole number"},
+    {{"--connect-timeout=5", "--alter=X", "a.b"}, "timeout=5000", NULL},
+    {{"--connect-timeout=2m", "--alter=X", "a.b"}, "timeout=120000", NULL},
+    {{"--connect-timeout=1500ms", "--alter=X", "a.b"}, "timeout=1500", NULL},
+    {{"--connect-timeout=500ms", "--alter=X", "a.b"},
+     NULL,
+     "must be between 1s and 1h"},
+    {{"--connect-timeout=1h1s", "--alter=X", "a.b"},
+     NULL,
+     "must be between 1s and 1h"},
+    {{"--connect-timeout=soon", "--alter=X", "a.b"}, NULL, "not a duration"},
+    /* Unknown options and missing values. */
+    {{"--frobnicate", "--alter=X", "a.b"},
+     NULL,
+     "unknown option '--frobnicate'"},
+    {{"--exec", "--alter=X", "a.b"},
+     NULL,
+     "unknown option '--exec'; did you mean '--execute'?"},
+    {{"--ssl-c", "--alter=X", "a.b"}, NULL, "unknown option '--ssl-c'"},
+    {{"-x", "--alter=X", "a.b"}, NULL, "unknown option '-x'"},
+    {{"a.b", "--alter"}, NULL, "option '--alter' needs a value"},
+    {{"a.b", "--alter=X", "-u"}, NULL, "option '-u' needs a value"},
+    {{"--loose-future-thing=3", "--alter=X", "a.b"}, "alter=X", NULL},
+    /* Operands. */
+    {{"--alter=X", "--", "a.b"}, "db=a;table=b", NULL},
+    {{"--alter=X", "--", "-odd.-name"}, "db=-odd;table=-name", NULL},
+    {{"--alter=X", "a.b", "c.d"},
+     NULL,
+     "unexpected argument 'c.d': give one DB.TABLE"},
+    {{"--alter=X", "orders"}, NULL, "'orders' is not DB.TABLE"},
+    /* Option-file options on the command line. */
+    {{"--no-defaults", "--defaults-file=/f", "--defaults-extra-file", "/e",
+      "--alter=X", "a.b"},
+     "nodef=1;deffile=/f;extra=/e",
+     NULL},
+    {{"--help"}, "help=1", NULL},
+    {{"-V"}, "version=1", NULL},
+    {{NULL}, NULL, NULL},
 };
 
 /* argv as writable copies, as the kernel gives them. */
@@ -233,7 +243,7 @@ static void test_argv_table(void **state)
 static void test_password_wiped(void **state)
 {
 	static const char *const args[] = {
-		"-pSECRET", "--password=OTHER", "--alter=X", "a.b", NULL,
+	    "-pSECRET", "--password=OTHER", "--alter=X", "a.b", NULL,
 	};
 	struct osc_options o;
 	struct strbuf err = STRBUF_INIT;
@@ -250,8 +260,8 @@ static void test_password_wiped(void **state)
 	free_argv(argv, argc);
 	osc_options_release(&o);
 	{
-		static const char *const bad[] = { "-p", "Secret-1", "a.b",
-						   NULL };
+		static const char *const bad[] = {"-p", "Secret-1", "a.b",
+						  NULL};
 
 		argv = make_argv(bad, &argc);
 		strbuf_reset(&err);
@@ -277,8 +287,10 @@ static void test_password_wiped(void **state)
 static void test_early_pass(void **state)
 {
 	static const char *const args[] = {
-		"-uroot", "--defaults-file", "/etc/x.cnf", "--no-defaults",
-		"--alter=X", "a.b", NULL,
+	    "-uroot",	  "--defaults-file",
+	    "/etc/x.cnf", "--no-defaults",
+	    "--alter=X",  "a.b",
+	    NULL,
 	};
 	struct osc_options o;
 	struct strbuf err = STRBUF_INIT;
@@ -321,30 +333,30 @@ static void test_options_check(void **state)
 
 struct name_case {
 	const char *arg;
-	const char *db, *table;	/* NULL db: an error */
+	const char *db, *table; /* NULL db: an error */
 	const char *err;
 };
 
 static const struct name_case name_cases[] = {
-	{ "shop.orders", "shop", "orders", NULL },
-	{ "`my.db`.`odd``name`", "my.db", "odd`name", NULL },
-	{ "`a`.b", "a", "b", NULL },
-	{ "a.`b.c`", "a", "b.c", NULL },
-	{ "``````.````", "``", "`", NULL },
-	{ "caf\xc3\xa9.th\xc3\xa9", "caf\xc3\xa9", "th\xc3\xa9", NULL },
-	{ "d.t-1", "d", "t-1", NULL },
-	{ "orders", NULL, NULL, "'orders' is not DB.TABLE" },
-	{ ".t", NULL, NULL, "empty database name" },
-	{ "d.", NULL, NULL, "empty table name" },
-	{ "``.t", NULL, NULL, "empty database name" },
-	{ "d.``", NULL, NULL, "empty table name" },
-	{ "`d.t", NULL, NULL, "unterminated backtick" },
-	{ "d.`t", NULL, NULL, "unterminated backtick" },
-	{ "a.b.c", NULL, NULL, "unexpected text after the table name" },
-	{ "a`b.c", NULL, NULL, "misplaced backtick" },
-	{ "`a`x.b", NULL, NULL, "unexpected text after the database name" },
-	{ "a.`b`c", NULL, NULL, "unexpected text after the table name" },
-	{ "", NULL, NULL, "is not DB.TABLE" },
+    {"shop.orders", "shop", "orders", NULL},
+    {"`my.db`.`odd``name`", "my.db", "odd`name", NULL},
+    {"`a`.b", "a", "b", NULL},
+    {"a.`b.c`", "a", "b.c", NULL},
+    {"``````.````", "``", "`", NULL},
+    {"caf\xc3\xa9.th\xc3\xa9", "caf\xc3\xa9", "th\xc3\xa9", NULL},
+    {"d.t-1", "d", "t-1", NULL},
+    {"orders", NULL, NULL, "'orders' is not DB.TABLE"},
+    {".t", NULL, NULL, "empty database name"},
+    {"d.", NULL, NULL, "empty table name"},
+    {"``.t", NULL, NULL, "empty database name"},
+    {"d.``", NULL, NULL, "empty table name"},
+    {"`d.t", NULL, NULL, "unterminated backtick"},
+    {"d.`t", NULL, NULL, "unterminated backtick"},
+    {"a.b.c", NULL, NULL, "unexpected text after the table name"},
+    {"a`b.c", NULL, NULL, "misplaced backtick"},
+    {"`a`x.b", NULL, NULL, "unexpected text after the database name"},
+    {"a.`b`c", NULL, NULL, "unexpected text after the table name"},
+    {"", NULL, NULL, "is not DB.TABLE"},
 };
 
 static void test_qualified_names(void **state)
@@ -380,39 +392,39 @@ static void test_qualified_names(void **state)
 }
 
 struct unit_case {
-	int size;		/* 0: duration (unit 1 s), 1: size */
+	int size; /* 0: duration (unit 1 s), 1: size */
 	const char *text;
 	uint64_t want;
 	int ok;
 };
 
 static const struct unit_case unit_cases[] = {
-	{ 0, "500ms", 500, 1 },
-	{ 0, "2s", 2000, 1 },
-	{ 0, "1m", 60000, 1 },
-	{ 0, "1h", 3600000, 1 },
-	{ 0, "1m30s", 90000, 1 },
-	{ 0, "1h2m3s4ms", 3723004, 1 },
-	{ 0, "5", 5000, 1 },
-	{ 0, "0", 0, 1 },
-	{ 0, "", 0, 0 },
-	{ 0, "5x", 0, 0 },
-	{ 0, "ms", 0, 0 },
-	{ 0, "1m5", 0, 0 },
-	{ 0, "-1s", 0, 0 },
-	{ 0, "1.5s", 0, 0 },
-	{ 0, "18446744073709551615h", 0, 0 },
-	{ 0, "99999999999999999999", 0, 0 },
-	{ 1, "4096", 4096, 1 },
-	{ 1, "64k", 65536, 1 },
-	{ 1, "64K", 65536, 1 },
-	{ 1, "16M", 16777216, 1 },
-	{ 1, "1G", 1073741824, 1 },
-	{ 1, "2t", UINT64_C(2199023255552), 1 },
-	{ 1, "1KB", 0, 0 },
-	{ 1, "k", 0, 0 },
-	{ 1, "", 0, 0 },
-	{ 1, "99999999999T", 0, 0 },
+    {0, "500ms", 500, 1},
+    {0, "2s", 2000, 1},
+    {0, "1m", 60000, 1},
+    {0, "1h", 3600000, 1},
+    {0, "1m30s", 90000, 1},
+    {0, "1h2m3s4ms", 3723004, 1},
+    {0, "5", 5000, 1},
+    {0, "0", 0, 1},
+    {0, "", 0, 0},
+    {0, "5x", 0, 0},
+    {0, "ms", 0, 0},
+    {0, "1m5", 0, 0},
+    {0, "-1s", 0, 0},
+    {0, "1.5s", 0, 0},
+    {0, "18446744073709551615h", 0, 0},
+    {0, "99999999999999999999", 0, 0},
+    {1, "4096", 4096, 1},
+    {1, "64k", 65536, 1},
+    {1, "64K", 65536, 1},
+    {1, "16M", 16777216, 1},
+    {1, "1G", 1073741824, 1},
+    {1, "2t", UINT64_C(2199023255552), 1},
+    {1, "1KB", 0, 0},
+    {1, "k", 0, 0},
+    {1, "", 0, 0},
+    {1, "99999999999T", 0, 0},
 };
 
 static void test_units(void **state)
@@ -426,10 +438,10 @@ static void test_units(void **state)
 		int ret;
 
 		strbuf_reset(&err);
-		ret = c->size ?
-			osc_parse_size("--x", c->text, 0, UINT64_MAX, &v, &err) :
-			osc_parse_duration_ms("--x", c->text, 1000, 0,
-					      UINT64_MAX, &v, &err);
+		ret = c->size ? osc_parse_size("--x", c->text, 0, UINT64_MAX,
+					       &v, &err)
+			      : osc_parse_duration_ms("--x", c->text, 1000, 0,
+						      UINT64_MAX, &v, &err);
 		if (c->ok) {
 			if (ret)
 				fail_msg("'%s': %s", c->text, err.buf);
@@ -444,12 +456,12 @@ static void test_units(void **state)
 	}
 	/* Ranges. */
 	strbuf_reset(&err);
-	assert_int_equal(osc_parse_size("--s", "2k", 0, 1024, &(uint64_t){0},
-					&err), -1);
+	assert_int_equal(
+	    osc_parse_size("--s", "2k", 0, 1024, &(uint64_t){0}, &err), -1);
 	assert_non_null(strstr(err.buf, "must be between 0 and 1024"));
 	strbuf_reset(&err);
-	assert_int_equal(osc_parse_u64("--n", "10", 1, 9, &(uint64_t){0},
-				       &err), -1);
+	assert_int_equal(osc_parse_u64("--n", "10", 1, 9, &(uint64_t){0}, &err),
+			 -1);
 	assert_non_null(strstr(err.buf, "must be between 1 and 9"));
 	/* Formatting durations. */
 	{
@@ -457,9 +469,9 @@ static void test_units(void **state)
 			uint64_t ms;
 			const char *text;
 		} fmt[] = {
-			{ 0, "0s" }, { 500, "500ms" }, { 1000, "1s" },
-			{ 90000, "1m30s" }, { 3600000, "1h" },
-			{ 3723000, "1h2m3s" }, { 1500, "1500ms" },
+		    {0, "0s"},	      {500, "500ms"},  {1000, "1s"},
+		    {90000, "1m30s"}, {3600000, "1h"}, {3723000, "1h2m3s"},
+		    {1500, "1500ms"},
 		};
 		struct strbuf sb = STRBUF_INIT;
 
@@ -478,61 +490,60 @@ static void test_units(void **state)
 
 struct file_case {
 	const char *text;
-	const char *want;	/* summary items, or NULL: error */
+	const char *want; /* summary items, or NULL: error */
 	const char *err;
 };
 
 static const struct file_case file_cases[] = {
-	{ "# comment\n"
-	  "; another\n"
-	  "\n"
-	  "[client]\n"
-	  "host = db1\n"
-	  "port=3307\n"
-	  "user = \"osc user\"   # trailing comment\n"
-	  "password = 'p#ss\\\\word'\n"
-	  "default-character-set = utf8mb4    # not osc's: ignored\n"
-	  "  [mysqldump]  \n"
-	  "quick\n"
-	  "max_allowed_packet = 16M\n"
-	  "[OSC]\n"
-	  "verbose\n"
-	  "log_format = json\n"
-	  "loose-future-option = 1\n",
-	  "host=db1;port=3307;user=osc user;pw=p#ss\\word;v=1;fmt=1", NULL },
-	{ "[client-server]\nsocket = /run/mysqld/mysqld.sock\n"
-	  "[client-mariadb]\nuser=m\n[mysql]\nuser=ignored\n",
-	  "socket=/run/mysqld/mysqld.sock;user=m", NULL },
-	{ "[client]\nuser = a\\sb\\tc\n", "user=a b\tc", NULL },
-	{ "[client]\nuser = a\\qb\n", "user=a\\qb", NULL },
-	{ "[client]\npassword\n", "prompt=1;pw=(null)", NULL },
-	{ "[client]\npassword=\n", "prompt=0;pw=", NULL },
-	{ "[client]\nexecute\nverbose\nlog-format=xml\n",
-	  "exec=0;v=0;fmt=0", NULL },
-	{ "[client]\nssl\n[osc]\nskip-ssl\n", "ssl=1", NULL },
-	{ "[client]\nssl-mode=REQUIRED\nssl_ca=/c\n", "ssl=2;ca=/c", NULL },
-	{ "[osc]\nconnect_timeout = 30\n", "timeout=30000", NULL },
-	{ "[osc]\nhost=\"a\" # quoted then comment\n", "host=a", NULL },
-	{ "[osc]\nfrobnicate = 1\n", NULL,
-	  "t.cnf:2: unknown option 'frobnicate' in group [osc]" },
-	{ "[osc]\nexecute\n", NULL,
-	  "t.cnf:2: option 'execute' is only accepted on the command line" },
-	{ "[osc]\nalter = ADD x INT\n", NULL, "only accepted on the command" },
-	{ "[osc]\ndefaults-file = /x\n", NULL, "only accepted on the command" },
-	{ "host=x\n", NULL, "t.cnf:1: option before the first [group] line" },
-	{ "[client\nhost=x\n", NULL, "t.cnf:1: group line without ']'" },
-	{ "[]\n", NULL, "empty group name" },
-	{ "[osc] x\n", NULL, "text after ']'" },
-	{ "[osc]\nport = 'abc\n", NULL, "unterminated quoted value" },
-	{ "[osc]\nport = 'abc' x\n", NULL, "text after the closing quote" },
-	{ "[osc]\nport = 99999\n", NULL,
-	  "invalid value '99999' for 'port' (t.cnf:2): must be between" },
-	{ "[osc]\nport\n", NULL, "option 'port' needs a value" },
-	{ "[osc]\n= 3\n", NULL, "option without a name" },
-	{ "[osc]\n!include /nonexistent/osc-test.cnf\n", NULL,
-	  "cannot read option file '/nonexistent/osc-test.cnf'" },
-	{ "[osc]\n!frobnicate x\n", NULL, "unknown directive" },
-	{ "[osc]\n!include\n", NULL, "unknown directive" },
+    {"# comment\n"
+     "; another\n"
+     "\n"
+     "[client]\n"
+     "host = db1\n"
+     "port=3307\n"
+     "user = \"osc user\"   # trailing comment\n"
+     "password = 'p#ss\\\\word'\n"
+     "default-character-set = utf8mb4    # not osc's: ignored\n"
+     "  [mysqldump]  \n"
+     "quick\n"
+     "max_allowed_packet = 16M\n"
+     "[OSC]\n"
+     "verbose\n"
+     "log_format = json\n"
+     "loose-future-option = 1\n",
+     "host=db1;port=3307;user=osc user;pw=p#ss\\word;v=1;fmt=1", NULL},
+    {"[client-server]\nsocket = /run/mysqld/mysqld.sock\n"
+     "[client-mariadb]\nuser=m\n[mysql]\nuser=ignored\n",
+     "socket=/run/mysqld/mysqld.sock;user=m", NULL},
+    {"[client]\nuser = a\\sb\\tc\n", "user=a b\tc", NULL},
+    {"[client]\nuser = a\\qb\n", "user=a\\qb", NULL},
+    {"[client]\npassword\n", "prompt=1;pw=(null)", NULL},
+    {"[client]\npassword=\n", "prompt=0;pw=", NULL},
+    {"[client]\nexecute\nverbose\nlog-format=xml\n", "exec=0;v=0;fmt=0", NULL},
+    {"[client]\nssl\n[osc]\nskip-ssl\n", "ssl=1", NULL},
+    {"[client]\nssl-mode=REQUIRED\nssl_ca=/c\n", "ssl=2;ca=/c", NULL},
+    {"[osc]\nconnect_timeout = 30\n", "timeout=30000", NULL},
+    {"[osc]\nhost=\"a\" # quoted then comment\n", "host=a", NULL},
+    {"[osc]\nfrobnicate = 1\n", NULL,
+     "t.cnf:2: unknown option 'frobnicate' in group [osc]"},
+    {"[osc]\nexecute\n", NULL,
+     "t.cnf:2: option 'execute' is only accepted on the command line"},
+    {"[osc]\nalter = ADD x INT\n", NULL, "only accepted on the command"},
+    {"[osc]\ndefaults-file = /x\n", NULL, "only accepted on the command"},
+    {"host=x\n", NULL, "t.cnf:1: option before the first [group] line"},
+    {"[client\nhost=x\n", NULL, "t.cnf:1: group line without ']'"},
+    {"[]\n", NULL, "empty group name"},
+    {"[osc] x\n", NULL, "text after ']'"},
+    {"[osc]\nport = 'abc\n", NULL, "unterminated quoted value"},
+    {"[osc]\nport = 'abc' x\n", NULL, "text after the closing quote"},
+    {"[osc]\nport = 99999\n", NULL,
+     "invalid value '99999' for 'port' (t.cnf:2): must be between"},
+    {"[osc]\nport\n", NULL, "option 'port' needs a value"},
+    {"[osc]\n= 3\n", NULL, "option without a name"},
+    {"[osc]\n!include /nonexistent/osc-test.cnf\n", NULL,
+     "cannot read option file '/nonexistent/osc-test.cnf'"},
+    {"[osc]\n!frobnicate x\n", NULL, "unknown directive"},
+    {"[osc]\n!include\n", NULL, "unknown directive"},
 };
 
 static void test_file_table(void **state)
@@ -604,8 +615,7 @@ static void test_files_on_disk(void **state)
 	struct osc_options o;
 	char **argv;
 	int argc;
-	static const char *const args[] = { "-P", "2", "--alter=X", "a.b",
-					    NULL };
+	static const char *const args[] = {"-P", "2", "--alter=X", "a.b", NULL};
 
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/osc-unit.XXXXXX");
 	assert_non_null(mkdtemp(tmpdir));
@@ -613,7 +623,8 @@ static void test_files_on_disk(void **state)
 	assert_int_equal(mkdir(path.buf, 0700), 0);
 	write_file("main.cnf",
 		   "[client]\nuser=main\nport=1\n!include sub.cnf\n"
-		   "!includedir d\n[osc]\nquiet\n", 0600);
+		   "!includedir d\n[osc]\nquiet\n",
+		   0600);
 	write_file("sub.cnf", "[client]\nhost=sub\n", 0600);
 	write_file("d/b.cnf", "[client]\nuser=b\n", 0600);
 	write_file("d/a.cnf", "[client]\nuser=a\nsocket=/a\n", 0600);
@@ -626,8 +637,8 @@ static void test_files_on_disk(void **state)
 	strbuf_reset(&path);
 	strbuf_addf(&path, "%s/main.cnf", tmpdir);
 	o.defaults_file = xstrdup(path.buf);
-	assert_int_equal(osc_options_read_files(&o, "/nonexistent", &warn,
-						&err), 0);
+	assert_int_equal(
+	    osc_options_read_files(&o, "/nonexistent", &warn, &err), 0);
 	argv = make_argv(args, &argc);
 	assert_int_equal(osc_options_parse_argv(&o, argc, argv, &err), 0);
 	summarize(&o, &summary);
@@ -707,8 +718,9 @@ static void test_table_rows(void **state)
 			assert_non_null(opt->argname);
 		if (opt->type == OSC_OPT_ENUM)
 			assert_non_null(opt->choices);
-		assert_ptr_equal(osc_option_find(opt->long_name,
-						 strlen(opt->long_name)), opt);
+		assert_ptr_equal(
+		    osc_option_find(opt->long_name, strlen(opt->long_name)),
+		    opt);
 		for (other = opt + 1; other->long_name; other++) {
 			if (other->type == OSC_OPT_SECTION)
 				continue;
@@ -744,9 +756,12 @@ static void test_table_rows(void **state)
 static void test_to_db(void **state)
 {
 	static const char *const args[] = {
-		"-hh", "-P3307", "-uu", "-ppw", "-S/s", "--ssl-mode=REQUIRED",
-		"--ssl-key=/k", "--connect-timeout=1500ms", "--alter=X", "a.b",
-		NULL,
+	    "-hh",	    "-P3307",
+	    "-uu",	    "-ppw",
+	    "-S/s",	    "--ssl-mode=REQUIRED",
+	    "--ssl-key=/k", "--connect-timeout=1500ms",
+	    "--alter=X",    "a.b",
+	    NULL,
 	};
 	struct osc_options o;
 	struct db_options db;
@@ -774,16 +789,16 @@ static void test_to_db(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_argv_table),
-		cmocka_unit_test(test_password_wiped),
-		cmocka_unit_test(test_early_pass),
-		cmocka_unit_test(test_options_check),
-		cmocka_unit_test(test_qualified_names),
-		cmocka_unit_test(test_units),
-		cmocka_unit_test(test_file_table),
-		cmocka_unit_test(test_files_on_disk),
-		cmocka_unit_test(test_table_rows),
-		cmocka_unit_test(test_to_db),
+	    cmocka_unit_test(test_argv_table),
+	    cmocka_unit_test(test_password_wiped),
+	    cmocka_unit_test(test_early_pass),
+	    cmocka_unit_test(test_options_check),
+	    cmocka_unit_test(test_qualified_names),
+	    cmocka_unit_test(test_units),
+	    cmocka_unit_test(test_file_table),
+	    cmocka_unit_test(test_files_on_disk),
+	    cmocka_unit_test(test_table_rows),
+	    cmocka_unit_test(test_to_db),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

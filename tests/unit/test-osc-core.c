@@ -45,12 +45,12 @@ static void test_object_names_short(void **state)
 		enum osc_object which;
 		const char *want;
 	} cases[] = {
-		{ "orders", OSC_OBJ_GHOST, "_orders_new" },
-		{ "orders", OSC_OBJ_OLD, "_orders_old" },
-		{ "orders", OSC_OBJ_CHANGELOG, "_orders_osc" },
-		{ "odd`name", OSC_OBJ_GHOST, "_odd`name_new" },
-		{ "t", OSC_OBJ_GHOST, "_t_new" },
-		{ "caf\xc3\xa9", OSC_OBJ_OLD, "_caf\xc3\xa9_old" },
+	    {"orders", OSC_OBJ_GHOST, "_orders_new"},
+	    {"orders", OSC_OBJ_OLD, "_orders_old"},
+	    {"orders", OSC_OBJ_CHANGELOG, "_orders_osc"},
+	    {"odd`name", OSC_OBJ_GHOST, "_odd`name_new"},
+	    {"t", OSC_OBJ_GHOST, "_t_new"},
+	    {"caf\xc3\xa9", OSC_OBJ_OLD, "_caf\xc3\xa9_old"},
 	};
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
@@ -68,7 +68,7 @@ static void test_object_names_long(void **state)
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
 	char *t59 = repeat("x", 59), *t60 = repeat("x", 60);
 	char *t64 = repeat("x", 64), *other = repeat("x", 64);
-	char *wide = repeat("\xc3\xa9", 60);	/* 60 characters, 120 bytes */
+	char *wide = repeat("\xc3\xa9", 60); /* 60 characters, 120 bytes */
 	enum osc_object which;
 
 	/* 59 characters still fit: _ + 59 + _new = 64. */
@@ -110,7 +110,7 @@ static void test_object_names_long(void **state)
 	assert_memory_equal(a.buf + 1, wide, 100);
 	assert_int_equal(a.buf[101], '_');
 	strbuf_reset(&a);
-	wide[58 * 2] = '\0';	/* 58 characters fit */
+	wide[58 * 2] = '\0'; /* 58 characters fit */
 	osc_object_name(&a, wide, OSC_OBJ_GHOST);
 	assert_int_equal(osc_utf8_chars(a.buf, a.len), 63);
 
@@ -223,14 +223,14 @@ static void test_cleanup_status(void **state)
 	static const struct {
 		int status, failures, signo, want;
 	} cases[] = {
-		{ OSC_EXIT_OK, 0, 0, OSC_EXIT_OK },
-		{ OSC_EXIT_FAILED, 0, 0, OSC_EXIT_FAILED },
-		{ OSC_EXIT_FAILED, 1, 0, OSC_EXIT_CLEANUP_INCOMPLETE },
-		{ OSC_EXIT_OK, 1, 0, OSC_EXIT_CLEANUP_INCOMPLETE },
-		{ OSC_EXIT_FAILED, 0, SIGINT, OSC_EXIT_INTERRUPTED },
-		{ OSC_EXIT_FAILED, 0, SIGTERM, OSC_EXIT_INTERRUPTED },
-		{ OSC_EXIT_FAILED, 2, SIGHUP, OSC_EXIT_CLEANUP_INCOMPLETE },
-		{ OSC_EXIT_OK, 0, SIGINT, OSC_EXIT_OK },
+	    {OSC_EXIT_OK, 0, 0, OSC_EXIT_OK},
+	    {OSC_EXIT_FAILED, 0, 0, OSC_EXIT_FAILED},
+	    {OSC_EXIT_FAILED, 1, 0, OSC_EXIT_CLEANUP_INCOMPLETE},
+	    {OSC_EXIT_OK, 1, 0, OSC_EXIT_CLEANUP_INCOMPLETE},
+	    {OSC_EXIT_FAILED, 0, SIGINT, OSC_EXIT_INTERRUPTED},
+	    {OSC_EXIT_FAILED, 0, SIGTERM, OSC_EXIT_INTERRUPTED},
+	    {OSC_EXIT_FAILED, 2, SIGHUP, OSC_EXIT_CLEANUP_INCOMPLETE},
+	    {OSC_EXIT_OK, 0, SIGINT, OSC_EXIT_OK},
 	};
 	size_t i;
 
@@ -248,8 +248,13 @@ static void test_cleanup_status(void **state)
  * flag and the run ends with 3, a signal with an empty stack exits 3 at
  * once.
  */
-enum child_end { END_DIE_OK, END_DIE_FAIL, END_SIGNAL_STACK,
-		 END_SIGNAL_EMPTY, END_EXIT_OK };
+enum child_end {
+	END_DIE_OK,
+	END_DIE_FAIL,
+	END_SIGNAL_STACK,
+	END_SIGNAL_EMPTY,
+	END_EXIT_OK
+};
 
 static void child(enum child_end how)
 {
@@ -286,11 +291,11 @@ static void test_cleanup_exit_paths(void **state)
 		enum child_end how;
 		int status;
 	} cases[] = {
-		{ END_DIE_OK, OSC_EXIT_FAILED },
-		{ END_DIE_FAIL, OSC_EXIT_CLEANUP_INCOMPLETE },
-		{ END_SIGNAL_STACK, OSC_EXIT_INTERRUPTED },
-		{ END_SIGNAL_EMPTY, OSC_EXIT_INTERRUPTED },
-		{ END_EXIT_OK, OSC_EXIT_OK },
+	    {END_DIE_OK, OSC_EXIT_FAILED},
+	    {END_DIE_FAIL, OSC_EXIT_CLEANUP_INCOMPLETE},
+	    {END_SIGNAL_STACK, OSC_EXIT_INTERRUPTED},
+	    {END_SIGNAL_EMPTY, OSC_EXIT_INTERRUPTED},
+	    {END_EXIT_OK, OSC_EXIT_OK},
 	};
 	size_t i;
 
@@ -315,35 +320,35 @@ static void test_cleanup_exit_paths(void **state)
 
 static const struct {
 	const char *alter;
-	const char *err;	/* NULL: accepted */
+	const char *err; /* NULL: accepted */
 } alter_cases[] = {
-	{ "ADD COLUMN x INT", NULL },
-	{ "add column note varchar(64), add index k_note (note)", NULL },
-	{ "ADD COLUMN `a;b` INT", NULL },
-	{ "ADD COLUMN `a``b)` INT", NULL },
-	{ "MODIFY c VARCHAR(10) DEFAULT 'it''s;('", NULL },
-	{ "MODIFY c VARCHAR(10) DEFAULT 'x\\'y'", NULL },
-	{ "MODIFY c VARCHAR(10) DEFAULT \"(;\"", NULL },
-	{ "ADD INDEX k (a, b(10))", NULL },
-	{ "ADD COLUMN x INT -- why; (\n, ADD y INT", NULL },
-	{ "ADD COLUMN x INT # why; (", NULL },
-	{ "ADD COLUMN x INT /* ; ( */", NULL },
-	{ "ADD COLUMN `alter table` INT", NULL },
-	{ "ALTERED INT", NULL },
-	{ "ADD COLUMN x INT DEFAULT -1", NULL },
-	{ "", "--alter is empty" },
-	{ " \t\n", "--alter is empty" },
-	{ "ALTER TABLE t ADD x INT", "whole ALTER TABLE statement" },
-	{ "  alter  ignore table t add x int", "whole ALTER TABLE" },
-	{ "Alter Online Table t add x int", "whole ALTER TABLE" },
-	{ "ADD x INT; DROP TABLE y", "';' outside quotes" },
-	{ "ADD x INT;", "';' outside quotes" },
-	{ "ADD INDEX (a", "1 '(' without ')'" },
-	{ "ADD x INT)", "')' without its '(' at offset 9" },
-	{ "ADD x VARCHAR(1) DEFAULT 'abc", "unterminated 'quoted' string" },
-	{ "ADD x VARCHAR(1) DEFAULT \"abc", "unterminated \"quoted\" string" },
-	{ "ADD `x INT", "unterminated backtick-quoted name" },
-	{ "ADD x INT /* open", "unterminated /* comment" },
+    {"ADD COLUMN x INT", NULL},
+    {"add column note varchar(64), add index k_note (note)", NULL},
+    {"ADD COLUMN `a;b` INT", NULL},
+    {"ADD COLUMN `a``b)` INT", NULL},
+    {"MODIFY c VARCHAR(10) DEFAULT 'it''s;('", NULL},
+    {"MODIFY c VARCHAR(10) DEFAULT 'x\\'y'", NULL},
+    {"MODIFY c VARCHAR(10) DEFAULT \"(;\"", NULL},
+    {"ADD INDEX k (a, b(10))", NULL},
+    {"ADD COLUMN x INT -- why; (\n, ADD y INT", NULL},
+    {"ADD COLUMN x INT # why; (", NULL},
+    {"ADD COLUMN x INT /* ; ( */", NULL},
+    {"ADD COLUMN `alter table` INT", NULL},
+    {"ALTERED INT", NULL},
+    {"ADD COLUMN x INT DEFAULT -1", NULL},
+    {"", "--alter is empty"},
+    {" \t\n", "--alter is empty"},
+    {"ALTER TABLE t ADD x INT", "whole ALTER TABLE statement"},
+    {"  alter  ignore table t add x int", "whole ALTER TABLE"},
+    {"Alter Online Table t add x int", "whole ALTER TABLE"},
+    {"ADD x INT; DROP TABLE y", "';' outside quotes"},
+    {"ADD x INT;", "';' outside quotes"},
+    {"ADD INDEX (a", "1 '(' without ')'"},
+    {"ADD x INT)", "')' without its '(' at offset 9"},
+    {"ADD x VARCHAR(1) DEFAULT 'abc", "unterminated 'quoted' string"},
+    {"ADD x VARCHAR(1) DEFAULT \"abc", "unterminated \"quoted\" string"},
+    {"ADD `x INT", "unterminated backtick-quoted name"},
+    {"ADD x INT /* open", "unterminated /* comment"},
 };
 
 static void test_alter_check(void **state)
@@ -380,14 +385,13 @@ static void test_server_version(void **state)
 		enum osc_flavor flavor;
 		unsigned long id;
 	} cases[] = {
-		{ "10.11.19-MariaDB-0+deb12u1", "Debian 12", OSC_FLAVOR_MARIADB,
-		  101119 },
-		{ "11.4.2-MariaDB", "", OSC_FLAVOR_MARIADB, 110402 },
-		{ "10.6.5-log", "MariaDB Server", OSC_FLAVOR_MARIADB, 100605 },
-		{ "8.0.36", "MySQL Community Server - GPL", OSC_FLAVOR_MYSQL,
-		  80036 },
-		{ "8.4.0-commercial", NULL, OSC_FLAVOR_MYSQL, 80400 },
-		{ "8.0.36-28", "Percona Server (GPL)", OSC_FLAVOR_MYSQL, 80036 },
+	    {"10.11.19-MariaDB-0+deb12u1", "Debian 12", OSC_FLAVOR_MARIADB,
+	     101119},
+	    {"11.4.2-MariaDB", "", OSC_FLAVOR_MARIADB, 110402},
+	    {"10.6.5-log", "MariaDB Server", OSC_FLAVOR_MARIADB, 100605},
+	    {"8.0.36", "MySQL Community Server - GPL", OSC_FLAVOR_MYSQL, 80036},
+	    {"8.4.0-commercial", NULL, OSC_FLAVOR_MYSQL, 80400},
+	    {"8.0.36-28", "Percona Server (GPL)", OSC_FLAVOR_MYSQL, 80036},
 	};
 	struct osc_server_facts s;
 	size_t i;
@@ -395,8 +399,8 @@ static void test_server_version(void **state)
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		memset(&s, 0, sizeof(s));
 		assert_int_equal(osc_parse_server_version(cases[i].version,
-							  cases[i].comment,
-							  &s), 0);
+							  cases[i].comment, &s),
+				 0);
 		assert_int_equal(s.flavor, cases[i].flavor);
 		assert_int_equal(s.version_id, cases[i].id);
 	}
@@ -409,14 +413,14 @@ static void test_server_version(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_object_names_short),
-		cmocka_unit_test(test_object_names_long),
-		cmocka_unit_test(test_lock_names),
-		cmocka_unit_test(test_cleanup_order),
-		cmocka_unit_test(test_cleanup_status),
-		cmocka_unit_test(test_cleanup_exit_paths),
-		cmocka_unit_test(test_alter_check),
-		cmocka_unit_test(test_server_version),
+	    cmocka_unit_test(test_object_names_short),
+	    cmocka_unit_test(test_object_names_long),
+	    cmocka_unit_test(test_lock_names),
+	    cmocka_unit_test(test_cleanup_order),
+	    cmocka_unit_test(test_cleanup_status),
+	    cmocka_unit_test(test_cleanup_exit_paths),
+	    cmocka_unit_test(test_alter_check),
+	    cmocka_unit_test(test_server_version),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
