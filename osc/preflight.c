@@ -577,10 +577,24 @@ static void consider_key(struct osc_table_facts *t, struct key_candidate *k,
 }
 
 /*
+ * An index FORCE INDEX cannot use: MariaDB 10.6+ IGNORED indexes, MySQL 8
+ * invisible ones. The column exists only on those servers.
+ */
+static const char *index_unusable_expr(const struct osc_preflight *pf)
+{
+	if (pf->server.flavor == OSC_FLAVOR_MARIADB &&
+	    pf->server.version_id >= 100600)
+		return "s.IGNORED = 'YES'";
+	if (pf->server.flavor == OSC_FLAVOR_MYSQL &&
+	    pf->server.version_id >= 80000)
+		return "s.IS_VISIBLE = 'NO'";
+	return "0";
+}
+
+/*
  * NEEDSWORK: DESIGN.md 3 wants a key that survives the ALTER (not dropped,
  * not changed) and a risk report (new unique keys, lossy changes); both
- * need the ddl/ parser. MySQL 8 invisible and MariaDB ignored indexes
- * cannot be forced either and are not excluded yet.
+ * need the ddl/ parser.
  */
 static void check_key(struct osc_preflight *pf)
 {
@@ -596,13 +610,14 @@ static void check_key(struct osc_preflight *pf)
 	 * functional key parts have COLUMN_NAME NULL) makes the key
 	 * unusable instead of silently shorter.
 	 */
-	strbuf_addstr(&sql,
-		      "SELECT s.INDEX_NAME, s.COLUMN_NAME, s.SUB_PART, "
-		      "c.IS_NULLABLE FROM information_schema.STATISTICS s "
-		      "LEFT JOIN information_schema.COLUMNS c ON "
-		      "c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = "
-		      "s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME "
-		      "WHERE s.NON_UNIQUE = 0 AND s.TABLE_SCHEMA = ");
+	strbuf_addf(&sql,
+		    "SELECT s.INDEX_NAME, s.COLUMN_NAME, s.SUB_PART, "
+		    "c.IS_NULLABLE, %s FROM information_schema.STATISTICS s "
+		    "LEFT JOIN information_schema.COLUMNS c ON "
+		    "c.TABLE_SCHEMA = s.TABLE_SCHEMA AND c.TABLE_NAME = "
+		    "s.TABLE_NAME AND c.COLUMN_NAME = s.COLUMN_NAME "
+		    "WHERE s.NON_UNIQUE = 0 AND s.TABLE_SCHEMA = ",
+		    index_unusable_expr(pf));
 	add_literal(pf, &sql, t->db);
 	strbuf_addstr(&sql, " AND s.TABLE_NAME = ");
 	add_literal(pf, &sql, t->table);
@@ -623,7 +638,8 @@ static void check_key(struct osc_preflight *pf)
 		ALLOC_GROW(k.cols, k.nr + 1, k.alloc);
 		k.cols[k.nr++] = xstrdup(row.values[1] ? row.values[1] : "");
 		if (!row.values[1] || row.values[2] || !row.values[3] ||
-		    strcasecmp(row.values[3], "NO"))
+		    strcasecmp(row.values[3], "NO") ||
+		    (row.values[4] && strcmp(row.values[4], "0")))
 			k.usable = 0;
 	}
 	if (k.name)
@@ -646,7 +662,8 @@ static void check_key(struct osc_preflight *pf)
 		if (nullable_key)
 			fail(pf,
 			     "table %s has no primary key, and its unique "
-			     "key `%s` allows NULL (or indexes a prefix); osc "
+			     "key `%s` allows NULL (or indexes a prefix, or is "
+			     "ignored); osc "
 			     "needs a primary key or a unique key on NOT NULL "
 			     "columns to copy and replay rows: add one first",
 			     q.buf, nullable_key);

@@ -18,6 +18,7 @@ CREATE TABLE shop.uniq (a INT NOT NULL, b INT NOT NULL, c INT, UNIQUE KEY ab (a,
 CREATE TABLE shop.nokey (a INT);
 CREATE TABLE shop.nullkey (a INT, UNIQUE KEY u (a));
 CREATE TABLE shop.prefix (a VARCHAR(100) NOT NULL, UNIQUE KEY p (a(10)));
+CREATE TABLE shop.ignored (a INT NOT NULL, b INT NOT NULL, c INT NOT NULL, UNIQUE KEY bc (b, c), UNIQUE KEY a (a) IGNORED);
 CREATE TABLE shop.isam (id INT PRIMARY KEY) ENGINE=MyISAM;
 CREATE VIEW shop.vw AS SELECT id FROM shop.good;
 CREATE TABLE shop.parent (id INT PRIMARY KEY);
@@ -32,7 +33,7 @@ CREATE TABLE shop._locked_new (id INT);
 CREATE DATABASE \`my.db\`;
 CREATE TABLE \`my.db\`.\`odd\`\`name\` (id INT PRIMARY KEY);
 CREATE TABLE shop.t234567890123456789012345678901234567890123456789012345678901 (id INT PRIMARY KEY);
-"
+" || fail "setting up the tables failed"
 tables_before=$(sql primary "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA IN ('shop', 'my.db')")
 
 # preflight_fails TABLE REGEX: exit 1 with the message.
@@ -82,7 +83,11 @@ expect_status 0
 expect_out '^key: +ab \(`a`, `b`\)$'
 preflight_fails shop.nokey '^error: table `shop`\.`nokey` has no primary key and no unique key on NOT NULL columns; .*add a primary key first$'
 preflight_fails shop.nullkey '^error: table `shop`\.`nullkey` has no primary key, and its unique key `u` allows NULL'
-preflight_fails shop.prefix 'its unique key `p` allows NULL \(or indexes a prefix\)'
+preflight_fails shop.prefix 'its unique key `p` allows NULL \(or indexes a prefix'
+# An IGNORED index cannot be forced: the smallest usable unique key is.
+run_osc $CONN "$ADD" shop.ignored
+expect_status 0
+expect_out '^key: +bc \(`b`, `c`\)$'
 
 # Engine, views, missing objects.
 preflight_fails shop.isam '^error: table `shop`\.`isam` uses the MyISAM engine; osc needs InnoDB .*ALTER TABLE `shop`\.`isam` ENGINE=InnoDB$'
