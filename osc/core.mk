@@ -1,1 +1,9 @@
 # osc/ core: options, option files, preflight, dry run, cleanup stack.
+osc_libosccore_a_SOURCES += \
+	osc/options.c osc/options.h \
+	osc/optfile.c osc/optfile.h \
+	osc/names.c osc/names.h \
+	osc/cleanup.c osc/cleanup.h \
+	osc/preflight.c osc/preflight.h \
+	osc/alter-check.c
+dist_man_MANS += man/osc.1

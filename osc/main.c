@@ -1,15 +1,220 @@
 /*
- * main.c: the osc command (placeholder until the CLI lands).
+ * main.c: the osc command.
+ *
+ * main() is the outline of a run and nothing more: gather the options
+ * (option files, then the command line, then MYSQL_PWD or a prompt for
+ * the password), set up logging and the cleanup stack, run the preflight
+ * checks, then either print the dry-run report or hand over to the
+ * migration engine. Each step lives in its own file; a new phase is a new
+ * call here, a new option a new row in options.c.
+ *
+ * Exit statuses (osc(1), DESIGN.md section 1): 0 done, 1 failed with the
+ * table untouched, 2 usage error, 3 interrupted and cleaned up, 4 cleanup
+ * incomplete.
  */
 #include "util/compat.h"
+#include "osc/cleanup.h"
+#include "osc/options.h"
+#include "osc/preflight.h"
+#include "osc/version.h"
+#include "util/db.h"
 #include "util/log.h"
+#include "util/wrapper.h"
+
+#include <fcntl.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+static void print_usage_hint(void)
+{
+	if (log_get_format() == LOG_FORMAT_JSON)
+		info("try 'osc --help' for more information");
+	else
+		fputs("try 'osc --help' for more information\n", stderr);
+}
+
+static OSC_NORETURN void usage_error(const char *msg)
+{
+	error("%s", msg);
+	print_usage_hint();
+	exit(OSC_EXIT_USAGE);
+}
+
+/*
+ * Read a password from the terminal without echo. Reading stdin instead
+ * would take the password from a pipe meant for something else, so
+ * without a terminal this fails and the user is told the other ways.
+ */
+static int prompt_password(char **out, struct strbuf *err)
+{
+	struct termios saved, noecho;
+	struct strbuf pw = STRBUF_INIT;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	int restore = 0;
+	char c;
+	ssize_t n;
+	static const char prompt[] = "Enter password: ";
+
+	if (fd < 0) {
+		strbuf_addstr(err, "cannot ask for the password: no terminal; "
+				   "give it with --password=PASS, -pPASS, "
+				   "MYSQL_PWD or an option file");
+		return -1;
+	}
+	if (!tcgetattr(fd, &saved)) {
+		noecho = saved;
+		noecho.c_lflag &= ~(tcflag_t)ECHO;
+		restore = !tcsetattr(fd, TCSAFLUSH, &noecho);
+	}
+	n = write(fd, prompt, sizeof(prompt) - 1);
+	while ((n = read(fd, &c, 1)) == 1 && c != '\n' && c != '\r')
+		strbuf_addch(&pw, c);
+	if (restore)
+		tcsetattr(fd, TCSAFLUSH, &saved);
+	n = write(fd, "\n", 1);
+	close(fd);
+	*out = strbuf_detach(&pw, NULL);
+	return 0;
+}
+
+static enum log_level level_of(int verbosity)
+{
+	if (verbosity < 0)
+		return LOG_WARNING;
+	if (verbosity == 0)
+		return LOG_INFO;
+	if (verbosity == 1)
+		return LOG_VERBOSE;
+	return LOG_DEBUG;
+}
+
+/*
+ * Test hook (documented in osc(1) ENVIRONMENT as test-only): stop for
+ * OSC_TEST_PAUSE_MS milliseconds once argv has been read and the password
+ * wiped, so that a test can look at /proc/PID/cmdline.
+ */
+static void test_pause(void)
+{
+	const char *env = getenv("OSC_TEST_PAUSE_MS");
+	struct timespec ts;
+	long ms;
+
+	if (!env || !*env)
+		return;
+	ms = strtol(env, NULL, 10);
+	if (ms <= 0)
+		return;
+	fprintf(stderr, "osc: test pause for %ld ms (OSC_TEST_PAUSE_MS)\n", ms);
+	fflush(stderr);
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* Options from every source, in precedence order; exits on usage errors. */
+static void gather_options(struct osc_options *opts, int argc, char **argv)
+{
+	struct strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	const char *env;
+
+	if (argc < 2) {
+		fputs("usage: osc [OPTIONS] --alter=CLAUSES DB.TABLE\n",
+		      stderr);
+		print_usage_hint();
+		exit(OSC_EXIT_USAGE);
+	}
+	if (osc_options_parse_early(opts, argc, argv, &err) < 0)
+		usage_error(err.buf);
+	if (osc_options_read_files(opts, getenv("HOME"), &warn, &err) < 0)
+		usage_error(err.buf);
+	if (osc_options_parse_argv(opts, argc, argv, &err) < 0)
+		usage_error(err.buf);
+	log_set_level(level_of(opts->verbosity));
+	log_set_format((enum log_format)opts->log_format);
+	/* From here on a signal or die() ends the run through the stack. */
+	cleanup_install();
+	if (warn.len) {
+		char *line = warn.buf, *nl;
+
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			warning("%s", line);
+			line = nl + 1;
+		}
+	}
+	test_pause();
+	if (opts->show_help || opts->show_version)
+		goto out;
+	if (osc_options_check(opts, &err) < 0)
+		usage_error(err.buf);
+	if (opts->password_prompt) {
+		if (prompt_password(&opts->password, &err) < 0)
+			usage_error(err.buf);
+		opts->password_prompt = 0;
+	} else if (!opts->password && (env = getenv("MYSQL_PWD"))) {
+		opts->password = xstrdup(env);
+	}
+out:
+	strbuf_release(&err);
+	strbuf_release(&warn);
+}
+
+/*
+ * NEEDSWORK: the migration engine (the phase machine of DESIGN.md
+ * section 3, phases 2 to 7) replaces this. It gets the preflight facts and
+ * connection, pushes its undos on the cleanup stack, polls
+ * cleanup_interrupted() in its loops and returns an osc_exit status.
+ */
+static int run_migration(struct osc_preflight *pf,
+			 const struct osc_options *opts)
+{
+	error("--execute: the migration engine is not built yet; nothing was "
+	      "changed (without --execute osc runs the checks and prints the "
+	      "plan)");
+	return OSC_EXIT_FAILED;
+}
 
 int main(int argc, char **argv)
 {
-	if (argc > 1 && !strcmp(argv[1], "--version")) {
-		printf("osc %s\n", PACKAGE_VERSION);
-		return 0;
+	struct osc_options opts;
+	struct osc_preflight pf;
+	struct strbuf out = STRBUF_INIT;
+	int status;
+
+	osc_options_init(&opts);
+	memset(&pf, 0, sizeof(pf));
+	gather_options(&opts, argc, argv);
+	if (opts.show_help) {
+		osc_options_help(&out);
+		fputs(out.buf, stdout);
+		goto done;
 	}
-	error("not implemented yet");
-	return 2;
+	if (opts.show_version) {
+		printf("%s\n", osc_version_string());
+		goto done;
+	}
+
+	db_global_init();
+	if (osc_preflight_run(&pf, &opts) < 0) {
+		status = OSC_EXIT_FAILED;
+	} else if (!opts.execute) {
+		osc_preflight_report(&pf, &opts, &out);
+		fputs(out.buf, stdout);
+		fflush(stdout);
+		status = OSC_EXIT_OK;
+	} else {
+		status = run_migration(&pf, &opts);
+	}
+	osc_preflight_release(&pf);
+	osc_options_release(&opts);
+	strbuf_release(&out);
+	db_global_end();
+	cleanup_exit(status);
+
+done:
+	osc_options_release(&opts);
+	strbuf_release(&out);
+	return fflush(stdout) ? OSC_EXIT_FAILED : OSC_EXIT_OK;
 }

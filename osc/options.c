@@ -1,0 +1,1162 @@
+/*
+ * options.c: the option table and everything it drives (see options.h).
+ *
+ * The table below is the single list of osc's options. Rows are grouped
+ * under SECTION rows, which become the headings of `osc --help`; the
+ * parser, the option-file reader, the value checks and the help text all
+ * walk the same rows. The connection options follow the mysql client
+ * (names, short letters, -pSECRET attached, -p alone prompting) because
+ * that is what a DBA types without thinking.
+ */
+#include "util/compat.h"
+#include "osc/options.h"
+#include "osc/optfile.h"
+#include "util/log.h"
+#include "util/wrapper.h"
+
+#include <strings.h>
+
+#define FIELD(f) offsetof(struct osc_options, f)
+
+#define OPT_SECTION(title)                                                     \
+	{                                                                      \
+		.type = OSC_OPT_SECTION, .long_name = (title)                  \
+	}
+#define OPT_BOOL(l, s, f, fl, h)                                               \
+	{                                                                      \
+		.type = OSC_OPT_BOOL, .long_name = (l), .short_name = (s),     \
+		.offset = FIELD(f), .flags = (fl), .help = (h)                 \
+	}
+#define OPT_BOOL_CB(l, s, c, fl, h)                                            \
+	{                                                                      \
+		.type = OSC_OPT_BOOL, .long_name = (l), .short_name = (s),     \
+		.cb = (c), .flags = (fl), .help = (h)                          \
+	}
+#define OPT_COUNT(l, s, f, fl, h)                                              \
+	{                                                                      \
+		.type = OSC_OPT_COUNT, .long_name = (l), .short_name = (s),    \
+		.offset = FIELD(f), .flags = (fl), .help = (h)                 \
+	}
+#define OPT_STRING(l, s, f, a, fl, h)                                          \
+	{                                                                      \
+		.type = OSC_OPT_STRING, .long_name = (l), .short_name = (s),   \
+		.offset = FIELD(f), .argname = (a), .flags = (fl), .help = (h) \
+	}
+#define OPT_PASSWORD(l, s, f, a, fl, h)                                        \
+	{                                                                      \
+		.type = OSC_OPT_PASSWORD, .long_name = (l), .short_name = (s), \
+		.offset = FIELD(f), .argname = (a), .flags = (fl), .help = (h) \
+	}
+#define OPT_U64(l, s, f, a, lo, hi, fl, h)                                     \
+	{                                                                      \
+		.type = OSC_OPT_U64, .long_name = (l), .short_name = (s),      \
+		.offset = FIELD(f), .argname = (a), .min = (lo), .max = (hi),  \
+		.flags = (fl), .help = (h)                                     \
+	}
+#define OPT_DURATION(l, s, f, unit, lo, hi, fl, h)                             \
+	{                                                                      \
+		.type = OSC_OPT_DURATION, .long_name = (l), .short_name = (s), \
+		.offset = FIELD(f), .argname = "DURATION", .unit_ms = (unit),  \
+		.min = (lo), .max = (hi), .flags = (fl), .help = (h)           \
+	}
+#define OPT_SIZE(l, s, f, lo, hi, fl, h)                                       \
+	{                                                                      \
+		.type = OSC_OPT_SIZE, .long_name = (l), .short_name = (s),     \
+		.offset = FIELD(f), .argname = "SIZE", .min = (lo),            \
+		.max = (hi), .flags = (fl), .help = (h)                        \
+	}
+#define OPT_ENUM(l, s, f, a, ch, fl, h)                                        \
+	{                                                                      \
+		.type = OSC_OPT_ENUM, .long_name = (l), .short_name = (s),     \
+		.offset = FIELD(f), .argname = (a), .choices = (ch),           \
+		.flags = (fl), .help = (h)                                     \
+	}
+
+static const struct osc_opt_choice log_format_choices[] = {
+    {"text", LOG_FORMAT_TEXT},
+    {"json", LOG_FORMAT_JSON},
+    {NULL, 0},
+};
+
+/* MySQL's --ssl-mode names; PREFERRED is the library's default. */
+static const struct osc_opt_choice ssl_mode_choices[] = {
+    {"DISABLED", DB_SSL_DISABLED},
+    {"PREFERRED", DB_SSL_DEFAULT},
+    {"REQUIRED", DB_SSL_REQUIRED},
+    {"VERIFY_CA", DB_SSL_VERIFY_CA},
+    {"VERIFY_IDENTITY", DB_SSL_VERIFY_IDENTITY},
+    {NULL, 0},
+};
+
+/* --ssl / --skip-ssl (MariaDB's spelling of --ssl-mode). */
+static int set_ssl(struct osc_options *o, const struct osc_option *opt,
+		   const char *value, struct strbuf *err)
+{
+	o->ssl_mode = !strcmp(value, "1") ? DB_SSL_REQUIRED : DB_SSL_DISABLED;
+	return 0;
+}
+
+static int set_ssl_verify(struct osc_options *o, const struct osc_option *opt,
+			  const char *value, struct strbuf *err)
+{
+	if (!strcmp(value, "1"))
+		o->ssl_mode = DB_SSL_VERIFY_IDENTITY;
+	else if (o->ssl_mode == DB_SSL_VERIFY_IDENTITY ||
+		 o->ssl_mode == DB_SSL_VERIFY_CA)
+		o->ssl_mode = DB_SSL_REQUIRED;
+	return 0;
+}
+
+static int set_quiet(struct osc_options *o, const struct osc_option *opt,
+		     const char *value, struct strbuf *err)
+{
+	o->verbosity = !strcmp(value, "1") ? -1 : 0;
+	return 0;
+}
+
+/*
+ * The option table. Keep each section's rows in the order --help should
+ * show them; add the engine's, the throttle's and the operations' options
+ * as new sections (see options.h for the three steps).
+ */
+const struct osc_option osc_option_table[] = {
+    OPT_SECTION("Migration"),
+    OPT_STRING("alter", 0, alter, "CLAUSES", OSC_OPT_CMDLINE,
+	       "what follows ALTER TABLE t (required)"),
+    OPT_BOOL("execute", 0, execute, OSC_OPT_CMDLINE,
+	     "migrate; without it, only check (a dry run)"),
+
+    OPT_SECTION("Connection (also read from [client] in option files)"),
+    OPT_STRING("host", 'h', host, "HOST", OSC_OPT_CLIENT,
+	       "server host name or address [localhost]"),
+    OPT_U64("port", 'P', port, "PORT", 0, 65535, OSC_OPT_CLIENT,
+	    "TCP port [3306]"),
+    OPT_STRING("user", 'u', user, "USER", OSC_OPT_CLIENT,
+	       "user name [your login name]"),
+    OPT_PASSWORD("password", 'p', password, "PASS", OSC_OPT_CLIENT,
+		 "password: -pPASS attached; -p alone prompts"),
+    OPT_STRING("socket", 'S', socket, "PATH", OSC_OPT_CLIENT,
+	       "the socket file for connections to localhost"),
+    OPT_DURATION("connect-timeout", 0, connect_timeout_ms, 1000, 1000,
+		 3600 * 1000, OSC_OPT_CLIENT,
+		 "give up connecting after this long [10s]"),
+    OPT_BOOL_CB("ssl", 0, set_ssl, OSC_OPT_CLIENT,
+		"require TLS; --skip-ssl turns TLS off"),
+    OPT_ENUM("ssl-mode", 0, ssl_mode, "MODE", ssl_mode_choices, OSC_OPT_CLIENT,
+	     "DISABLED, PREFERRED, REQUIRED, VERIFY_CA,\n"
+	     "VERIFY_IDENTITY"),
+    OPT_STRING("ssl-ca", 0, ssl_ca, "FILE", OSC_OPT_CLIENT,
+	       "certificate authority file (PEM)"),
+    OPT_STRING("ssl-capath", 0, ssl_capath, "DIR", OSC_OPT_CLIENT,
+	       "folder of certificate authority files"),
+    OPT_STRING("ssl-cert", 0, ssl_cert, "FILE", OSC_OPT_CLIENT,
+	       "client certificate file (PEM)"),
+    OPT_STRING("ssl-key", 0, ssl_key, "FILE", OSC_OPT_CLIENT,
+	       "client private key file (PEM)"),
+    OPT_STRING("ssl-cipher", 0, ssl_cipher, "LIST", OSC_OPT_CLIENT,
+	       "permitted TLS ciphers"),
+    OPT_STRING("ssl-crl", 0, ssl_crl, "FILE", OSC_OPT_CLIENT,
+	       "certificate revocation list file"),
+    OPT_BOOL_CB("ssl-verify-server-cert", 0, set_ssl_verify, OSC_OPT_CLIENT,
+		"verify the server certificate and name"),
+
+    OPT_SECTION("Option files"),
+    OPT_STRING("defaults-file", 0, defaults_file, "FILE",
+	       OSC_OPT_CMDLINE | OSC_OPT_EARLY, "read only this option file"),
+    OPT_STRING("defaults-extra-file", 0, defaults_extra_file, "FILE",
+	       OSC_OPT_CMDLINE | OSC_OPT_EARLY,
+	       "also read this file, after the global ones"),
+    OPT_BOOL("no-defaults", 0, no_defaults, OSC_OPT_CMDLINE | OSC_OPT_EARLY,
+	     "read no option file"),
+
+    OPT_SECTION("Output"),
+    OPT_BOOL_CB("quiet", 'q', set_quiet, 0, "show only errors and warnings"),
+    OPT_COUNT("verbose", 'v', verbosity, 0,
+	      "say more: -v decisions, -vv every SQL statement"),
+    OPT_ENUM("log-format", 0, log_format, "FORMAT", log_format_choices, 0,
+	     "text [default] or json (one object per line)"),
+    OPT_BOOL("help", 0, show_help, OSC_OPT_CMDLINE, "show this help and exit"),
+    OPT_BOOL("version", 'V', show_version, OSC_OPT_CMDLINE,
+	     "show the version and exit"),
+
+    {.type = OSC_OPT_SECTION, .long_name = NULL},
+};
+
+#define FOR_EACH_OPTION(o)                                                     \
+	for ((o) = osc_option_table; (o)->long_name; (o)++)                    \
+		if ((o)->type != OSC_OPT_SECTION)
+
+void osc_options_init(struct osc_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->connect_timeout_ms = 10 * 1000;
+	o->ssl_mode = DB_SSL_DEFAULT;
+	o->log_format = LOG_FORMAT_TEXT;
+}
+
+static void free_secret(char **p)
+{
+	if (*p) {
+		volatile char *s = *p;
+
+		while (*s)
+			*s++ = '\0';
+		FREE_AND_NULL(*p);
+	}
+}
+
+void osc_options_release(struct osc_options *o)
+{
+	const struct osc_option *opt;
+
+	FOR_EACH_OPTION(opt)
+	{
+		char **field;
+
+		if (opt->cb || (opt->type != OSC_OPT_STRING &&
+				opt->type != OSC_OPT_PASSWORD))
+			continue;
+		field = (char **)((char *)o + opt->offset);
+		if (opt->type == OSC_OPT_PASSWORD)
+			free_secret(field);
+		else
+			FREE_AND_NULL(*field);
+	}
+	free(o->database);
+	free(o->table);
+	osc_options_init(o);
+}
+
+/* Compare an option name, taking '_' for '-' (my.cnf files use both). */
+static int name_eq(const char *opt, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		char c = name[i] == '_' ? '-' : name[i];
+
+		if (!opt[i] || opt[i] != c)
+			return 0;
+	}
+	return !opt[len];
+}
+
+const struct osc_option *osc_option_find(const char *name, size_t len)
+{
+	const struct osc_option *opt;
+
+	FOR_EACH_OPTION(opt)
+	if (name_eq(opt->long_name, name, len))
+		return opt;
+	return NULL;
+}
+
+static const struct osc_option *find_short(char c)
+{
+	const struct osc_option *opt;
+
+	FOR_EACH_OPTION(opt)
+	if (opt->short_name && opt->short_name == c)
+		return opt;
+	return NULL;
+}
+
+static int takes_value(const struct osc_option *opt)
+{
+	switch (opt->type) {
+	case OSC_OPT_STRING:
+	case OSC_OPT_U64:
+	case OSC_OPT_DURATION:
+	case OSC_OPT_SIZE:
+	case OSC_OPT_ENUM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int osc_parse_bool(const char *s)
+{
+	static const char *const yes[] = {"1", "on", "true", "yes"};
+	static const char *const no[] = {"0", "off", "false", "no"};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(yes); i++)
+		if (!strcasecmp(s, yes[i]))
+			return 1;
+	for (i = 0; i < ARRAY_SIZE(no); i++)
+		if (!strcasecmp(s, no[i]))
+			return 0;
+	return -1;
+}
+
+/* Digits at *p into *out; advances *p. -1 on no digit or overflow. */
+static int parse_digits(const char **p, uint64_t *out)
+{
+	const char *s = *p;
+	uint64_t v = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (; isdigit((unsigned char)*s); s++) {
+		unsigned d = (unsigned)(*s - '0');
+
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*p = s;
+	*out = v;
+	return 0;
+}
+
+static void range_error(struct strbuf *err, const char *what, const char *s,
+			const char *lo, const char *hi)
+{
+	strbuf_addf(err,
+		    "invalid value '%s' for %s: must be between %s and "
+		    "%s",
+		    s, what, lo, hi);
+}
+
+int osc_parse_u64(const char *what, const char *s, uint64_t min, uint64_t max,
+		  uint64_t *out, struct strbuf *err)
+{
+	const char *p = s;
+	uint64_t v;
+	char lo[32], hi[32];
+
+	if (parse_digits(&p, &v) < 0 || *p) {
+		strbuf_addf(err,
+			    "invalid value '%s' for %s: not a whole "
+			    "number",
+			    s, what);
+		return -1;
+	}
+	if (v < min || v > max) {
+		snprintf(lo, sizeof(lo), "%" PRIu64, min);
+		snprintf(hi, sizeof(hi), "%" PRIu64, max);
+		range_error(err, what, s, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+void osc_format_duration(struct strbuf *out, uint64_t ms)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = {{"h", 3600000}, {"m", 60000}, {"s", 1000}};
+	size_t i;
+	int any = 0;
+
+	if (ms % 1000) {
+		strbuf_addf(out, "%" PRIu64 "ms", ms);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(units); i++) {
+		if (ms >= units[i].ms) {
+			strbuf_addf(out, "%" PRIu64 "%s", ms / units[i].ms,
+				    units[i].unit);
+			ms %= units[i].ms;
+			any = 1;
+		}
+	}
+	if (!any)
+		strbuf_addstr(out, "0s");
+}
+
+int osc_parse_duration_ms(const char *what, const char *s, uint64_t unit_ms,
+			  uint64_t min_ms, uint64_t max_ms, uint64_t *out,
+			  struct strbuf *err)
+{
+	static const struct {
+		const char *name;
+		uint64_t ms;
+	} units[] = {
+	    {"ms", 1},
+	    {"s", 1000},
+	    {"m", 60000},
+	    {"h", 3600000},
+	};
+	const char *p = s;
+	uint64_t total = 0;
+	int parts = 0;
+
+	while (*p) {
+		uint64_t n, mult = 0;
+		size_t i, best = 0;
+
+		if (parse_digits(&p, &n) < 0)
+			goto bad;
+		/* The longest unit that matches ("ms" before "m"). */
+		for (i = 0; i < ARRAY_SIZE(units); i++) {
+			size_t len = strlen(units[i].name);
+
+			if (!strncmp(p, units[i].name, len) && len > best) {
+				best = len;
+				mult = units[i].ms;
+			}
+		}
+		if (!best) {
+			/* A bare number: only alone, in the row's unit. */
+			if (*p || parts)
+				goto bad;
+			mult = unit_ms;
+		}
+		p += best;
+		if (n && mult > UINT64_MAX / n)
+			goto bad;
+		if (total > UINT64_MAX - n * mult)
+			goto bad;
+		total += n * mult;
+		parts++;
+	}
+	if (!parts)
+		goto bad;
+	if (total < min_ms || total > max_ms) {
+		struct strbuf lo = STRBUF_INIT, hi = STRBUF_INIT;
+
+		osc_format_duration(&lo, min_ms);
+		osc_format_duration(&hi, max_ms);
+		range_error(err, what, s, lo.buf, hi.buf);
+		strbuf_release(&lo);
+		strbuf_release(&hi);
+		return -1;
+	}
+	*out = total;
+	return 0;
+bad:
+	strbuf_addf(err,
+		    "invalid value '%s' for %s: not a duration "
+		    "(e.g. 500ms, 2s, 1m, 1h30m)",
+		    s, what);
+	return -1;
+}
+
+int osc_parse_size(const char *what, const char *s, uint64_t min, uint64_t max,
+		   uint64_t *out, struct strbuf *err)
+{
+	const char *p = s;
+	uint64_t v, mult = 1;
+
+	if (parse_digits(&p, &v) < 0)
+		goto bad;
+	switch (tolower((unsigned char)*p)) {
+	case '\0':
+		break;
+	case 'k':
+		mult = UINT64_C(1) << 10;
+		break;
+	case 'm':
+		mult = UINT64_C(1) << 20;
+		break;
+	case 'g':
+		mult = UINT64_C(1) << 30;
+		break;
+	case 't':
+		mult = UINT64_C(1) << 40;
+		break;
+	default:
+		goto bad;
+	}
+	if (*p && p[1])
+		goto bad;
+	if (v && mult > UINT64_MAX / v)
+		goto bad;
+	v *= mult;
+	if (v < min || v > max) {
+		char lo[32], hi[32];
+
+		snprintf(lo, sizeof(lo), "%" PRIu64, min);
+		snprintf(hi, sizeof(hi), "%" PRIu64, max);
+		range_error(err, what, s, lo, hi);
+		return -1;
+	}
+	*out = v;
+	return 0;
+bad:
+	strbuf_addf(err,
+		    "invalid value '%s' for %s: not a size "
+		    "(e.g. 4096, 64k, 16M, 1G)",
+		    s, what);
+	return -1;
+}
+
+static void *field_of(struct osc_options *o, const struct osc_option *opt)
+{
+	return (char *)o + opt->offset;
+}
+
+/*
+ * Store `value` (NULL: none given) into the option's field. `negate` is
+ * set for --skip-NAME. `what` names the option in errors.
+ */
+static int apply(struct osc_options *o, const struct osc_option *opt,
+		 const char *value, int negate, const char *what,
+		 struct strbuf *err)
+{
+	uint64_t u;
+	int b;
+
+	switch (opt->type) {
+	case OSC_OPT_SECTION:
+		BUG("section row applied");
+	case OSC_OPT_BOOL:
+		b = 1;
+		if (value) {
+			b = osc_parse_bool(value);
+			if (b < 0) {
+				strbuf_addf(err,
+					    "invalid value '%s' for %s: "
+					    "expected 1 or 0",
+					    value, what);
+				return -1;
+			}
+		}
+		if (negate)
+			b = !b;
+		if (opt->cb)
+			return opt->cb(o, opt, b ? "1" : "0", err);
+		*(int *)field_of(o, opt) = b;
+		return 0;
+	case OSC_OPT_COUNT:
+		if (value) {
+			strbuf_addf(err, "%s takes no value", what);
+			return -1;
+		}
+		(*(int *)field_of(o, opt))++;
+		return 0;
+	case OSC_OPT_STRING:
+	case OSC_OPT_PASSWORD: {
+		char **f = field_of(o, opt);
+
+		if (opt->type == OSC_OPT_PASSWORD) {
+			free_secret(f);
+			o->password_prompt = !value;
+			if (value)
+				*f = xstrdup(value);
+			return 0;
+		}
+		if (opt->cb)
+			return opt->cb(o, opt, value, err);
+		free(*f);
+		*f = xstrdup(value);
+		return 0;
+	}
+	case OSC_OPT_U64:
+		if (osc_parse_u64(what, value, opt->min, opt->max, &u, err))
+			return -1;
+		break;
+	case OSC_OPT_DURATION:
+		if (osc_parse_duration_ms(what, value, opt->unit_ms, opt->min,
+					  opt->max, &u, err))
+			return -1;
+		break;
+	case OSC_OPT_SIZE:
+		if (osc_parse_size(what, value, opt->min, opt->max, &u, err))
+			return -1;
+		break;
+	case OSC_OPT_ENUM: {
+		const struct osc_opt_choice *c;
+
+		for (c = opt->choices; c->name; c++)
+			if (!strcasecmp(c->name, value))
+				break;
+		if (!c->name) {
+			strbuf_addf(err,
+				    "invalid value '%s' for %s: expected "
+				    "one of ",
+				    value, what);
+			for (c = opt->choices; c->name; c++)
+				strbuf_addf(err, "%s%s",
+					    c == opt->choices ? "" : ", ",
+					    c->name);
+			return -1;
+		}
+		if (opt->cb)
+			return opt->cb(o, opt, c->name, err);
+		*(int *)field_of(o, opt) = c->value;
+		return 0;
+	}
+	}
+	if (opt->cb)
+		return opt->cb(o, opt, value, err);
+	*(uint64_t *)field_of(o, opt) = u;
+	return 0;
+}
+
+/*
+ * Look a long name up, with the mysql client's prefixes: skip-/disable-
+ * negate a BOOL, enable- affirms it, loose- makes an unknown name
+ * harmless. Returns the row or NULL; *negate and *loose are set.
+ */
+static const struct osc_option *lookup_long(const char *name, size_t len,
+					    int *negate, int *loose)
+{
+	static const struct {
+		const char *prefix;
+		int negate;
+	} bool_prefixes[] = {
+	    {"skip-", 1},
+	    {"disable-", 1},
+	    {"enable-", 0},
+	};
+	const struct osc_option *opt;
+	size_t i;
+
+	*negate = 0;
+	*loose = 0;
+	if (len > 6 && !strncmp(name, "loose", 5) &&
+	    (name[5] == '-' || name[5] == '_')) {
+		*loose = 1;
+		name += 6;
+		len -= 6;
+	}
+	opt = osc_option_find(name, len);
+	if (opt)
+		return opt;
+	for (i = 0; i < ARRAY_SIZE(bool_prefixes); i++) {
+		size_t plen = strlen(bool_prefixes[i].prefix);
+
+		if (len <= plen ||
+		    strncmp(name, bool_prefixes[i].prefix, plen - 1) ||
+		    (name[plen - 1] != '-' && name[plen - 1] != '_'))
+			continue;
+		opt = osc_option_find(name + plen, len - plen);
+		if (opt && opt->type == OSC_OPT_BOOL) {
+			*negate = bool_prefixes[i].negate;
+			return opt;
+		}
+	}
+	return NULL;
+}
+
+int osc_options_set_from_file(struct osc_options *o, enum osc_opt_source src,
+			      const char *name, const char *value,
+			      const char *where, int *ignored,
+			      struct strbuf *err)
+{
+	const struct osc_option *opt;
+	struct strbuf what = STRBUF_INIT;
+	int negate, loose, ret;
+
+	*ignored = 0;
+	opt = lookup_long(name, strlen(name), &negate, &loose);
+	if (!opt ||
+	    (src == OSC_SRC_FILE_CLIENT && !(opt->flags & OSC_OPT_CLIENT))) {
+		/*
+		 * [client] is shared by every client program; keys meant
+		 * for them are none of osc's business.
+		 */
+		if (src == OSC_SRC_FILE_CLIENT || loose) {
+			*ignored = 1;
+			return 0;
+		}
+		strbuf_addf(err, "%s: unknown option '%s' in group [osc]",
+			    where, name);
+		return -1;
+	}
+	if (opt->flags & OSC_OPT_CMDLINE) {
+		if (src == OSC_SRC_FILE_CLIENT) {
+			*ignored = 1;
+			return 0;
+		}
+		strbuf_addf(err,
+			    "%s: option '%s' is only accepted on the "
+			    "command line",
+			    where, opt->long_name);
+		return -1;
+	}
+	strbuf_addf(&what, "'%s' (%s)", opt->long_name, where);
+	if (!value && takes_value(opt)) {
+		strbuf_addf(err, "%s: option '%s' needs a value", where,
+			    opt->long_name);
+		strbuf_release(&what);
+		return -1;
+	}
+	ret = apply(o, opt, value, negate, what.buf, err);
+	strbuf_release(&what);
+	return ret;
+}
+
+/* Overwrite a secret in argv so that ps(1) and /proc do not show it. */
+static void wipe_arg(char *s)
+{
+	if (*s) {
+		*s++ = 'x';
+		while (*s)
+			*s++ = '\0';
+	}
+}
+
+/* "did you mean" for a mistyped long option: the one it is a prefix of. */
+static void suggest(struct strbuf *err, const char *name, size_t len)
+{
+	const struct osc_option *opt, *found = NULL;
+
+	FOR_EACH_OPTION(opt)
+	{
+		if (!strncmp(opt->long_name, name, len)) {
+			if (found)
+				return;
+			found = opt;
+		}
+	}
+	if (found)
+		strbuf_addf(err, "; did you mean '--%s'?", found->long_name);
+}
+
+static int add_operand(struct osc_options *o, const char *arg,
+		       struct strbuf *err)
+{
+	if (o->table) {
+		strbuf_addf(err, "unexpected argument '%s': give one DB.TABLE",
+			    arg);
+		return -1;
+	}
+	return osc_parse_qualified_name(arg, &o->database, &o->table, err);
+}
+
+/* One long option at argv[*i] (without the dashes in `arg`). */
+static int parse_long(struct osc_options *o, int early, int argc, char **argv,
+		      int *i, char *arg, struct strbuf *err)
+{
+	char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	const struct osc_option *opt;
+	struct strbuf what = STRBUF_INIT;
+	const char *value = eq ? eq + 1 : NULL;
+	int negate, loose, ret = 0, apply_it;
+
+	opt = lookup_long(arg, len, &negate, &loose);
+	if (!opt) {
+		if (loose)
+			return 0;
+		strbuf_addf(err, "unknown option '--%.*s'", (int)len, arg);
+		suggest(err, arg, len);
+		return -1;
+	}
+	strbuf_addf(&what, "--%s", opt->long_name);
+	if (!value && takes_value(opt)) {
+		if (*i + 1 >= argc) {
+			strbuf_addf(err, "option '%s' needs a value", what.buf);
+			ret = -1;
+			goto out;
+		}
+		value = argv[++*i];
+	}
+	if (value && (opt->type == OSC_OPT_COUNT || negate)) {
+		strbuf_addf(err, "option '--%.*s' takes no value", (int)len,
+			    arg);
+		ret = -1;
+		goto out;
+	}
+	apply_it = early ? !!(opt->flags & OSC_OPT_EARLY) : 1;
+	if (apply_it)
+		ret = apply(o, opt, value, negate, what.buf, err);
+	if (!early && opt->type == OSC_OPT_PASSWORD && eq)
+		wipe_arg(eq + 1);
+out:
+	strbuf_release(&what);
+	return ret;
+}
+
+/* A cluster of short options at argv[*i], without the dash in `arg`. */
+static int parse_short(struct osc_options *o, int early, int argc, char **argv,
+		       int *i, char *arg, struct strbuf *err)
+{
+	for (; *arg; arg++) {
+		const struct osc_option *opt = find_short(*arg);
+		char what[] = {'-', *arg, '\0'};
+		const char *value = NULL;
+		int ret;
+
+		if (!opt) {
+			strbuf_addf(err, "unknown option '-%c'", *arg);
+			return -1;
+		}
+		if (opt->type == OSC_OPT_PASSWORD) {
+			/* -pSECRET, or -p alone to prompt (never -p SECRET). */
+			value = arg[1] ? arg + 1 : NULL;
+			ret = early ? 0 : apply(o, opt, value, 0, what, err);
+			if (!early && value)
+				wipe_arg(arg + 1);
+			return ret;
+		}
+		if (takes_value(opt)) {
+			if (arg[1])
+				value = arg + 1;
+			else if (*i + 1 < argc)
+				value = argv[++*i];
+			else {
+				strbuf_addf(err, "option '-%c' needs a value",
+					    *arg);
+				return -1;
+			}
+		}
+		if (!early || (opt->flags & OSC_OPT_EARLY)) {
+			if (apply(o, opt, value, 0, what, err) < 0)
+				return -1;
+		}
+		if (value)
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * "-p SECRET" is a mistake the mysql client shares: -p alone prompts and
+ * SECRET becomes an operand. When the word after a bare -p is not a valid
+ * DB.TABLE, it may well be a password: wipe it and do not echo it.
+ */
+static int add_operand_after_bare_password(struct osc_options *o, char *arg,
+					   struct strbuf *err)
+{
+	struct strbuf ignored = STRBUF_INIT;
+	int ret = add_operand(o, arg, &ignored);
+
+	strbuf_release(&ignored);
+	if (ret < 0) {
+		wipe_arg(arg);
+		strbuf_addstr(err,
+			      "the word after -p is not DB.TABLE (not "
+			      "shown: it may be a password); -p takes its "
+			      "value attached, as -pPASS, and alone it asks "
+			      "for the password");
+	}
+	return ret;
+}
+
+static int parse_args(struct osc_options *o, int early, int argc, char **argv,
+		      struct strbuf *err)
+{
+	int i, operands_only = 0, after_bare_pw = 0;
+
+	for (i = 1; i < argc; i++) {
+		char *arg = argv[i];
+		int bare_pw = after_bare_pw;
+
+		after_bare_pw = !operands_only && (!strcmp(arg, "-p") ||
+						   !strcmp(arg, "--password"));
+		if (operands_only || arg[0] != '-' || !arg[1]) {
+			if (early)
+				continue;
+			if (bare_pw
+				? add_operand_after_bare_password(o, arg, err)
+				: add_operand(o, arg, err))
+				return -1;
+			continue;
+		}
+		if (!strcmp(arg, "--")) {
+			operands_only = 1;
+			continue;
+		}
+		if (arg[1] == '-') {
+			if (parse_long(o, early, argc, argv, &i, arg + 2, err))
+				return -1;
+		} else if (parse_short(o, early, argc, argv, &i, arg + 1,
+				       err)) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int osc_options_parse_early(struct osc_options *o, int argc, char **argv,
+			    struct strbuf *err)
+{
+	return parse_args(o, 1, argc, argv, err);
+}
+
+int osc_options_parse_argv(struct osc_options *o, int argc, char **argv,
+			   struct strbuf *err)
+{
+	return parse_args(o, 0, argc, argv, err);
+}
+
+int osc_options_check(const struct osc_options *o, struct strbuf *err)
+{
+	if (o->show_help || o->show_version)
+		return 0;
+	if (!o->alter) {
+		strbuf_addstr(err,
+			      "missing --alter=CLAUSES: say what to change, "
+			      "e.g. --alter='ADD COLUMN note TEXT'");
+		return -1;
+	}
+	if (!o->table) {
+		strbuf_addstr(err, "missing the table to change: give it as "
+				   "DB.TABLE");
+		return -1;
+	}
+	return 0;
+}
+
+void osc_options_to_db(const struct osc_options *o, struct db_options *db)
+{
+	memset(db, 0, sizeof(*db));
+	db->host = o->host;
+	db->port = (unsigned int)o->port;
+	db->user = o->user;
+	db->password = o->password;
+	db->socket = o->socket;
+	db->ssl_mode = (enum db_ssl_mode)o->ssl_mode;
+	db->ssl_ca = o->ssl_ca;
+	db->ssl_capath = o->ssl_capath;
+	db->ssl_cert = o->ssl_cert;
+	db->ssl_key = o->ssl_key;
+	db->ssl_cipher = o->ssl_cipher;
+	db->ssl_crl = o->ssl_crl;
+	db->connect_timeout_s =
+	    (unsigned int)((o->connect_timeout_ms + 999) / 1000);
+}
+
+#define HELP_COLUMN 32
+
+void osc_options_help(struct strbuf *out)
+{
+	const struct osc_option *opt;
+	const char *p;
+
+	strbuf_addstr(
+	    out,
+	    "usage: osc [OPTIONS] --alter=CLAUSES DB.TABLE\n"
+	    "\n"
+	    "Change the schema of a live MySQL or MariaDB table without "
+	    "blocking its\n"
+	    "writers. Without --execute, osc checks everything and prints "
+	    "what it\n"
+	    "would do (a dry run). DB and TABLE may be backtick-quoted.\n");
+	for (opt = osc_option_table; opt->long_name; opt++) {
+		size_t start = out->len;
+
+		if (opt->type == OSC_OPT_SECTION) {
+			strbuf_addf(out, "\n%s:\n", opt->long_name);
+			continue;
+		}
+		if (opt->short_name)
+			strbuf_addf(out, "  -%c, ", opt->short_name);
+		else
+			strbuf_addstr(out, "      ");
+		strbuf_addf(out, "--%s", opt->long_name);
+		if (opt->type == OSC_OPT_PASSWORD)
+			strbuf_addf(out, "[=%s]", opt->argname);
+		else if (takes_value(opt))
+			strbuf_addf(out, "=%s", opt->argname);
+		if (out->len - start + 2 > HELP_COLUMN) {
+			strbuf_addch(out, '\n');
+			start = out->len;
+		}
+		strbuf_addchars(out, ' ', HELP_COLUMN - (out->len - start));
+		/* A '\n' in the help continues it under the same column. */
+		for (p = opt->help; *p; p++) {
+			strbuf_addch(out, *p);
+			if (*p == '\n')
+				strbuf_addchars(out, ' ', HELP_COLUMN);
+		}
+		strbuf_addch(out, '\n');
+	}
+	strbuf_addstr(
+	    out, "\nOption files: /etc/my.cnf, /etc/mysql/my.cnf, "
+		 "--defaults-extra-file, ~/.my.cnf\n"
+		 "(groups [client], [client-server], [client-mariadb], [osc]). "
+		 "See osc(1).\n"
+		 "Exit status: 0 done, 1 failed (table untouched), 2 usage, "
+		 "3 interrupted,\n4 cleanup incomplete.\n");
+}
+
+/*
+ * One part of DB.TABLE at *p: `quoted` (doubled backticks inside) or a
+ * plain run up to the next dot. Appends the name to out; advances *p.
+ */
+static int parse_name_part(const char **p, struct strbuf *out, const char *arg,
+			   struct strbuf *err)
+{
+	const char *s = *p;
+
+	if (*s == '`') {
+		for (s++;; s++) {
+			if (!*s) {
+				strbuf_addf(
+				    err, "unterminated backtick in '%s'", arg);
+				return -1;
+			}
+			if (*s == '`') {
+				if (s[1] != '`')
+					break;
+				s++;
+			}
+			strbuf_addch(out, *s);
+		}
+		s++;
+	} else {
+		for (; *s && *s != '.'; s++) {
+			if (*s == '`') {
+				strbuf_addf(err,
+					    "misplaced backtick in '%s': "
+					    "quote the whole name, e.g. "
+					    "`my.db`.`t`",
+					    arg);
+				return -1;
+			}
+			strbuf_addch(out, *s);
+		}
+	}
+	*p = s;
+	return 0;
+}
+
+int osc_parse_qualified_name(const char *arg, char **db, char **table,
+			     struct strbuf *err)
+{
+	struct strbuf d = STRBUF_INIT, t = STRBUF_INIT;
+	const char *p = arg;
+
+	if (parse_name_part(&p, &d, arg, err) < 0)
+		goto fail;
+	if (*p != '.') {
+		if (*p)
+			strbuf_addf(err,
+				    "unexpected text after the database "
+				    "name in '%s'",
+				    arg);
+		else
+			strbuf_addf(err,
+				    "'%s' is not DB.TABLE: give the "
+				    "database too (e.g. shop.%s)",
+				    arg, arg);
+		goto fail;
+	}
+	p++;
+	if (parse_name_part(&p, &t, arg, err) < 0)
+		goto fail;
+	if (*p) {
+		strbuf_addf(err,
+			    "unexpected text after the table name in "
+			    "'%s' (quote names holding dots with backticks)",
+			    arg);
+		goto fail;
+	}
+	if (!d.len || !t.len) {
+		strbuf_addf(err, "empty %s name in '%s'",
+			    d.len ? "table" : "database", arg);
+		goto fail;
+	}
+	free(*db);
+	free(*table);
+	*db = strbuf_detach(&d, NULL);
+	*table = strbuf_detach(&t, NULL);
+	return 0;
+fail:
+	strbuf_release(&d);
+	strbuf_release(&t);
+	return -1;
+}
+
+/* Groups of option files that osc reads, and how strictly. */
+static int group_source(const char *group, enum osc_opt_source *src)
+{
+	static const char *const client_groups[] = {
+	    "client",
+	    "client-server",
+	    "client-mariadb",
+	};
+	size_t i;
+
+	if (!strcmp(group, "osc")) {
+		*src = OSC_SRC_FILE_OSC;
+		return 1;
+	}
+	for (i = 0; i < ARRAY_SIZE(client_groups); i++) {
+		if (!strcmp(group, client_groups[i])) {
+			*src = OSC_SRC_FILE_CLIENT;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+struct file_ctx {
+	struct osc_options *opts;
+	struct strbuf *warn;
+};
+
+static int file_option(void *data, const char *group, const char *key,
+		       const char *value, const char *where, struct strbuf *err)
+{
+	struct file_ctx *ctx = data;
+	enum osc_opt_source src;
+	int ignored;
+
+	if (!group_source(group, &src))
+		return 0;
+	if (osc_options_set_from_file(ctx->opts, src, key, value, where,
+				      &ignored, err) < 0)
+		return -1;
+	if (ignored && src == OSC_SRC_FILE_OSC && ctx->warn)
+		strbuf_addf(ctx->warn,
+			    "%s: unknown option '%s' ignored "
+			    "(loose)\n",
+			    where, key);
+	return 0;
+}
+
+int osc_options_read_file(struct osc_options *o, const char *path,
+			  int must_exist, struct strbuf *warn,
+			  struct strbuf *err)
+{
+	struct file_ctx ctx = {o, warn};
+
+	return optfile_read(path, must_exist, file_option, &ctx, warn, err);
+}
+
+int osc_options_parse_file_text(struct osc_options *o, const char *path,
+				const char *text, struct strbuf *warn,
+				struct strbuf *err)
+{
+	struct file_ctx ctx = {o, warn};
+
+	return optfile_parse_text(path, text, strlen(text), file_option, &ctx,
+				  warn, err);
+}
+
+int osc_options_read_files(struct osc_options *o, const char *home,
+			   struct strbuf *warn, struct strbuf *err)
+{
+	static const char *const global_files[] = {
+	    "/etc/my.cnf",
+	    "/etc/mysql/my.cnf",
+	};
+	struct strbuf path = STRBUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	if (o->no_defaults)
+		return 0;
+	if (o->defaults_file) {
+		if (osc_options_read_file(o, o->defaults_file, 1, warn, err) <
+		    0)
+			return -1;
+		if (o->defaults_extra_file &&
+		    osc_options_read_file(o, o->defaults_extra_file, 1, warn,
+					  err) < 0)
+			return -1;
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(global_files); i++)
+		if (osc_options_read_file(o, global_files[i], 0, warn, err) < 0)
+			return -1;
+	if (o->defaults_extra_file &&
+	    osc_options_read_file(o, o->defaults_extra_file, 1, warn, err) < 0)
+		return -1;
+	if (home && *home) {
+		strbuf_addf(&path, "%s/.my.cnf", home);
+		if (osc_options_read_file(o, path.buf, 0, warn, err) < 0)
+			ret = -1;
+	}
+	strbuf_release(&path);
+	return ret;
+}

@@ -1,0 +1,127 @@
+/*
+ * preflight.h: phase 1 (DESIGN.md section 3), read-only checks, and the
+ * facts they find.
+ *
+ * osc_preflight_run() connects, runs every check that can run, prints one
+ * "error: ..." line per problem (the subject quoted, the fix given) and
+ * fills struct osc_preflight with what it found. It never changes the
+ * server: it reads variables and information_schema, and asks
+ * IS_FREE_LOCK (it does not take the lock: the engine does, with
+ * GET_LOCK, on its own connection).
+ *
+ * The facts are what later phases start from: the engine takes the
+ * connection (pf->db), the canonical database and table names (the
+ * server's spelling), the chosen key and the object names from here
+ * rather than asking again.
+ */
+#ifndef OSC_OSC_PREFLIGHT_H
+#define OSC_OSC_PREFLIGHT_H
+
+#include <stddef.h>
+#include "util/compat.h"
+#include <stdint.h>
+#include <stdio.h>
+#include "osc/options.h"
+#include "util/db.h"
+#include "util/strbuf.h"
+
+enum osc_flavor {
+	OSC_FLAVOR_UNKNOWN = 0,
+	OSC_FLAVOR_MARIADB,
+	OSC_FLAVOR_MYSQL,
+};
+
+struct osc_server_facts {
+	char *where;	       /* "127.0.0.1:3306", from db_describe_target */
+	char *version;	       /* @@version: "10.11.19-MariaDB-0+deb12u1" */
+	char *version_comment; /* @@version_comment */
+	enum osc_flavor flavor;
+	unsigned int major, minor, patch;
+	unsigned long version_id; /* major*10000 + minor*100 + patch */
+	char *user;		  /* CURRENT_USER() as 'user'@'host' */
+	int log_bin;
+	char *binlog_format;	/* @@global.binlog_format */
+	char *binlog_row_image; /* @@global.binlog_row_image */
+	uint64_t server_id;
+	int lower_case_table_names;
+	int has_roles; /* granted roles (not counted by the check) */
+};
+
+struct osc_table_facts {
+	/* The server's spelling once found; the user's before that. */
+	char *db;
+	char *table;
+	int db_exists;
+	int table_exists;
+	char *engine;
+	uint64_t rows_estimate; /* information_schema.TABLES.TABLE_ROWS */
+	uint64_t data_bytes;
+	uint64_t index_bytes;
+	int partitioned;
+	size_t generated_columns;
+
+	/* The key that chunks the copy and keys the replay. */
+	char *key_name; /* "PRIMARY" or a unique key; NULL: none */
+	int key_is_primary;
+	char **key_columns;
+	size_t key_columns_nr, key_columns_alloc;
+
+	size_t triggers_nr;
+	size_t fk_own_nr;	  /* foreign keys of this table */
+	size_t fk_referencing_nr; /* other tables' keys pointing here */
+
+	/* Objects a run creates (names.h), unquoted. */
+	char *ghost_name;     /* _t_new */
+	char *old_name;	      /* _t_old */
+	char *changelog_name; /* _t_osc */
+	char *lock_name;      /* osc.db.t */
+};
+
+struct osc_preflight {
+	struct db *db;		  /* the main connection; NULL if it failed */
+	struct db_options dbopts; /* borrowed from the options */
+	struct osc_server_facts server;
+	struct osc_table_facts table;
+	size_t failures; /* error lines printed */
+	size_t warnings;
+};
+
+/*
+ * Run every check; print each problem with error() (and notes with
+ * warning()). Returns 0 when all passed, -1 when any failed (pf->failures
+ * says how many). pf->db stays open either way (NULL when the connection
+ * failed); osc_preflight_release() closes it.
+ */
+int osc_preflight_run(struct osc_preflight *pf,
+		      const struct osc_options *opts) OSC_WARN_UNUSED;
+
+/* Close the connection and free the facts. */
+void osc_preflight_release(struct osc_preflight *pf);
+
+/*
+ * The dry-run report: the facts, the objects a run would create, and what
+ * --execute would do; text, or one JSON object with --log-format=json.
+ */
+void osc_preflight_report(const struct osc_preflight *pf,
+			  const struct osc_options *opts, struct strbuf *out);
+
+/*
+ * The basic --alter check until the ddl/ parser replaces it: not empty,
+ * not a whole ALTER TABLE statement, quotes, backticks and parentheses
+ * balanced, no ';' outside quotes. Pure. Returns 0 or -1 with err.
+ */
+int osc_alter_check_basic(const char *alter,
+			  struct strbuf *err) OSC_WARN_UNUSED;
+
+/* "MariaDB", "MySQL" or "unknown". */
+const char *osc_flavor_name(enum osc_flavor flavor);
+
+/*
+ * Parse a @@version string into the facts' flavor and numbers (pure).
+ * `comment` (@@version_comment) helps tell MySQL from MariaDB when the
+ * version string does not say. Returns 0, or -1 when no x.y.z is found.
+ */
+int osc_parse_server_version(const char *version, const char *comment,
+			     struct osc_server_facts *out);
+
+#endif
