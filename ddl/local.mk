@@ -1,1 +1,11 @@
-# ddl/: see DESIGN.md 8. Owner adds its archive to OSC_MODULE_LIBS.
+# ddl/: ALTER parsing, the table model, the plan and the SQL text (pure).
+noinst_LIBRARIES += ddl/libddl.a
+OSC_MODULE_LIBS += ddl/libddl.a
+ddl_libddl_a_SOURCES = \
+	ddl/ddl.h ddl/ddl-internal.h \
+	ddl/lex.c \
+	ddl/parse.c \
+	ddl/table.c \
+	ddl/plan.c \
+	ddl/sql.c \
+	ddl/names.c
