@@ -48,6 +48,13 @@ int ddl_lex(const char *src, size_t len, struct ddl_tokens *out,
 	    size_t *err_offset, struct strbuf *err);
 void ddl_tokens_release(struct ddl_tokens *toks);
 
+/*
+ * Append " near offset N: '<excerpt>'" for the bytes [off, end) of src,
+ * blanks squeezed and cut after 60 bytes, so the message stays one line.
+ */
+void ddl_add_near(struct strbuf *err, const char *src, size_t off,
+		  size_t end);
+
 /* Internal model helpers shared by parse.c and plan.c. */
 void ddl_column_release(struct ddl_column *c);
 void ddl_column_copy(struct ddl_column *dst, const struct ddl_column *src);

@@ -1668,8 +1668,8 @@ static void add_excerpt(struct strbuf *out, const char *s, size_t len)
 	}
 }
 
-static void add_near(struct strbuf *err, const char *src, size_t off,
-		     size_t end)
+void ddl_add_near(struct strbuf *err, const char *src, size_t off,
+		  size_t end)
 {
 	strbuf_addf(err, " near offset %zu: '", off);
 	add_excerpt(err, src + off, end > off ? end - off : 0);
@@ -1720,7 +1720,7 @@ int ddl_parse_alter(const char *alter_sql, struct ddl_alter *out,
 			       alter_sql[end] != '\n')
 				end++;
 			strbuf_addbuf(err, &lexmsg);
-			add_near(err, alter_sql, err_off, end);
+			ddl_add_near(err, alter_sql, err_off, end);
 		}
 		strbuf_release(&lexmsg);
 		strbuf_release(&p.msg);
@@ -1790,13 +1790,11 @@ out:
 	if (ret < 0) {
 		size_t off = toks.t[clause_tok].offset;
 
-		for (i = 0; i < out->clauses_nr; i++)
-			clause_release(&out->clauses[i]);
-		out->clauses_nr = 0;
+		ddl_alter_release(out);
 		out->error_offset = off;
 		if (err) {
 			strbuf_addbuf(err, &p.msg);
-			add_near(err, alter_sql, off,
+			ddl_add_near(err, alter_sql, off,
 				 clause_end_offset(&toks, clause_tok));
 		}
 	}
@@ -1937,7 +1935,7 @@ int ddl_table_from_create(const char *create_sql, struct ddl_table *out,
 			strbuf_addf(err, "cannot parse SHOW CREATE TABLE "
 					 "output: %s",
 				    lexmsg.buf);
-			add_near(err, create_sql, err_off,
+			ddl_add_near(err, create_sql, err_off,
 				 err_off + 40 < len ? err_off + 40 : len);
 		}
 		strbuf_release(&lexmsg);
@@ -2014,7 +2012,7 @@ out:
 			strbuf_addf(err, "cannot parse SHOW CREATE TABLE "
 					 "output: %s",
 				    p.msg.buf);
-			add_near(err, create_sql, t->offset,
+			ddl_add_near(err, create_sql, t->offset,
 				 t->offset + 40 < len ? t->offset + 40 : len);
 		}
 	}
