@@ -65,7 +65,7 @@ static const char lex_pattern[] =
 	"|\\.[0-9]++(?:[eE][-+]?[0-9]++)?(?![" IDCH "]))"
 	"|([" IDCH "]++)"
 	"|(<=>|<=|>=|<>|!=|:=|\\|\\||&&|<<|>>|->>|->"
-	"|[-(),;=.+*/%<>!~^&|?:{}\\[\\]@\\\\])";
+	"|/(?!\\*)|[-(),;=.+*%<>!~^&|?:{}\\[\\]@\\\\])";
 
 static pcre2_code *lex_code;
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;

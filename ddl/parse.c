@@ -562,6 +562,8 @@ static int parse_default(struct parser *p, enum ddl_default *kind, char **sql)
  * Column definitions
  */
 
+static bool at_partition_options(const struct parser *p);
+
 struct coldef_extra {
 	bool primary;
 	bool unique;
@@ -748,7 +750,8 @@ static int parse_column_def(struct parser *p, struct ddl_column *col,
 		return -1;
 	if (serial)
 		ex->unique = true;
-	while (!at_stop(p) && !at_kw(p, "FIRST") && !at_kw(p, "AFTER")) {
+	while (!at_stop(p) && !at_kw(p, "FIRST") && !at_kw(p, "AFTER") &&
+	       !at_partition_options(p)) {
 		if (parse_column_attr(p, col, ex, &hit) < 0)
 			return -1;
 		if (!hit)
@@ -820,7 +823,8 @@ static int parse_index_parts(struct parser *p, struct ddl_index *ix)
 
 static int parse_index_options(struct parser *p)
 {
-	while (!at_stop(p) && !at_kw(p, "FIRST") && !at_kw(p, "AFTER")) {
+	while (!at_stop(p) && !at_kw(p, "FIRST") && !at_kw(p, "AFTER") &&
+	       !at_partition_options(p)) {
 		if (accept_kw(p, "USING") || accept_kw(p, "TYPE")) {
 			if (!accept_kw(p, "BTREE") && !accept_kw(p, "HASH") &&
 			    !accept_kw(p, "RTREE"))
@@ -1671,6 +1675,8 @@ static void add_excerpt(struct strbuf *out, const char *s, size_t len)
 void ddl_add_near(struct strbuf *err, const char *src, size_t off,
 		  size_t end)
 {
+	if (end <= off)
+		return;
 	strbuf_addf(err, " near offset %zu: '", off);
 	add_excerpt(err, src + off, end > off ? end - off : 0);
 	strbuf_addch(err, '\'');
@@ -1793,9 +1799,13 @@ out:
 		ddl_alter_release(out);
 		out->error_offset = off;
 		if (err) {
+			size_t end = clause_end_offset(&toks, clause_tok);
+
+			/* a lone ',' or ';': show that token */
+			if (end <= off)
+				end = off + toks.t[clause_tok].len;
 			strbuf_addbuf(err, &p.msg);
-			ddl_add_near(err, alter_sql, off,
-				 clause_end_offset(&toks, clause_tok));
+			ddl_add_near(err, alter_sql, off, end);
 		}
 	}
 	ddl_tokens_release(&toks);

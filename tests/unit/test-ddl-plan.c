@@ -1,0 +1,2 @@
+#include "util/compat.h"
+int main(void) { return 0; }
