@@ -470,7 +470,8 @@ size_t ddl_utf8_chars(const char *s, size_t len);
 
 /* ---------------------------------------------------------------------
  * SQL builders. Each appends one statement (no ';') to `out`. `db`,
- * `table` and `ghost` are unquoted names; they are quoted here. A
+ * `table` and `ghost` are unquoted names; they are quoted here (a NULL or
+ * empty `db` leaves the table names unqualified). A
  * builder returns -1 (appending nothing to `out`, a line to `err`) only
  * for a name quote_ident() refuses (empty, or holding a NUL).
  *

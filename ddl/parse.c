@@ -932,8 +932,12 @@ static int parse_constraint_def(struct parser *p, struct ddl_constraint *c,
 		c->kind = DDL_CONSTRAINT_CHECK;
 		if (skip_group(p) < 0)
 			return -1;
+		/* the text stops before [NOT] ENFORCED, which MySQL 8 puts
+		 * in an executable comment */
+		c->text = span_text(p, start, p->pos);
 		if (!accept_kw(p, "ENFORCED"))
 			accept_kw2(p, "NOT", "ENFORCED");
+		return 0;
 	} else if (accept_kw2(p, "FOREIGN", "KEY")) {
 		c->kind = DDL_CONSTRAINT_FOREIGN_KEY;
 		if (accept_if_not_exists(p) && if_not_exists)
@@ -2022,6 +2026,8 @@ out:
 			strbuf_addf(err, "cannot parse SHOW CREATE TABLE "
 					 "output: %s",
 				    p.msg.buf);
+			if (t->kind == DDL_TOK_END)
+				strbuf_addstr(err, " at the end of the text");
 			ddl_add_near(err, create_sql, t->offset,
 				 t->offset + 40 < len ? t->offset + 40 : len);
 		}

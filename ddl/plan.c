@@ -501,6 +501,14 @@ static int apply_clause(struct work *w, const struct ddl_clause *c,
 		/* A CHECK on a column is not modelled: let the server say. */
 		if (c->if_exists || !w->strict || c->kind != DDL_DROP_FOREIGN_KEY)
 			return 0;
+		if (constraint_pos(w->src, c->name) >= 0)
+			return clause_fail(w, c, err,
+					   "foreign key `%s` cannot be dropped "
+					   "on the ghost: CREATE TABLE ... LIKE "
+					   "does not copy foreign keys, so the "
+					   "new table will not have it; remove "
+					   "the clause",
+					   c->name);
 		return clause_fail(w, c, err, "unknown foreign key `%s`",
 				   c->name);
 	case DDL_TABLE_OPTIONS:
@@ -1212,10 +1220,20 @@ static const struct ddl_index *key_partner(const struct builder *b,
 		    sc->generated || gc->generated)
 			return NULL;
 	}
-	for (gi = 0; gi < p->ghost.indexes_nr; gi++) {
-		const struct ddl_index *g = &p->ghost.indexes[gi];
+	/* the ghost's primary key first, then its unique keys in order */
+	for (gi = 0; gi <= p->ghost.indexes_nr; gi++) {
+		const struct ddl_index *g;
 		bool all = true;
 
+		if (gi == 0) {
+			g = ddl_table_primary(&p->ghost);
+			if (!g)
+				continue;
+		} else {
+			g = &p->ghost.indexes[gi - 1];
+			if (g->kind == DDL_INDEX_PRIMARY)
+				continue;
+		}
 		if (!index_is_unique(g) || !index_is_plain(g) ||
 		    g->parts_nr != s->parts_nr)
 			continue;
@@ -1495,7 +1513,8 @@ static void other_risks(struct builder *b, const struct ddl_alter *alter)
 		if (c->kind == DDL_ADD_FOREIGN_KEY)
 			add_risk(p, DDL_RISK_FOREIGN_KEYS, DDL_SEV_NOTE, c->name,
 				 "a foreign key is added: rows are checked "
-				 "against the parent table as they are copied");
+				 "against the parent table as they are copied, "
+				 "and its name must be new in the database");
 		if (c->kind != DDL_PARTITION)
 			continue;
 		if (!strcmp(c->partition_op, "DROP PARTITION"))
