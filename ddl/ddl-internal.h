@@ -55,6 +55,10 @@ void ddl_tokens_release(struct ddl_tokens *toks);
 void ddl_add_near(struct strbuf *err, const char *src, size_t off,
 		  size_t end);
 
+/* Replace control bytes from `from` on with spaces: messages are one
+ * line even when a name or a string in them holds a newline. */
+void ddl_oneline(struct strbuf *sb, size_t from);
+
 /* Internal model helpers shared by parse.c and plan.c. */
 void ddl_column_release(struct ddl_column *c);
 void ddl_column_copy(struct ddl_column *dst, const struct ddl_column *src);

@@ -1724,6 +1724,8 @@ int ddl_parse_alter(const char *alter_sql, struct ddl_alter *out,
 	if (ddl_lex(alter_sql, len, &toks, &err_off, &lexmsg) < 0) {
 		out->error_offset = err_off;
 		if (err) {
+			size_t from = err->len;
+
 			size_t end = err_off;
 
 			while (end < len && end - err_off < 60 &&
@@ -1731,6 +1733,7 @@ int ddl_parse_alter(const char *alter_sql, struct ddl_alter *out,
 				end++;
 			strbuf_addbuf(err, &lexmsg);
 			ddl_add_near(err, alter_sql, err_off, end);
+			ddl_oneline(err, from);
 		}
 		strbuf_release(&lexmsg);
 		strbuf_release(&p.msg);
@@ -1808,6 +1811,7 @@ out:
 			/* a lone ',' or ';': show that token */
 			if (end <= off)
 				end = off + toks.t[clause_tok].len;
+			ddl_oneline(&p.msg, 0);
 			strbuf_addbuf(err, &p.msg);
 			ddl_add_near(err, alter_sql, off, end);
 		}
@@ -1946,6 +1950,7 @@ int ddl_table_from_create(const char *create_sql, struct ddl_table *out,
 	strbuf_init(&p.msg, 0);
 	if (ddl_lex(create_sql, len, &toks, &err_off, &lexmsg) < 0) {
 		if (err) {
+			ddl_oneline(&lexmsg, 0);
 			strbuf_addf(err, "cannot parse SHOW CREATE TABLE "
 					 "output: %s",
 				    lexmsg.buf);
@@ -2023,6 +2028,7 @@ out:
 
 		ddl_table_release(out);
 		if (err) {
+			ddl_oneline(&p.msg, 0);
 			strbuf_addf(err, "cannot parse SHOW CREATE TABLE "
 					 "output: %s",
 				    p.msg.buf);

@@ -962,6 +962,7 @@ static void add_risk(struct ddl_plan *p, enum ddl_risk_kind kind,
 	r->kind = kind;
 	r->severity = sev;
 	r->subject = subject ? xstrdup(subject) : NULL;
+	ddl_oneline(&sb, 0);
 	r->message = strbuf_detach(&sb, NULL);
 }
 
@@ -1539,10 +1540,11 @@ int ddl_plan_build(const struct ddl_table *source,
 {
 	struct work w;
 	struct builder b;
-	size_t i;
+	size_t i, err_from;
 	int ret = -1;
 
 	ddl_plan_init(out);
+	err_from = err ? err->len : 0;
 	memset(&b, 0, sizeof(b));
 	b.p = out;
 	b.err = err;
@@ -1551,8 +1553,11 @@ int ddl_plan_build(const struct ddl_table *source,
 			strbuf_addstr(err, "the table model has no columns");
 		return -1;
 	}
-	if (apply_alter(&w, source, alter, ghost == NULL, err) < 0)
+	if (apply_alter(&w, source, alter, ghost == NULL, err) < 0) {
+		if (err)
+			ddl_oneline(err, err_from);
 		return -1;
+	}
 	ddl_table_copy(&out->source, source);
 	ddl_table_resolve_charsets(&out->source);
 	out->alter_text = xstrdup(alter->text ? alter->text : "");
@@ -1652,8 +1657,11 @@ int ddl_plan_build(const struct ddl_table *source,
 	other_risks(&b, alter);
 	ret = 0;
 out:
-	if (ret < 0)
+	if (ret < 0) {
 		ddl_plan_release(out);
+		if (err)
+			ddl_oneline(err, err_from);
+	}
 	work_release(&w);
 	free(b.origin);
 	free(b.ghost_of);

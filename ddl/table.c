@@ -351,3 +351,12 @@ void ddl_type_describe(struct strbuf *out, const struct ddl_type *t)
 	if (t->charset && ddl_type_is_textual(t))
 		strbuf_addf(out, " charset %s", t->charset);
 }
+
+void ddl_oneline(struct strbuf *sb, size_t from)
+{
+	size_t i;
+
+	for (i = from; i < sb->len; i++)
+		if ((unsigned char)sb->buf[i] < 0x20 || sb->buf[i] == 0x7f)
+			sb->buf[i] = ' ';
+}
