@@ -36,6 +36,30 @@
  *     that is the order of the columns in a binlog row image.
  *   - Nothing here keeps global state except the compiled lexer pattern,
  *     which is built once and is safe to share between threads.
+ *
+ * How osc uses it (the order of DESIGN.md 3):
+ *
+ *   1. ddl_parse_alter(--alter text) during option checks: a refusal is a
+ *      usage error, print the message as is.
+ *   2. ddl_table_from_create(SHOW CREATE TABLE `db`.`t`) in preflight;
+ *      ddl_plan_build(&source, &alter, NULL, ...) gives the plan that a
+ *      dry run prints before it touches anything (ddl_plan_render).
+ *   3. Ghost phase: ddl_build_ghost_create() and ddl_build_ghost_alter()
+ *      (names from ddl_object_name()), then SHOW CREATE TABLE of the
+ *      ghost, ddl_table_from_create() again, and the final plan with
+ *      ddl_plan_build(&source, &alter, &ghost, ...). A DDL_SEV_DANGER
+ *      risk needs its check before the copy: ddl_build_dup_check() for
+ *      each plan->unique_checks[i] that is not uncheckable, and
+ *      ddl_build_null_check() for each DDL_RISK_NOT_NULL_ADDED subject;
+ *      a row back means refuse (or the user's explicit override).
+ *   4. Copy with ddl_build_copy_chunk() over plan->key, replay with
+ *      ddl_build_replace() / ddl_build_delete(), decoding binlog rows by
+ *      plan->map[i].source_ordinal and plan->key[i].source_ordinal.
+ *
+ * Because the chunk copy is INSERT IGNORE, a value the ghost cannot hold
+ * (a lossy type change, a NULL into NOT NULL) becomes a warning instead of
+ * an error; the copier should read the statement's warnings and stop on
+ * anything but 1062 (see struct ddl_unique_check for 1062 itself).
  */
 #ifndef OSC_DDL_DDL_H
 #define OSC_DDL_DDL_H
@@ -290,7 +314,11 @@ const char *ddl_clause_kind_name(enum ddl_clause_kind kind);
  * The plan
  */
 
-/* One column copied from the source table to the ghost. */
+/*
+ * One column copied from the source table to the ghost. The source column
+ * may be a generated one that becomes a plain column in the ghost (its
+ * computed value is then copied); a ghost generated column is never here.
+ */
 struct ddl_col_map {
 	const char *source_name; /* points into plan->source */
 	unsigned source_ordinal;
@@ -412,10 +440,20 @@ void ddl_plan_release(struct ddl_plan *p);
  * Both inputs are copied: the caller keeps ownership of them.
  *
  * Fails (plan left empty) when the ALTER cannot be applied to the model
- * (unknown column, duplicate name), when the ghost would not be InnoDB,
- * or when there is no shared key: no primary key that survives with the
- * same columns, and no NOT NULL unique key with the same columns on both
- * sides. The message says why and what to do.
+ * (unknown column, duplicate name, a DROP FOREIGN KEY that the ghost
+ * cannot run because CREATE TABLE ... LIKE does not copy foreign keys),
+ * when the ghost would not be InnoDB, or when there is no shared key: no
+ * primary key that survives with the same columns, and no NOT NULL unique
+ * key with the same columns on both sides (the ghost needs a unique key
+ * on exactly the shared key's columns, or REPLACE could not find the row
+ * an update replaces). The message says why and what to do.
+ *
+ * The shared key is the source's primary key when the ghost's primary
+ * key has the same columns; otherwise the source unique key (all columns
+ * NOT NULL, not generated, no functional part) whose columns form a
+ * unique key of the ghost too, the ghost's primary key first, then the
+ * fewest columns. All pointers in the plan point into plan->source and
+ * plan->ghost and stay valid until ddl_plan_release().
  */
 int ddl_plan_build(const struct ddl_table *source,
 		   const struct ddl_alter *alter,

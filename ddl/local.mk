@@ -9,3 +9,8 @@ ddl_libddl_a_SOURCES = \
 	ddl/plan.c \
 	ddl/sql.c \
 	ddl/names.c
+# libFuzzer builds instrument the module for coverage too, not only the
+# fuzz target (tests/fuzz/ddl.mk).
+if ENABLE_FUZZING
+ddl_libddl_a_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer-no-link
+endif
