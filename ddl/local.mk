@@ -10,7 +10,11 @@ ddl_libddl_a_SOURCES = \
 	ddl/sql.c \
 	ddl/names.c
 # libFuzzer builds instrument the module for coverage too, not only the
-# fuzz target (tests/fuzz/ddl.mk).
+# fuzz target (tests/fuzz/ddl.mk). The per-target CFLAGS replace
+# AM_CFLAGS, so they are set in both conditions.
 if ENABLE_FUZZING
-ddl_libddl_a_CFLAGS = $(AM_CFLAGS) -fsanitize=fuzzer-no-link
+DDL_FUZZ_CFLAGS = -fsanitize=fuzzer-no-link
+else
+DDL_FUZZ_CFLAGS =
 endif
+ddl_libddl_a_CFLAGS = $(AM_CFLAGS) $(DDL_FUZZ_CFLAGS)
