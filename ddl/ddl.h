@@ -251,8 +251,9 @@ enum ddl_position {
 };
 
 struct ddl_table_option {
-	char *name;  /* uppercase canonical: ENGINE, ROW_FORMAT, CHARSET,
-		      * COLLATE, COMMENT, AUTO_INCREMENT, STATS_PERSISTENT, ... */
+	/* uppercase canonical: ENGINE, ROW_FORMAT, CHARSET, COLLATE,
+	 * COMMENT, AUTO_INCREMENT, STATS_PERSISTENT, ... */
+	char *name;
 	char *value; /* decoded value as written (strings unquoted) */
 };
 

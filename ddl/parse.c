@@ -124,8 +124,9 @@ static int fail_unexpected(struct parser *p, const char *where)
 
 	if (t->kind == DDL_TOK_END)
 		return fail(p, "unexpected end of text in %s", where);
-	return fail(p, "unexpected '%.*s' in %s", (int)(t->len > 40 ? 40 : t->len),
-		    p->toks->src + t->offset, where);
+	return fail(p, "unexpected '%.*s' in %s",
+		    (int)(t->len > 40 ? 40 : t->len), p->toks->src + t->offset,
+		    where);
 }
 
 /* The source text of tokens [from, to). */
@@ -250,14 +251,22 @@ static const struct {
 	const char *word;
 	const char *base;
 } type_synonyms[] = {
-	{ "integer", "int" },	   { "int1", "tinyint" },
-	{ "int2", "smallint" },	   { "int3", "mediumint" },
-	{ "middleint", "mediumint" }, { "int4", "int" },
-	{ "int8", "bigint" },	   { "dec", "decimal" },
-	{ "numeric", "decimal" },  { "fixed", "decimal" },
-	{ "real", "double" },	   { "float4", "float" },
-	{ "float8", "double" },	   { "character", "char" },
-	{ "varcharacter", "varchar" }, { "geomcollection", "geometrycollection" },
+	{ "integer", "int" },
+	{ "int1", "tinyint" },
+	{ "int2", "smallint" },
+	{ "int3", "mediumint" },
+	{ "middleint", "mediumint" },
+	{ "int4", "int" },
+	{ "int8", "bigint" },
+	{ "dec", "decimal" },
+	{ "numeric", "decimal" },
+	{ "fixed", "decimal" },
+	{ "real", "double" },
+	{ "float4", "float" },
+	{ "float8", "double" },
+	{ "character", "char" },
+	{ "varcharacter", "varchar" },
+	{ "geomcollection", "geometrycollection" },
 };
 
 static int parse_type_args(struct parser *p, struct ddl_type *ty)
@@ -366,9 +375,12 @@ static void normalize_type(struct ddl_type *ty)
 		static const struct {
 			const char *from, *to;
 		} bin[] = {
-			{ "char", "binary" },	      { "varchar", "varbinary" },
-			{ "tinytext", "tinyblob" },   { "text", "blob" },
-			{ "mediumtext", "mediumblob" }, { "longtext", "longblob" },
+			{ "char", "binary" },
+			{ "varchar", "varbinary" },
+			{ "tinytext", "tinyblob" },
+			{ "text", "blob" },
+			{ "mediumtext", "mediumblob" },
+			{ "longtext", "longblob" },
 		};
 		size_t i;
 
@@ -587,11 +599,13 @@ static int skip_references(struct parser *p)
 				goto out;
 			}
 		} else if (accept_kw(p, "ON")) {
-			if (!accept_kw(p, "DELETE") && !accept_kw(p, "UPDATE")) {
+			if (!accept_kw(p, "DELETE") &&
+			    !accept_kw(p, "UPDATE")) {
 				fail_unexpected(p, "ON DELETE/UPDATE");
 				goto out;
 			}
-			if (accept_kw(p, "RESTRICT") || accept_kw(p, "CASCADE") ||
+			if (accept_kw(p, "RESTRICT") ||
+			    accept_kw(p, "CASCADE") ||
 			    accept_kw2(p, "SET", "NULL") ||
 			    accept_kw2(p, "SET", "DEFAULT") ||
 			    accept_kw2(p, "NO", "ACTION"))
@@ -840,7 +854,8 @@ static int parse_index_options(struct parser *p)
 				return fail(p, "expected a string after "
 					       "COMMENT");
 			advance(p);
-		} else if (accept_kw(p, "VISIBLE") || accept_kw(p, "INVISIBLE") ||
+		} else if (accept_kw(p, "VISIBLE") ||
+			   accept_kw(p, "INVISIBLE") ||
 			   accept_kw(p, "IGNORED") ||
 			   accept_kw2(p, "NOT", "IGNORED")) {
 			/* visibility: no effect on the data */
@@ -966,7 +981,8 @@ static int parse_constraint_def(struct parser *p, struct ddl_constraint *c,
 			if (accept_punct(p, ")"))
 				break;
 			if (!accept_punct(p, ","))
-				return fail_unexpected(p, "foreign key columns");
+				return fail_unexpected(p,
+						       "foreign key columns");
 		}
 		if (!accept_kw(p, "REFERENCES"))
 			return fail(p, "expected REFERENCES");
@@ -1081,7 +1097,8 @@ static int parse_position(struct parser *p, struct ddl_clause *c)
 	return 0;
 }
 
-static void add_inline_indexes(struct ddl_clause *c, const struct ddl_column *col,
+static void add_inline_indexes(struct ddl_clause *c,
+			       const struct ddl_column *col,
 			       const struct coldef_extra *ex)
 {
 	struct ddl_index *ix;
@@ -1180,7 +1197,8 @@ static int parse_constraint_clause(struct parser *p, struct ddl_clause *c)
 		if (parse_index_def(p, new_index(c), cname, &c->if_exists) < 0)
 			goto out;
 	} else if (at_kw(p, "FOREIGN") || at_kw(p, "CHECK")) {
-		c->kind = at_kw(p, "CHECK") ? DDL_ADD_CHECK : DDL_ADD_FOREIGN_KEY;
+		c->kind =
+		    at_kw(p, "CHECK") ? DDL_ADD_CHECK : DDL_ADD_FOREIGN_KEY;
 		c->constraint = xcalloc(1, sizeof(*c->constraint));
 		if (parse_constraint_def(p, c->constraint, cname,
 					 &c->if_exists) < 0)
@@ -1298,9 +1316,10 @@ static int parse_drop(struct parser *p, struct ddl_clause *c)
 	}
 	if (accept_if_exists(p))
 		c->if_exists = true;
-	if (parse_name(p, &c->name, c->kind == DDL_DROP_COLUMN ? "column" :
-				    c->kind == DDL_DROP_INDEX ? "index" :
-								"constraint") < 0)
+	if (parse_name(p, &c->name,
+		       c->kind == DDL_DROP_COLUMN  ? "column"
+		       : c->kind == DDL_DROP_INDEX ? "index"
+						   : "constraint") < 0)
 		return -1;
 	if (c->kind == DDL_DROP_COLUMN && !accept_kw(p, "RESTRICT"))
 		accept_kw(p, "CASCADE");
@@ -1368,7 +1387,8 @@ static int parse_alter_sub(struct parser *p, struct ddl_clause *c)
 		c->kind = DDL_ALTER_CONSTRAINT;
 		if (parse_name(p, &c->name, "constraint") < 0)
 			return -1;
-		if (accept_kw(p, "ENFORCED") || accept_kw2(p, "NOT", "ENFORCED"))
+		if (accept_kw(p, "ENFORCED") ||
+		    accept_kw2(p, "NOT", "ENFORCED"))
 			return 0;
 		return fail_unexpected(p, "ALTER CONSTRAINT");
 	}
@@ -1614,8 +1634,8 @@ static int parse_clause(struct parser *p, struct ddl_clause *c)
 		return skip_group(p);
 	}
 	if ((at_kw(p, "TRUNCATE") || at_kw(p, "ANALYZE") || at_kw(p, "CHECK") ||
-	     at_kw(p, "OPTIMIZE") || at_kw(p, "REBUILD") || at_kw(p, "REPAIR") ||
-	     at_kw(p, "EXCHANGE")) &&
+	     at_kw(p, "OPTIMIZE") || at_kw(p, "REBUILD") ||
+	     at_kw(p, "REPAIR") || at_kw(p, "EXCHANGE")) &&
 	    tok_is_kw(peek(p, 1), "PARTITION"))
 		return refuse(p, refuse_partition_maintenance);
 	return refuse(p, "unrecognised ALTER clause");

@@ -236,10 +236,10 @@ static int add_index(struct work *w, const struct ddl_clause *c,
 					   "key: drop it in the same ALTER");
 		}
 		for (j = 0; j < ix.parts_nr; j++) {
-			int pos = ix.parts[j].column ?
-					  ddl_table_column_pos(&w->t,
-							       ix.parts[j].column) :
-					  -1;
+			int pos = ix.parts[j].column
+				      ? ddl_table_column_pos(&w->t,
+							     ix.parts[j].column)
+				      : -1;
 
 			if (pos >= 0)
 				w->t.columns[pos].nullable = false;
@@ -313,7 +313,8 @@ static void convert_column(struct ddl_column *col, const char *cs,
 
 		if (strcmp(ty->base, text_sizes[i].name))
 			continue;
-		need = text_sizes[i].bytes / (unsigned)old_mb * (unsigned)new_mb;
+		need =
+		    text_sizes[i].bytes / (unsigned)old_mb * (unsigned)new_mb;
 		for (k = i; k + 1 < ARRAY_SIZE(text_sizes); k++)
 			if (text_sizes[k].bytes >= need)
 				break;
@@ -479,8 +480,9 @@ static int apply_clause(struct work *w, const struct ddl_clause *c,
 		if (c->constraint) {
 			ALLOC_GROW(t->constraints, t->constraints_nr + 1,
 				   t->constraints_alloc);
-			ddl_constraint_copy(&t->constraints[t->constraints_nr++],
-					    c->constraint);
+			ddl_constraint_copy(
+			    &t->constraints[t->constraints_nr++],
+			    c->constraint);
 		}
 		return 0;
 	case DDL_DROP_FOREIGN_KEY:
@@ -493,22 +495,25 @@ static int apply_clause(struct work *w, const struct ddl_clause *c,
 		}
 		if (c->kind == DDL_DROP_CONSTRAINT) {
 			pos = index_pos(t, c->name);
-			if (pos >= 0 && t->indexes[pos].kind == DDL_INDEX_UNIQUE) {
+			if (pos >= 0 &&
+			    t->indexes[pos].kind == DDL_INDEX_UNIQUE) {
 				remove_index_at(t, (size_t)pos);
 				return 0;
 			}
 		}
 		/* A CHECK on a column is not modelled: let the server say. */
-		if (c->if_exists || !w->strict || c->kind != DDL_DROP_FOREIGN_KEY)
+		if (c->if_exists || !w->strict ||
+		    c->kind != DDL_DROP_FOREIGN_KEY)
 			return 0;
 		if (constraint_pos(w->src, c->name) >= 0)
-			return clause_fail(w, c, err,
-					   "foreign key `%s` cannot be dropped "
-					   "on the ghost: CREATE TABLE ... LIKE "
-					   "does not copy foreign keys, so the "
-					   "new table will not have it; remove "
-					   "the clause",
-					   c->name);
+			return clause_fail(
+			    w, c, err,
+			    "foreign key `%s` cannot be dropped "
+			    "on the ghost: CREATE TABLE ... LIKE "
+			    "does not copy foreign keys, so the "
+			    "new table will not have it; remove "
+			    "the clause",
+			    c->name);
 		return clause_fail(w, c, err, "unknown foreign key `%s`",
 				   c->name);
 	case DDL_TABLE_OPTIONS:
@@ -810,7 +815,8 @@ static bool type_fits(const struct ddl_type *o, const struct ddl_type *n,
 	}
 	if (!strcmp(o->base, "bit") && nb) {
 		*why = "values may be out of range";
-		return n->is_unsigned ? o->length <= nb * 8 : o->length < nb * 8;
+		return n->is_unsigned ? o->length <= nb * 8
+				      : o->length < nb * 8;
 	}
 	if (!strcmp(o->base, "year") && nb)
 		return nb >= 2;
@@ -944,7 +950,8 @@ void ddl_plan_release(struct ddl_plan *p)
 
 static void add_risk(struct ddl_plan *p, enum ddl_risk_kind kind,
 		     enum ddl_severity sev, const char *subject,
-		     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+		     const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
 static void add_risk(struct ddl_plan *p, enum ddl_risk_kind kind,
 		     enum ddl_severity sev, const char *subject,
@@ -1003,7 +1010,8 @@ static const struct ddl_index_part *part_on(const struct ddl_index *ix,
 	size_t i;
 
 	for (i = 0; i < ix->parts_nr; i++)
-		if (ix->parts[i].column && ddl_name_eq(ix->parts[i].column, name))
+		if (ix->parts[i].column &&
+		    ddl_name_eq(ix->parts[i].column, name))
 			return &ix->parts[i];
 	return NULL;
 }
@@ -1097,9 +1105,9 @@ static void add_unique_check(struct builder *b, const struct ddl_index *g,
 			return;
 		} else if (gc->default_kind == DDL_DEFAULT_EXPR) {
 			uncheckable = true;
-		} else if (gc->nullable && (gc->default_kind == DDL_DEFAULT_NONE ||
-					    gc->default_kind ==
-						    DDL_DEFAULT_NULL)) {
+		} else if (gc->nullable &&
+			   (gc->default_kind == DDL_DEFAULT_NONE ||
+			    gc->default_kind == DDL_DEFAULT_NULL)) {
 			/* every row gets NULL, and NULLs never conflict */
 			strbuf_release(&cols);
 			return;
@@ -1215,7 +1223,8 @@ static const struct ddl_index *key_partner(const struct builder *b,
 	for (i = 0; i < s->parts_nr; i++) {
 		const struct ddl_column *sc =
 			ddl_table_column(&p->source, s->parts[i].column);
-		const struct ddl_column *gc = ghost_col_of(b, s->parts[i].column);
+		const struct ddl_column *gc =
+		    ghost_col_of(b, s->parts[i].column);
 
 		if (!sc || !gc || sc->nullable || gc->nullable ||
 		    sc->generated || gc->generated)
@@ -1265,7 +1274,7 @@ static int choose_key(struct builder *b)
 
 		for (i = 0; ok_source && i < s->parts_nr; i++) {
 			const struct ddl_column *sc =
-				ddl_table_column(&p->source, s->parts[i].column);
+			    ddl_table_column(&p->source, s->parts[i].column);
 
 			ok_source = sc && !sc->nullable && !sc->generated;
 		}
@@ -1274,14 +1283,15 @@ static int choose_key(struct builder *b)
 		g = key_partner(b, s);
 		if (!g)
 			continue;
-		if (s->kind == DDL_INDEX_PRIMARY && g->kind == DDL_INDEX_PRIMARY) {
+		if (s->kind == DDL_INDEX_PRIMARY &&
+		    g->kind == DDL_INDEX_PRIMARY) {
 			/* the primary key survives: same columns, same order */
 			bool same = true;
 
 			for (i = 0; i < s->parts_nr && same; i++)
 				same = ddl_name_eq(
-					g->parts[i].column,
-					ghost_col_of(b, s->parts[i].column)->name);
+				    g->parts[i].column,
+				    ghost_col_of(b, s->parts[i].column)->name);
 			if (same) {
 				best_s = s;
 				best_g = g;
@@ -1302,26 +1312,27 @@ static int choose_key(struct builder *b)
 		if (!b->err)
 			return -1;
 		if (!any_candidate)
-			strbuf_addf(b->err,
-				    "table%s%s%s has no primary key and no "
-				    "NOT NULL unique key: osc needs one to copy "
-				    "and replay rows; add one first",
-				    p->source.name ? " `" : "",
-				    p->source.name ? p->source.name : "",
-				    p->source.name ? "`" : "");
+			strbuf_addf(
+			    b->err,
+			    "table%s%s%s has no primary key and no "
+			    "NOT NULL unique key: osc needs one to copy "
+			    "and replay rows; add one first",
+			    p->source.name ? " `" : "",
+			    p->source.name ? p->source.name : "",
+			    p->source.name ? "`" : "");
 		else if (spk)
-			strbuf_addstr(b->err,
-				      "no shared key: the primary key does not "
-				      "survive the ALTER with the same columns "
-				      "and no NOT NULL unique key has the same "
-				      "columns in the table and the ghost; keep "
-				      "the primary key, or first add a NOT NULL "
-				      "unique key on the new key's columns");
+			strbuf_addstr(
+			    b->err, "no shared key: the primary key does not "
+				    "survive the ALTER with the same columns "
+				    "and no NOT NULL unique key has the same "
+				    "columns in the table and the ghost; keep "
+				    "the primary key, or first add a NOT NULL "
+				    "unique key on the new key's columns");
 		else
-			strbuf_addstr(b->err,
-				      "no shared key: no NOT NULL unique key "
-				      "keeps its columns through the ALTER; keep "
-				      "one of them unchanged");
+			strbuf_addstr(
+			    b->err, "no shared key: no NOT NULL unique key "
+				    "keeps its columns through the ALTER; keep "
+				    "one of them unchanged");
 		return -1;
 	}
 	p->key_source_index = best_s->name;
@@ -1386,8 +1397,8 @@ static void column_risks(struct builder *b)
 		if (!type_fits(&o->type, &n->type, &why))
 			add_risk(p, DDL_RISK_LOSSY_TYPE, DDL_SEV_WARNING,
 				 n->name,
-				 "column `%s` changes from %s to %s: %s", n->name,
-				 a.buf, c.buf, why);
+				 "column `%s` changes from %s to %s: %s",
+				 n->name, a.buf, c.buf, why);
 		else if (!strcmp(o->type.base, "enum") &&
 			 !strcmp(n->type.base, "enum") &&
 			 o->type.values_nr <= n->type.values_nr) {
@@ -1398,12 +1409,13 @@ static void column_risks(struct builder *b)
 					   n->type.values[k]))
 					break;
 			if (k < o->type.values_nr)
-				add_risk(p, DDL_RISK_ENUM_CHANGED, DDL_SEV_NOTE,
-					 n->name,
-					 "enum column `%s` has its members "
-					 "reordered: values are copied by name, "
-					 "their numbers change",
-					 n->name);
+				add_risk(
+				    p, DDL_RISK_ENUM_CHANGED, DDL_SEV_NOTE,
+				    n->name,
+				    "enum column `%s` has its members "
+				    "reordered: values are copied by name, "
+				    "their numbers change",
+				    n->name);
 		}
 		if (o->generated && !n->generated)
 			add_risk(p, DDL_RISK_LOSSY_TYPE, DDL_SEV_NOTE, n->name,
@@ -1458,8 +1470,8 @@ static void key_risks(struct builder *b)
 		return;
 	for (i = 0; same && i < s->parts_nr; i++) {
 		const struct ddl_column *gc =
-			s->parts[i].column ? ghost_col_of(b, s->parts[i].column) :
-					     NULL;
+		    s->parts[i].column ? ghost_col_of(b, s->parts[i].column)
+				       : NULL;
 
 		same = gc && g->parts[i].column &&
 		       ddl_name_eq(gc->name, g->parts[i].column) &&
@@ -1512,7 +1524,8 @@ static void other_risks(struct builder *b, const struct ddl_alter *alter)
 		const struct ddl_clause *c = &alter->clauses[i];
 
 		if (c->kind == DDL_ADD_FOREIGN_KEY)
-			add_risk(p, DDL_RISK_FOREIGN_KEYS, DDL_SEV_NOTE, c->name,
+			add_risk(p, DDL_RISK_FOREIGN_KEYS, DDL_SEV_NOTE,
+				 c->name,
 				 "a foreign key is added: rows are checked "
 				 "against the parent table as they are copied, "
 				 "and its name must be new in the database");
@@ -1571,8 +1584,8 @@ int ddl_plan_build(const struct ddl_table *source,
 		b.origin = xmalloc(st_mult(sizeof(int),
 					   ghost->columns_nr + 1));
 		for (i = 0; i < out->ghost.columns_nr; i++) {
-			int wp = ddl_table_column_pos(&w.t,
-						      out->ghost.columns[i].name);
+			int wp = ddl_table_column_pos(
+			    &w.t, out->ghost.columns[i].name);
 
 			if (wp >= 0)
 				b.origin[i] = w.origin[wp];

@@ -125,8 +125,9 @@ static void column_list(struct strbuf *out, const struct ddl_plan *p,
 	for (i = 0; i < p->map_nr; i++) {
 		if (i)
 			strbuf_addstr(out, ", ");
-		quote_ident(out, side == DDL_SIDE_GHOST ? p->map[i].ghost_name :
-							  p->map[i].source_name);
+		quote_ident(out, side == DDL_SIDE_GHOST
+				     ? p->map[i].ghost_name
+				     : p->map[i].source_name);
 	}
 }
 

@@ -336,7 +336,8 @@ void ddl_type_describe(struct strbuf *out, const struct ddl_type *t)
 		for (i = 0; i < t->values_nr; i++) {
 			if (i)
 				strbuf_addch(out, ',');
-			quote_sql_string(out, t->values[i], strlen(t->values[i]));
+			quote_sql_string(out, t->values[i],
+					 strlen(t->values[i]));
 		}
 		strbuf_addch(out, ')');
 	} else if (t->length >= 0 && t->scale >= 0) {

@@ -257,7 +257,8 @@ static size_t mutate(char *buf, size_t len, size_t cap,
 				buf[rng() % len] = (char)(rng() & 0xff);
 			break;
 		case 1: { /* insert a dictionary word */
-			const char *w = dictionary[rng() % ARRAY_SIZE(dictionary)];
+			const char *w =
+			    dictionary[rng() % ARRAY_SIZE(dictionary)];
 			size_t wl = strlen(w);
 
 			if (len + wl > cap)
