@@ -1,0 +1,462 @@
+/*
+ * sql.c: the SQL text osc sends, built from the plan, and the dry-run
+ * rendering of the plan.
+ *
+ * Every identifier goes through quote_ident(); values are literal texts
+ * the caller made (or "?" placeholders). The statements are the ones of
+ * DESIGN.md 4: the ghost's CREATE ... LIKE and ALTER, the chunk copy
+ * (INSERT IGNORE ... SELECT ... LOCK IN SHARE MODE, which reads the
+ * latest committed rows and never overwrites a row the applier wrote),
+ * the replay (REPLACE, DELETE by the shared key) and the duplicate check
+ * for new unique keys.
+ */
+#include "util/compat.h"
+
+#include "ddl/ddl-internal.h"
+#include "util/quote.h"
+#include "util/wrapper.h"
+
+static int bad_name(struct strbuf *out, size_t old_len, struct strbuf *err)
+{
+	strbuf_setlen(out, old_len);
+	if (err)
+		strbuf_addstr(err, "cannot quote an empty name or one holding "
+				   "a NUL byte");
+	return -1;
+}
+
+static int qualified(struct strbuf *out, const char *db, const char *table)
+{
+	if (db && *db)
+		return quote_qualified(out, db, table);
+	return quote_ident(out, table);
+}
+
+int ddl_build_ghost_create(struct strbuf *out, const char *db,
+			   const char *table, const char *ghost,
+			   struct strbuf *err)
+{
+	size_t old = out->len;
+
+	strbuf_addstr(out, "CREATE TABLE ");
+	if (qualified(out, db, ghost) < 0)
+		return bad_name(out, old, err);
+	strbuf_addstr(out, " LIKE ");
+	if (qualified(out, db, table) < 0)
+		return bad_name(out, old, err);
+	return 0;
+}
+
+int ddl_build_ghost_alter(struct strbuf *out, const struct ddl_plan *p,
+			  const char *db, const char *ghost,
+			  struct strbuf *err)
+{
+	size_t old = out->len;
+
+	strbuf_addstr(out, "ALTER TABLE ");
+	if (qualified(out, db, ghost) < 0)
+		return bad_name(out, old, err);
+	strbuf_addch(out, ' ');
+	strbuf_addstr(out, p->alter_text);
+	return 0;
+}
+
+static const char *key_name(const struct ddl_plan *p, enum ddl_side side,
+			    size_t i)
+{
+	return side == DDL_SIDE_GHOST ? p->key[i].ghost_name :
+					p->key[i].source_name;
+}
+
+int ddl_build_key_predicate(struct strbuf *out, const struct ddl_plan *p,
+			    enum ddl_side side, const char *op,
+			    const char *const *values, struct strbuf *err)
+{
+	const char *strict_op;
+	size_t i, j;
+
+	if (!strcmp(op, "=")) {
+		strbuf_addch(out, '(');
+		for (i = 0; i < p->key_nr; i++) {
+			if (i)
+				strbuf_addstr(out, " AND ");
+			quote_ident(out, key_name(p, side, i));
+			strbuf_addf(out, " = %s", values[i]);
+		}
+		strbuf_addch(out, ')');
+		return 0;
+	}
+	if (!strcmp(op, ">") || !strcmp(op, ">="))
+		strict_op = ">";
+	else if (!strcmp(op, "<") || !strcmp(op, "<="))
+		strict_op = "<";
+	else {
+		if (err)
+			strbuf_addf(err, "bad key comparison operator '%s'",
+				    op);
+		return -1;
+	}
+	strbuf_addch(out, '(');
+	for (i = 0; i < p->key_nr; i++) {
+		bool last = i + 1 == p->key_nr;
+
+		if (i)
+			strbuf_addstr(out, " OR ");
+		if (i)
+			strbuf_addch(out, '(');
+		for (j = 0; j < i; j++) {
+			quote_ident(out, key_name(p, side, j));
+			strbuf_addf(out, " = %s AND ", values[j]);
+		}
+		quote_ident(out, key_name(p, side, i));
+		strbuf_addf(out, " %s %s", last ? op : strict_op, values[i]);
+		if (i)
+			strbuf_addch(out, ')');
+	}
+	strbuf_addch(out, ')');
+	return 0;
+}
+
+static void column_list(struct strbuf *out, const struct ddl_plan *p,
+			enum ddl_side side)
+{
+	size_t i;
+
+	for (i = 0; i < p->map_nr; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		quote_ident(out, side == DDL_SIDE_GHOST
+				     ? p->map[i].ghost_name
+				     : p->map[i].source_name);
+	}
+}
+
+int ddl_build_copy_chunk(struct strbuf *out, const struct ddl_plan *p,
+			 const char *db, const char *table, const char *ghost,
+			 const char *const *lower, bool lower_inclusive,
+			 const char *const *upper, bool upper_exclusive,
+			 struct strbuf *err)
+{
+	size_t old = out->len;
+
+	strbuf_addstr(out, "INSERT IGNORE INTO ");
+	if (qualified(out, db, ghost) < 0)
+		return bad_name(out, old, err);
+	strbuf_addstr(out, " (");
+	column_list(out, p, DDL_SIDE_GHOST);
+	strbuf_addstr(out, ") SELECT ");
+	column_list(out, p, DDL_SIDE_SOURCE);
+	strbuf_addstr(out, " FROM ");
+	if (qualified(out, db, table) < 0)
+		return bad_name(out, old, err);
+	strbuf_addstr(out, " FORCE INDEX (");
+	quote_ident(out, p->key_source_index);
+	strbuf_addch(out, ')');
+	if (lower || upper)
+		strbuf_addstr(out, " WHERE ");
+	if (lower)
+		ddl_build_key_predicate(out, p, DDL_SIDE_SOURCE,
+					lower_inclusive ? ">=" : ">", lower,
+					NULL);
+	if (lower && upper)
+		strbuf_addstr(out, " AND ");
+	if (upper)
+		ddl_build_key_predicate(out, p, DDL_SIDE_SOURCE,
+					upper_exclusive ? "<" : "<=", upper,
+					NULL);
+	strbuf_addstr(out, " LOCK IN SHARE MODE");
+	return 0;
+}
+
+int ddl_build_replace_head(struct strbuf *out, const struct ddl_plan *p,
+			   const char *db, const char *ghost,
+			   struct strbuf *err)
+{
+	size_t old = out->len;
+
+	strbuf_addstr(out, "REPLACE INTO ");
+	if (qualified(out, db, ghost) < 0)
+		return bad_name(out, old, err);
+	strbuf_addstr(out, " (");
+	column_list(out, p, DDL_SIDE_GHOST);
+	strbuf_addstr(out, ") VALUES ");
+	return 0;
+}
+
+int ddl_build_replace(struct strbuf *out, const struct ddl_plan *p,
+		      const char *db, const char *ghost,
+		      const char *const *values, size_t rows_nr,
+		      struct strbuf *err)
+{
+	size_t r, i;
+
+	if (!rows_nr) {
+		if (err)
+			strbuf_addstr(err, "REPLACE needs at least one row");
+		return -1;
+	}
+	if (ddl_build_replace_head(out, p, db, ghost, err) < 0)
+		return -1;
+	for (r = 0; r < rows_nr; r++) {
+		if (r)
+			strbuf_addstr(out, ", ");
+		strbuf_addch(out, '(');
+		for (i = 0; i < p->map_nr; i++) {
+			if (i)
+				strbuf_addstr(out, ", ");
+			strbuf_addstr(out, values[r * p->map_nr + i]);
+		}
+		strbuf_addch(out, ')');
+	}
+	return 0;
+}
+
+int ddl_build_delete(struct strbuf *out, const struct ddl_plan *p,
+		     const char *db, const char *ghost,
+		     const char *const *key_values, struct strbuf *err)
+{
+	size_t old = out->len, i;
+
+	strbuf_addstr(out, "DELETE FROM ");
+	if (qualified(out, db, ghost) < 0)
+		return bad_name(out, old, err);
+	strbuf_addstr(out, " WHERE ");
+	for (i = 0; i < p->key_nr; i++) {
+		if (i)
+			strbuf_addstr(out, " AND ");
+		quote_ident(out, p->key[i].ghost_name);
+		strbuf_addf(out, " = %s", key_values[i]);
+	}
+	return 0;
+}
+
+/* The grouping expression for one ghost key part, on the source. */
+static void dup_expr(struct strbuf *out, const struct ddl_plan *p,
+		     const struct ddl_col_map *m, long long prefix)
+{
+	const struct ddl_column *s = &p->source.columns[m->source_ordinal];
+	const struct ddl_column *g = &p->ghost.columns[m->ghost_ordinal];
+	const struct ddl_type *st = &s->type, *gt = &g->type;
+	bool textual = ddl_type_is_textual(st) && ddl_type_is_textual(gt);
+	bool cs_change = textual && st->charset && gt->charset &&
+			 !ddl_name_eq(st->charset, gt->charset);
+	bool coll_change = textual && gt->collation &&
+			   (!st->collation ||
+			    !ddl_name_eq(st->collation, gt->collation));
+	long long len = prefix;
+
+	if (len < 0 && textual && gt->length >= 0 &&
+	    (!strcmp(gt->base, "char") || !strcmp(gt->base, "varchar")) &&
+	    (st->length < 0 || gt->length < st->length ||
+	     strcmp(st->base, gt->base)))
+		len = gt->length;
+	if (len >= 0)
+		strbuf_addstr(out, "LEFT(");
+	if (cs_change)
+		strbuf_addstr(out, "CONVERT(");
+	quote_ident(out, s->name);
+	if (cs_change)
+		strbuf_addf(out, " USING %s)", gt->charset);
+	if (coll_change)
+		strbuf_addf(out, " COLLATE %s", gt->collation);
+	if (len >= 0)
+		strbuf_addf(out, ", %lld)", len);
+}
+
+int ddl_build_dup_check(struct strbuf *out, const struct ddl_plan *p,
+			size_t check_index, const char *db, const char *table,
+			struct strbuf *err)
+{
+	const struct ddl_unique_check *uc;
+	const struct ddl_index *g;
+	struct strbuf exprs = STRBUF_INIT, where = STRBUF_INIT;
+	size_t old = out->len, i, n = 0;
+
+	if (check_index >= p->unique_checks_nr) {
+		if (err)
+			strbuf_addstr(err, "no such unique key check");
+		return -1;
+	}
+	uc = &p->unique_checks[check_index];
+	g = ddl_table_index(&p->ghost, uc->index_name);
+	if (uc->uncheckable || !g) {
+		if (err)
+			strbuf_addf(err, "unique key `%s` cannot be checked in "
+					 "advance",
+				    uc->index_name);
+		return -1;
+	}
+	for (i = 0; i < g->parts_nr; i++) {
+		const struct ddl_col_map *m =
+			ddl_plan_map_ghost(p, g->parts[i].column);
+
+		if (!m)
+			continue; /* an added column: the same for all rows */
+		if (n++) {
+			strbuf_addstr(&exprs, ", ");
+			strbuf_addstr(&where, " AND ");
+		}
+		dup_expr(&exprs, p, m, g->parts[i].prefix_len);
+		quote_ident(&where, m->source_name);
+		strbuf_addstr(&where, " IS NOT NULL");
+	}
+	strbuf_addstr(out, "SELECT ");
+	if (n) {
+		strbuf_addbuf(out, &exprs);
+		strbuf_addstr(out, ", ");
+	}
+	strbuf_addstr(out, "COUNT(*) FROM ");
+	if (qualified(out, db, table) < 0) {
+		strbuf_release(&exprs);
+		strbuf_release(&where);
+		return bad_name(out, old, err);
+	}
+	if (n) {
+		strbuf_addstr(out, " WHERE ");
+		strbuf_addbuf(out, &where);
+		strbuf_addstr(out, " GROUP BY ");
+		strbuf_addbuf(out, &exprs);
+	}
+	strbuf_addstr(out, " HAVING COUNT(*) > 1 LIMIT 1");
+	strbuf_release(&exprs);
+	strbuf_release(&where);
+	return 0;
+}
+
+int ddl_build_null_check(struct strbuf *out, const struct ddl_plan *p,
+			 const char *ghost_column, const char *db,
+			 const char *table, struct strbuf *err)
+{
+	const struct ddl_col_map *m = ddl_plan_map_ghost(p, ghost_column);
+	size_t old = out->len;
+
+	if (!m) {
+		if (err)
+			strbuf_addf(err, "column `%s` is not copied from the "
+					 "table",
+				    ghost_column);
+		return -1;
+	}
+	strbuf_addstr(out, "SELECT 1 FROM ");
+	if (qualified(out, db, table) < 0)
+		return bad_name(out, old, err);
+	strbuf_addstr(out, " WHERE ");
+	quote_ident(out, m->source_name);
+	strbuf_addstr(out, " IS NULL LIMIT 1");
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The dry-run rendering
+ */
+
+static const char *const severity_names[] = { "note", "warning", "danger" };
+
+void ddl_plan_render(struct strbuf *out, const struct ddl_plan *p,
+		     const char *db, const char *table,
+		     const char *ghost_table)
+{
+	size_t i, j;
+
+	strbuf_addstr(out, "ghost table:\n  ");
+	if (ddl_build_ghost_create(out, db, table, ghost_table, NULL) < 0)
+		strbuf_addstr(out, "(bad name)");
+	strbuf_addstr(out, "\n  ");
+	if (ddl_build_ghost_alter(out, p, db, ghost_table, NULL) < 0)
+		strbuf_addstr(out, "(bad name)");
+	strbuf_addch(out, '\n');
+
+	strbuf_addf(out, "columns copied (%zu):\n", p->map_nr);
+	for (i = 0; i < p->map_nr; i++) {
+		const struct ddl_column *s =
+			&p->source.columns[p->map[i].source_ordinal];
+		const struct ddl_column *g =
+			&p->ghost.columns[p->map[i].ghost_ordinal];
+
+		strbuf_addstr(out, "  ");
+		quote_ident(out, p->map[i].source_name);
+		strbuf_addstr(out, " -> ");
+		quote_ident(out, p->map[i].ghost_name);
+		strbuf_addch(out, ' ');
+		ddl_type_describe(out, &g->type);
+		if (p->map[i].renamed)
+			strbuf_addstr(out, " (renamed)");
+		if (strcmp(s->type.base, g->type.base) ||
+		    s->type.length != g->type.length ||
+		    s->type.scale != g->type.scale ||
+		    s->type.is_unsigned != g->type.is_unsigned) {
+			strbuf_addstr(out, " (was ");
+			ddl_type_describe(out, &s->type);
+			strbuf_addch(out, ')');
+		}
+		strbuf_addch(out, '\n');
+	}
+	if (p->dropped_nr) {
+		strbuf_addf(out, "columns dropped (%zu):", p->dropped_nr);
+		for (i = 0; i < p->dropped_nr; i++) {
+			strbuf_addch(out, ' ');
+			quote_ident(out, p->dropped[i]);
+		}
+		strbuf_addch(out, '\n');
+	}
+	if (p->added_nr) {
+		strbuf_addf(out, "columns added (%zu):", p->added_nr);
+		for (i = 0; i < p->added_nr; i++) {
+			strbuf_addch(out, ' ');
+			quote_ident(out, p->added[i]);
+		}
+		strbuf_addch(out, '\n');
+	}
+	for (i = 0, j = 0; i < p->ghost.columns_nr; i++) {
+		if (!p->ghost.columns[i].generated)
+			continue;
+		if (!j++)
+			strbuf_addstr(out, "generated columns (computed by the "
+					   "server, not copied):");
+		strbuf_addch(out, ' ');
+		quote_ident(out, p->ghost.columns[i].name);
+	}
+	if (j)
+		strbuf_addch(out, '\n');
+
+	strbuf_addstr(out, "shared key: ");
+	quote_ident(out, p->key_source_index);
+	strbuf_addstr(out, " (");
+	for (i = 0; i < p->key_nr; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		quote_ident(out, p->key[i].source_name);
+	}
+	strbuf_addch(out, ')');
+	if (!ddl_name_eq(p->key_source_index, p->key_ghost_index)) {
+		strbuf_addstr(out, ", ");
+		quote_ident(out, p->key_ghost_index);
+		strbuf_addstr(out, " in the ghost");
+	}
+	strbuf_addch(out, '\n');
+
+	for (i = 0; i < p->unique_checks_nr; i++) {
+		const struct ddl_unique_check *uc = &p->unique_checks[i];
+		struct strbuf q = STRBUF_INIT;
+
+		strbuf_addstr(out, "unique key check: ");
+		quote_ident(out, uc->index_name);
+		strbuf_addf(out, " (%s): ", uc->added ? "added" : "narrowed");
+		if (ddl_build_dup_check(&q, p, i, db, table, NULL) < 0)
+			strbuf_addstr(out, "cannot be checked in advance");
+		else
+			strbuf_addbuf(out, &q);
+		strbuf_addch(out, '\n');
+		strbuf_release(&q);
+	}
+
+	if (!p->risks_nr) {
+		strbuf_addstr(out, "risks: none\n");
+		return;
+	}
+	strbuf_addf(out, "risks (%zu):\n", p->risks_nr);
+	for (i = 0; i < p->risks_nr; i++)
+		strbuf_addf(out, "  %s: %s\n",
+			    severity_names[p->risks[i].severity],
+			    p->risks[i].message);
+}

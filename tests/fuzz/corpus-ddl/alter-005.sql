@@ -1,0 +1,1 @@
+ADD COLUMN x ENUM('a','b,c','it''s') NOT NULL DEFAULT 'a'

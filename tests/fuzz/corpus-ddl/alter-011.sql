@@ -1,0 +1,1 @@
+ADD (a INT NOT NULL, b INT, INDEX k_ab (a, b))

@@ -1,0 +1,1 @@
+DROP FOREIGN KEY fk_1

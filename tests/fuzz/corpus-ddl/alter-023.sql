@@ -1,0 +1,1 @@
+CHANGE x y INT FIRST

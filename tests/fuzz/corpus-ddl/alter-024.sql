@@ -1,0 +1,1 @@
+RENAME INDEX k1 TO k2

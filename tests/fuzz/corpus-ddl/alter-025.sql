@@ -1,0 +1,1 @@
+ALTER x SET DEFAULT 'abc'

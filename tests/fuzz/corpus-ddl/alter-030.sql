@@ -1,0 +1,1 @@
+ADD UNIQUE INDEX u (a)

@@ -1,0 +1,1 @@
+ADD CONSTRAINT pk PRIMARY KEY (id, ts)

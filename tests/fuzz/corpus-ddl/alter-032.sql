@@ -1,0 +1,1 @@
+ADD SPATIAL INDEX sp (g)

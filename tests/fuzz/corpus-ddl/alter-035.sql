@@ -1,0 +1,1 @@
+ADD CONSTRAINT CHECK (a <> ',')

@@ -1,0 +1,1 @@
+DEFAULT COLLATE=latin1_bin

@@ -1,0 +1,1 @@
+ADD COLUMN `a'b` INT

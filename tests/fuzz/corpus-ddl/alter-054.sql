@@ -1,0 +1,1 @@
+RENAME COLUMN `a``` TO ```b`

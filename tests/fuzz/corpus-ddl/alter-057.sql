@@ -1,0 +1,1 @@
+/* leading */ ADD COLUMN x INT

@@ -1,0 +1,1 @@
+/*M!100301 ADD COLUMN x INT */

@@ -1,0 +1,4 @@
+ADD
+COLUMN
+x
+INT

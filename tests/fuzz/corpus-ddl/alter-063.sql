@@ -1,0 +1,1 @@
+ADD COLUMN x VARCHAR(5) DEFAULT _utf8mb4'abc'

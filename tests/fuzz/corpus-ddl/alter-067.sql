@@ -1,0 +1,1 @@
+RENAME AS t2

@@ -1,0 +1,9 @@
+CREATE TABLE `t4` (
+  `id` int(11) NOT NULL,
+  `pid` int(11) DEFAULT NULL,
+  `v` int(11) DEFAULT NULL CHECK (`v` < 10),
+  PRIMARY KEY (`id`),
+  KEY `fk_p` (`pid`),
+  CONSTRAINT `fk_p` FOREIGN KEY (`pid`) REFERENCES `t4` (`id`) ON DELETE CASCADE,
+  CONSTRAINT `chk` CHECK (`pid` > 0)
+) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci STATS_PERSISTENT=1 ROW_FORMAT=DYNAMIC

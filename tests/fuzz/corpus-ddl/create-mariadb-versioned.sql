@@ -1,0 +1,5 @@
+CREATE TABLE `sv` (
+  `id` int(11) NOT NULL,
+  `x` int(11) DEFAULT NULL,
+  PRIMARY KEY (`id`)
+) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci WITH SYSTEM VERSIONING

@@ -1,0 +1,22 @@
+CREATE TABLE `orders` (
+  `id` bigint unsigned NOT NULL AUTO_INCREMENT,
+  `customer_id` int NOT NULL,
+  `status` enum('new','paid','shipped') COLLATE utf8mb4_bin NOT NULL DEFAULT 'new',
+  `note` varchar(255) CHARACTER SET utf8mb4 COLLATE utf8mb4_0900_ai_ci DEFAULT NULL,
+  `total` decimal(12,2) NOT NULL DEFAULT '0.00',
+  `created_at` datetime NOT NULL DEFAULT CURRENT_TIMESTAMP,
+  `updated_at` timestamp NULL DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP,
+  `uuid` binary(16) NOT NULL DEFAULT (uuid_to_bin(uuid())),
+  `secret` int DEFAULT NULL /*!80023 INVISIBLE */,
+  `total_cents` bigint GENERATED ALWAYS AS ((`total` * 100)) STORED,
+  `doc` json DEFAULT NULL,
+  `loc` point NOT NULL /*!80003 SRID 4326 */,
+  PRIMARY KEY (`id`),
+  UNIQUE KEY `uq_uuid` (`uuid`),
+  KEY `idx_customer` (`customer_id`,`created_at` DESC),
+  KEY `idx_lower_note` ((lower(`note`))),
+  SPATIAL KEY `sp_loc` (`loc`),
+  CONSTRAINT `fk_customer` FOREIGN KEY (`customer_id`) REFERENCES `customers` (`id`) ON DELETE RESTRICT,
+  CONSTRAINT `chk_total` CHECK ((`total` >= 0)),
+  CONSTRAINT `chk_status` CHECK ((`status` <> _utf8mb4'x')) /*!80016 NOT ENFORCED */
+) ENGINE=InnoDB AUTO_INCREMENT=42 DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_0900_ai_ci ROW_FORMAT=DYNAMIC COMMENT='orders, (all)' /*!80016 DEFAULT ENCRYPTION='N' */
