@@ -150,7 +150,8 @@ start_server() {
     if [ "$(id -u)" = 0 ]; then
         user_opt="--user=root"
     fi
-    "$INSTALL_DB" --no-defaults --datadir="$dir/data" $user_opt \
+    TMPDIR="$dir/tmp" "$INSTALL_DB" --no-defaults --datadir="$dir/data" $user_opt \
+        --tmpdir="$dir/tmp" \
         --auth-root-authentication-method=normal --skip-test-db \
         >"$dir/install.log" 2>&1 || {
         cat "$dir/install.log" >&2
