@@ -5,5 +5,5 @@ osc_libosccore_a_SOURCES += \
 	osc/names.c osc/names.h \
 	osc/cleanup.c osc/cleanup.h \
 	osc/preflight.c osc/preflight.h \
-	osc/alter-check.c
+	osc/run.h osc/ghost.c
 dist_man_MANS += man/osc.1

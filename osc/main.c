@@ -16,6 +16,7 @@
 #include "osc/cleanup.h"
 #include "osc/options.h"
 #include "osc/preflight.h"
+#include "osc/run.h"
 #include "osc/version.h"
 #include "util/db.h"
 #include "util/log.h"
@@ -176,6 +177,47 @@ static int run_migration(struct osc_preflight *pf,
 	return OSC_EXIT_FAILED;
 }
 
+/*
+ * The dry run (DESIGN.md section 1): every check, the ghost created and
+ * altered by the server and dropped again, the plan printed. Nothing else
+ * changes.
+ */
+static int dry_run(struct osc_preflight *pf, const struct osc_options *opts)
+{
+	struct osc_run run;
+	struct strbuf err = STRBUF_INIT, plan = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT;
+	int status = OSC_EXIT_FAILED, n;
+
+	osc_run_init(&run, opts, pf);
+	if (osc_run_take_lock(&run, &err) < 0 ||
+	    osc_ghost_create(&run, &err) < 0) {
+		error("%s", err.buf);
+		goto out;
+	}
+	n = osc_ghost_check_data(&run, &err);
+	if (n < 0) {
+		error("%s", err.buf);
+		goto out;
+	}
+	ddl_plan_render(&plan, &run.plan, pf->table.db, pf->table.table,
+			pf->table.ghost_name);
+	osc_preflight_report(pf, opts, plan.buf, run.ghost_create, &out);
+	if (osc_ghost_drop(&run, &err) < 0) {
+		error("%s", err.buf);
+		goto out;
+	}
+	fputs(out.buf, stdout);
+	fflush(stdout);
+	status = n ? OSC_EXIT_FAILED : OSC_EXIT_OK;
+out:
+	osc_run_release(&run);
+	strbuf_release(&err);
+	strbuf_release(&plan);
+	strbuf_release(&out);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct osc_options opts;
@@ -200,10 +242,7 @@ int main(int argc, char **argv)
 	if (osc_preflight_run(&pf, &opts) < 0) {
 		status = OSC_EXIT_FAILED;
 	} else if (!opts.execute) {
-		osc_preflight_report(&pf, &opts, &out);
-		fputs(out.buf, stdout);
-		fflush(stdout);
-		status = OSC_EXIT_OK;
+		status = dry_run(&pf, &opts);
 	} else {
 		status = run_migration(&pf, &opts);
 	}

@@ -13,6 +13,7 @@
  */
 #include "util/compat.h"
 #include "osc/preflight.h"
+#include "ddl/ddl.h"
 #include "osc/names.h"
 #include "util/log.h"
 #include "util/quote.h"
@@ -921,8 +922,16 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 	set_object_names(t);
 
 	/* What needs no server comes first, so it is said even offline. */
-	if (osc_alter_check_basic(opts->alter, &err) < 0)
-		fail(pf, "%s", err.buf);
+	{
+		struct ddl_alter alter = DDL_ALTER_INIT;
+
+		if (ddl_parse_alter(opts->alter, &alter, &err) < 0)
+			fail(pf, "%s%s",
+			     strstr(err.buf, "--alter") ? "" : "--alter: ",
+			     err.buf);
+		ddl_alter_release(&alter);
+		strbuf_reset(&err);
+	}
 	for (i = 0; i < ARRAY_SIZE(system_schemas); i++) {
 		if (!strcasecmp(t->db, system_schemas[i])) {
 			fail(pf,
@@ -1017,7 +1026,8 @@ static void add_key_columns(struct strbuf *out, const struct osc_table_facts *t)
 }
 
 static void report_json(const struct osc_preflight *pf,
-			const struct osc_options *opts, struct strbuf *out)
+			const struct osc_options *opts, const char *plan_text,
+			const char *ghost_create, struct strbuf *out)
 {
 	const struct osc_server_facts *s = &pf->server;
 	const struct osc_table_facts *t = &pf->table;
@@ -1072,12 +1082,23 @@ static void report_json(const struct osc_preflight *pf,
 	JSTR("old", t->old_name);
 	strbuf_addch(out, ',');
 	JSTR("lock", t->lock_name);
-	strbuf_addstr(out, "}}\n");
+	strbuf_addch(out, '}');
+	if (ghost_create) {
+		strbuf_addch(out, ',');
+		JSTR("ghost_definition", ghost_create);
+	}
+	if (plan_text) {
+		strbuf_addch(out, ',');
+		JSTR("plan_text", plan_text);
+	}
+	strbuf_addstr(out, "}\n");
 #undef JSTR
 }
 
 void osc_preflight_report(const struct osc_preflight *pf,
-			  const struct osc_options *opts, struct strbuf *out)
+			  const struct osc_options *opts,
+			  const char *plan_text, const char *ghost_create,
+			  struct strbuf *out)
 {
 	const struct osc_server_facts *s = &pf->server;
 	const struct osc_table_facts *t = &pf->table;
@@ -1085,7 +1106,7 @@ void osc_preflight_report(const struct osc_preflight *pf,
 	struct strbuf old = STRBUF_INIT, changelog = STRBUF_INIT;
 
 	if (log_get_format() == LOG_FORMAT_JSON) {
-		report_json(pf, opts, out);
+		report_json(pf, opts, plan_text, ghost_create, out);
 		return;
 	}
 	qname(&q, t->db, t->table);
@@ -1138,7 +1159,17 @@ void osc_preflight_report(const struct osc_preflight *pf,
 		    "becomes %s, %s becomes %s\n",
 		    q.buf, old.buf, ghost.buf, q.buf);
 	strbuf_addf(out, "  6. drop %s and %s\n", changelog.buf, old.buf);
-	strbuf_addstr(out, "dry run: nothing was changed\n");
+	if (plan_text) {
+		strbuf_addstr(out, "\nplan:\n");
+		strbuf_addstr(out, plan_text);
+	}
+	if (ghost_create) {
+		strbuf_addstr(out, "\nghost definition (built by the server, "
+				   "then dropped):\n");
+		strbuf_addstr(out, ghost_create);
+		strbuf_addstr(out, "\n");
+	}
+	strbuf_addstr(out, "\ndry run: nothing was changed\n");
 	strbuf_release(&q);
 	strbuf_release(&ghost);
 	strbuf_release(&old);

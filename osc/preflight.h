@@ -99,19 +99,15 @@ int osc_preflight_run(struct osc_preflight *pf,
 void osc_preflight_release(struct osc_preflight *pf);
 
 /*
- * The dry-run report: the facts, the objects a run would create, and what
- * --execute would do; text, or one JSON object with --log-format=json.
+ * The dry-run report: the facts, the objects a run would create, what
+ * --execute would do, and (when not NULL) the plan text and the ghost's
+ * definition as the server built it; text, or one JSON object with
+ * --log-format=json.
  */
 void osc_preflight_report(const struct osc_preflight *pf,
-			  const struct osc_options *opts, struct strbuf *out);
-
-/*
- * The basic --alter check until the ddl/ parser replaces it: not empty,
- * not a whole ALTER TABLE statement, quotes, backticks and parentheses
- * balanced, no ';' outside quotes. Pure. Returns 0 or -1 with err.
- */
-int osc_alter_check_basic(const char *alter,
-			  struct strbuf *err) OSC_WARN_UNUSED;
+			  const struct osc_options *opts,
+			  const char *plan_text, const char *ghost_create,
+			  struct strbuf *out);
 
 /* "MariaDB", "MySQL" or "unknown". */
 const char *osc_flavor_name(enum osc_flavor flavor);

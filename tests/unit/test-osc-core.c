@@ -1,7 +1,7 @@
 /*
- * test-osc-core.c: object names, the cleanup stack, the basic --alter
- * check and the server version parser (osc/names.c, osc/cleanup.c,
- * osc/alter-check.c, osc/preflight.c).
+ * test-osc-core.c: object names, the cleanup stack and the server version
+ * parser (osc/names.c, osc/cleanup.c, osc/preflight.c). The --alter text
+ * is checked by the ddl/ parser (test-ddl-parse.c).
  */
 #include "util/compat.h"
 
@@ -318,65 +318,6 @@ static void test_cleanup_exit_paths(void **state)
 	}
 }
 
-static const struct {
-	const char *alter;
-	const char *err; /* NULL: accepted */
-} alter_cases[] = {
-    {"ADD COLUMN x INT", NULL},
-    {"add column note varchar(64), add index k_note (note)", NULL},
-    {"ADD COLUMN `a;b` INT", NULL},
-    {"ADD COLUMN `a``b)` INT", NULL},
-    {"MODIFY c VARCHAR(10) DEFAULT 'it''s;('", NULL},
-    {"MODIFY c VARCHAR(10) DEFAULT 'x\\'y'", NULL},
-    {"MODIFY c VARCHAR(10) DEFAULT \"(;\"", NULL},
-    {"ADD INDEX k (a, b(10))", NULL},
-    {"ADD COLUMN x INT -- why; (\n, ADD y INT", NULL},
-    {"ADD COLUMN x INT # why; (", NULL},
-    {"ADD COLUMN x INT /* ; ( */", NULL},
-    {"ADD COLUMN `alter table` INT", NULL},
-    {"ALTERED INT", NULL},
-    {"ADD COLUMN x INT DEFAULT -1", NULL},
-    {"", "--alter is empty"},
-    {" \t\n", "--alter is empty"},
-    {"ALTER TABLE t ADD x INT", "whole ALTER TABLE statement"},
-    {"  alter  ignore table t add x int", "whole ALTER TABLE"},
-    {"Alter Online Table t add x int", "whole ALTER TABLE"},
-    {"ADD x INT; DROP TABLE y", "';' outside quotes"},
-    {"ADD x INT;", "';' outside quotes"},
-    {"ADD INDEX (a", "1 '(' without ')'"},
-    {"ADD x INT)", "')' without its '(' at offset 9"},
-    {"ADD x VARCHAR(1) DEFAULT 'abc", "unterminated 'quoted' string"},
-    {"ADD x VARCHAR(1) DEFAULT \"abc", "unterminated \"quoted\" string"},
-    {"ADD `x INT", "unterminated backtick-quoted name"},
-    {"ADD x INT /* open", "unterminated /* comment"},
-};
-
-static void test_alter_check(void **state)
-{
-	struct strbuf err = STRBUF_INIT;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(alter_cases); i++) {
-		int ret;
-
-		strbuf_reset(&err);
-		ret = osc_alter_check_basic(alter_cases[i].alter, &err);
-		if (!alter_cases[i].err) {
-			if (ret)
-				fail_msg("'%s': %s", alter_cases[i].alter,
-					 err.buf);
-		} else {
-			if (!ret)
-				fail_msg("'%s': accepted",
-					 alter_cases[i].alter);
-			if (!strstr(err.buf, alter_cases[i].err))
-				fail_msg("'%s': '%s' lacks '%s'",
-					 alter_cases[i].alter, err.buf,
-					 alter_cases[i].err);
-		}
-	}
-	strbuf_release(&err);
-}
 
 static void test_server_version(void **state)
 {
@@ -419,7 +360,6 @@ int main(void)
 	    cmocka_unit_test(test_cleanup_order),
 	    cmocka_unit_test(test_cleanup_status),
 	    cmocka_unit_test(test_cleanup_exit_paths),
-	    cmocka_unit_test(test_alter_check),
 	    cmocka_unit_test(test_server_version),
 	};
 

@@ -1,0 +1,377 @@
+/*
+ * ghost.c: phase 2 (DESIGN.md section 3): the ghost table and the plan.
+ *
+ * The ghost is built by the server itself (CREATE TABLE ... LIKE, then the
+ * user's ALTER on the ghost), so the new definition is exactly what a
+ * native ALTER gives; its SHOW CREATE TABLE is then read back and the
+ * plan (column mapping, shared key, risks) is built against that truth.
+ * A dry run does the same and drops the ghost again, which proves the
+ * ALTER is valid on this server without touching the table.
+ */
+#include "util/compat.h"
+#include "osc/run.h"
+#include "osc/cleanup.h"
+#include "util/db.h"
+#include "util/log.h"
+#include "util/quote.h"
+#include "util/wrapper.h"
+
+void osc_run_init(struct osc_run *run, const struct osc_options *opts,
+		  struct osc_preflight *pf)
+{
+	memset(run, 0, sizeof(*run));
+	run->opts = opts;
+	run->pf = pf;
+	ddl_alter_init(&run->alter);
+	ddl_table_init(&run->source);
+	ddl_table_init(&run->ghost);
+	ddl_plan_init(&run->plan);
+	run->ghost_undo = -1;
+	run->changelog_undo = -1;
+}
+
+void osc_run_release(struct osc_run *run)
+{
+	ddl_alter_release(&run->alter);
+	ddl_table_release(&run->source);
+	ddl_table_release(&run->ghost);
+	ddl_plan_release(&run->plan);
+	free(run->source_create);
+	free(run->ghost_create);
+	run->source_create = run->ghost_create = NULL;
+}
+
+void osc_run_qname(struct strbuf *out, const struct osc_run *run,
+		   const char *name)
+{
+	if (quote_qualified(out, run->pf->table.db, name) < 0)
+		BUG("unquotable name reached the engine");
+}
+
+int osc_run_take_lock(struct osc_run *run, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT, val = STRBUF_INIT;
+	int ret = -1, is_null = 0;
+
+	strbuf_addstr(&sql, "SELECT GET_LOCK(");
+	quote_sql_string(&sql, run->pf->table.lock_name,
+			 strlen(run->pf->table.lock_name));
+	strbuf_addstr(&sql, ", 0)");
+	if (db_query_value(run->pf->db, sql.buf, &val, &is_null, err) != 1)
+		goto out;
+	if (is_null || strcmp(val.buf, "1")) {
+		strbuf_addf(err,
+			    "another session holds the lock '%s': an osc run "
+			    "on this table is under way; wait for it to end",
+			    run->pf->table.lock_name);
+		goto out;
+	}
+	run->lock_held = 1;
+	ret = 0;
+out:
+	strbuf_release(&sql);
+	strbuf_release(&val);
+	return ret;
+}
+
+struct drop_undo {
+	const struct db_options *dbopts;
+	char *db;
+	char *table;
+};
+
+static int undo_drop_table(void *data, struct strbuf *err)
+{
+	struct drop_undo *u = data;
+	struct strbuf sql = STRBUF_INIT;
+	struct db *conn;
+	int ret = -1;
+
+	conn = db_connect(u->dbopts, "cleanup", NULL, err);
+	if (!conn)
+		goto out;
+	strbuf_addstr(&sql, "DROP TABLE IF EXISTS ");
+	quote_qualified(&sql, u->db, u->table);
+	ret = db_exec(conn, sql.buf, err);
+	if (!ret)
+		verbose("cleanup: dropped %s", sql.buf + 21);
+	db_close(conn);
+out:
+	strbuf_release(&sql);
+	/* The entry is gone either way; the stack reports a failure. */
+	return ret;
+}
+
+int osc_push_drop_table(struct osc_run *run, const char *table)
+{
+	struct drop_undo *u = xcalloc(1, sizeof(*u));
+	struct strbuf what = STRBUF_INIT, sql = STRBUF_INIT;
+	int handle;
+
+	/* Lives until exit: the stack may run from die(). */
+	u->dbopts = &run->pf->dbopts;
+	u->db = xstrdup(run->pf->table.db);
+	u->table = xstrdup(table);
+	strbuf_addstr(&what, "table ");
+	osc_run_qname(&what, run, table);
+	strbuf_addstr(&sql, "DROP TABLE IF EXISTS ");
+	osc_run_qname(&sql, run, table);
+	handle = cleanup_push(undo_drop_table, u, what.buf, sql.buf);
+	strbuf_release(&what);
+	strbuf_release(&sql);
+	return handle;
+}
+
+/* SHOW CREATE TABLE `db`.`name`: the second column of its one row. */
+static int show_create(struct osc_run *run, const char *name, char **out,
+		       struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct db_result *res = NULL;
+	struct db_row row;
+	int ret = -1;
+
+	strbuf_addstr(&sql, "SHOW CREATE TABLE ");
+	osc_run_qname(&sql, run, name);
+	if (db_query(run->pf->db, sql.buf, &res, err) < 0)
+		goto out;
+	if (db_result_next(res, &row, err) != 1 || row.ncols < 2 ||
+	    !row.values[1]) {
+		if (!err->len)
+			strbuf_addf(err, "%s returned nothing", sql.buf);
+		goto out;
+	}
+	*out = xstrndup(row.values[1], row.lengths[1]);
+	ret = 0;
+out:
+	db_result_free(res);
+	strbuf_release(&sql);
+	return ret;
+}
+
+static int read_auto_increment(struct osc_run *run, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int ret;
+
+	strbuf_addstr(&sql, "SELECT AUTO_INCREMENT FROM information_schema."
+			    "TABLES WHERE TABLE_SCHEMA = ");
+	quote_sql_string(&sql, run->pf->table.db, strlen(run->pf->table.db));
+	strbuf_addstr(&sql, " AND TABLE_NAME = ");
+	quote_sql_string(&sql, run->pf->table.table,
+			 strlen(run->pf->table.table));
+	ret = db_query_u64(run->pf->db, sql.buf, &run->auto_increment, err);
+	strbuf_release(&sql);
+	return ret < 0 ? -1 : 0;
+}
+
+/* Does the user's ALTER set AUTO_INCREMENT itself? */
+static int alter_sets_auto_increment(const struct ddl_alter *alter)
+{
+	size_t i, j;
+
+	for (i = 0; i < alter->clauses_nr; i++) {
+		const struct ddl_clause *c = &alter->clauses[i];
+
+		if (c->kind != DDL_TABLE_OPTIONS)
+			continue;
+		for (j = 0; j < c->options_nr; j++)
+			if (!strcmp(c->options[j].name, "AUTO_INCREMENT"))
+				return 1;
+	}
+	return 0;
+}
+
+int osc_ghost_create(struct osc_run *run, struct strbuf *err)
+{
+	const struct osc_table_facts *t = &run->pf->table;
+	struct db *db = run->pf->db;
+	struct strbuf sql = STRBUF_INIT, e = STRBUF_INIT;
+	struct strbuf ghost = STRBUF_INIT, alter_sql = STRBUF_INIT;
+	int ret = -1;
+
+	osc_run_qname(&ghost, run, t->ghost_name);
+	if (ddl_parse_alter(run->opts->alter, &run->alter, err) < 0)
+		goto out;
+	if (show_create(run, t->table, &run->source_create, err) < 0)
+		goto out;
+	if (ddl_table_from_create(run->source_create, &run->source, &e) < 0) {
+		strbuf_addf(err, "cannot read the definition of `%s`: %s",
+			    t->table, e.buf);
+		goto out;
+	}
+	/* The plan from the ALTER alone refuses what it can before the
+	 * server is touched (a shared key that does not survive, ...). */
+	if (ddl_plan_build(&run->source, &run->alter, NULL, &run->plan, err) <
+	    0)
+		goto out;
+	if (ddl_build_ghost_alter(&alter_sql, &run->plan, t->db, t->ghost_name,
+				  err) < 0)
+		goto out;
+	ddl_plan_release(&run->plan);
+	if (read_auto_increment(run, err) < 0)
+		goto out;
+
+	run->ghost_undo = osc_push_drop_table(run, t->ghost_name);
+	if (ddl_build_ghost_create(&sql, t->db, t->table, t->ghost_name, err) <
+	    0)
+		goto out;
+	verbose("ghost: %s", sql.buf);
+	if (db_exec(db, sql.buf, &e) < 0) {
+		/* Not ours: never drop a table this run did not create. */
+		if (db_errno(db) == DB_ER_TABLE_EXISTS) {
+			cleanup_pop(run->ghost_undo);
+			run->ghost_undo = -1;
+		}
+		strbuf_addf(err, "cannot create the ghost table %s: %s",
+			    ghost.buf, e.buf);
+		goto out;
+	}
+	if (run->auto_increment > 1 && !alter_sets_auto_increment(&run->alter)) {
+		/* LIKE does not copy the counter; without it ids freed at the
+		 * top of the table would be handed out again after the swap. */
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "ALTER TABLE %s AUTO_INCREMENT = %llu",
+			    ghost.buf, run->auto_increment);
+		if (db_exec(db, sql.buf, err) < 0)
+			goto out;
+	}
+	verbose("ghost: %s", alter_sql.buf);
+	strbuf_reset(&e);
+	if (db_exec(db, alter_sql.buf, &e) < 0) {
+		strbuf_addf(err,
+			    "the ALTER fails on the ghost table, so it would "
+			    "fail on `%s` too: %s",
+			    t->table, e.buf);
+		goto out;
+	}
+	if (show_create(run, t->ghost_name, &run->ghost_create, err) < 0)
+		goto out;
+	strbuf_reset(&e);
+	if (ddl_table_from_create(run->ghost_create, &run->ghost, &e) < 0) {
+		strbuf_addf(err, "cannot read the definition of %s: %s",
+			    ghost.buf, e.buf);
+		goto out;
+	}
+	if (ddl_plan_build(&run->source, &run->alter, &run->ghost, &run->plan,
+			   err) < 0)
+		goto out;
+	ret = 0;
+out:
+	strbuf_release(&sql);
+	strbuf_release(&e);
+	strbuf_release(&ghost);
+	strbuf_release(&alter_sql);
+	return ret;
+}
+
+/* Run a check query; 1 when it returned a row (described into `row`). */
+static int check_query(struct db *db, const char *sql, struct strbuf *row,
+		       struct strbuf *err)
+{
+	struct db_result *res = NULL;
+	struct db_row r;
+	unsigned int i;
+	int ret;
+
+	if (db_query(db, sql, &res, err) < 0)
+		return -1;
+	ret = db_result_next(res, &r, err);
+	if (ret == 1) {
+		for (i = 0; i < r.ncols; i++) {
+			if (i)
+				strbuf_addstr(row, ", ");
+			if (!r.values[i])
+				strbuf_addstr(row, "NULL");
+			else
+				strbuf_add(row, r.values[i],
+					   r.lengths[i] > 64 ? 64
+							     : r.lengths[i]);
+		}
+	}
+	db_result_free(res);
+	return ret;
+}
+
+int osc_ghost_check_data(struct osc_run *run, struct strbuf *err)
+{
+	const struct osc_table_facts *t = &run->pf->table;
+	const struct ddl_plan *p = &run->plan;
+	struct strbuf sql = STRBUF_INIT, row = STRBUF_INIT;
+	int failures = 0, r;
+	size_t i;
+
+	for (i = 0; i < p->unique_checks_nr; i++) {
+		const struct ddl_unique_check *u = &p->unique_checks[i];
+
+		if (u->uncheckable) {
+			warning("unique key `%s` cannot be checked for "
+				"duplicates in advance; the copy and the replay "
+				"stop at the first conflict",
+				u->index_name);
+			continue;
+		}
+		strbuf_reset(&sql);
+		strbuf_reset(&row);
+		if (ddl_build_dup_check(&sql, p, i, t->db, t->table, err) < 0)
+			goto fail;
+		verbose("checking unique key `%s` for duplicates",
+			u->index_name);
+		r = check_query(run->pf->db, sql.buf, &row, err);
+		if (r < 0)
+			goto fail;
+		if (r == 1) {
+			error("unique key `%s` %s by the ALTER would meet "
+			      "duplicates in `%s`.`%s`: (%s) appears more than "
+			      "once; remove the duplicates first or change "
+			      "the ALTER",
+			      u->index_name, u->added ? "added" : "narrowed",
+			      t->db, t->table, row.buf);
+			failures++;
+		}
+	}
+	for (i = 0; i < p->risks_nr; i++) {
+		const struct ddl_risk *k = &p->risks[i];
+
+		if (k->kind != DDL_RISK_NOT_NULL_ADDED || !k->subject)
+			continue;
+		strbuf_reset(&sql);
+		strbuf_reset(&row);
+		if (ddl_build_null_check(&sql, p, k->subject, t->db, t->table,
+					 err) < 0)
+			goto fail;
+		r = check_query(run->pf->db, sql.buf, &row, err);
+		if (r < 0)
+			goto fail;
+		if (r == 1) {
+			error("column `%s` made NOT NULL by the ALTER holds "
+			      "NULLs in `%s`.`%s`; update them first or give "
+			      "the column a default",
+			      k->subject, t->db, t->table);
+			failures++;
+		}
+	}
+	strbuf_release(&sql);
+	strbuf_release(&row);
+	return failures;
+fail:
+	strbuf_release(&sql);
+	strbuf_release(&row);
+	return -1;
+}
+
+int osc_ghost_drop(struct osc_run *run, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int ret;
+
+	strbuf_addstr(&sql, "DROP TABLE IF EXISTS ");
+	osc_run_qname(&sql, run, run->pf->table.ghost_name);
+	ret = db_exec(run->pf->db, sql.buf, err);
+	if (!ret && run->ghost_undo >= 0) {
+		cleanup_pop(run->ghost_undo);
+		run->ghost_undo = -1;
+	}
+	strbuf_release(&sql);
+	return ret;
+}
