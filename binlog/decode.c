@@ -384,8 +384,12 @@ void binlog_column_schema_fill(struct binlog_column_schema *col,
 	col->is_unsigned = column_type && has_word(column_type, "unsigned");
 	col->is_binary = (charset && !strcmp(charset, "binary")) ||
 			 (collation && !strcmp(collation, "binary"));
+	/* MariaDB's INET6/INET4/UUID are fixed-length binary strings */
 	if (!charset && column_type &&
 	    (!strncasecmp(column_type, "binary", 6) ||
+	     !strncasecmp(column_type, "inet6", 5) ||
+	     !strncasecmp(column_type, "inet4", 5) ||
+	     !strncasecmp(column_type, "uuid", 4) ||
 	     !strncasecmp(column_type, "varbinary", 9) ||
 	     strstr(column_type, "blob")))
 		col->is_binary = 1;

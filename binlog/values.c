@@ -428,7 +428,7 @@ static int decode_time2(const unsigned char *p, unsigned int fsp,
 	case 1:
 	case 2:
 		intpart = (int64_t)rd_be(p, 3) - 0x800000;
-		frac = (int8_t)p[3];
+		frac = p[3];
 		if (intpart < 0 && frac) {
 			intpart++;
 			frac -= 0x100;
@@ -438,7 +438,7 @@ static int decode_time2(const unsigned char *p, unsigned int fsp,
 	case 3:
 	case 4:
 		intpart = (int64_t)rd_be(p, 3) - 0x800000;
-		frac = (int16_t)rd_be(p + 3, 2);
+		frac = (int64_t)rd_be(p + 3, 2);
 		if (intpart < 0 && frac) {
 			intpart++;
 			frac -= 0x10000;

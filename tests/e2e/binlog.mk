@@ -1,1 +1,5 @@
 # End-to-end tests for binlog/.
+BINLOG_E2E_TESTS = \
+	tests/e2e/t3001-binlog-types.sh
+TESTS += $(BINLOG_E2E_TESTS)
+EXTRA_DIST += $(BINLOG_E2E_TESTS)

@@ -510,6 +510,8 @@ int main(int argc, char **argv)
 	}
 	memset(&dopt, 0, sizeof(dopt));
 	dopt.allow_partial_images = opt.allow_partial;
+	/* other tables' images may need a schema we do not load */
+	dopt.registered_only = opt.table && opt.have_conn;
 
 	db_global_init();
 	if (opt.have_conn) {
