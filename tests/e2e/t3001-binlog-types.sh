@@ -148,12 +148,18 @@ replay() {
     }
     [ -s "$E2E_DIR/apply-$src.sql" ] || fail "no SQL for $src"
     { printf "SET time_zone = '+00:00', sql_mode = 'NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION';\n"
-      cat "$E2E_DIR/apply-$src.sql"; } >"$E2E_DIR/apply2-$src.sql"
-    "$MYSQL" --no-defaults --socket="$PRIMARY_SOCK" -uroot d \
-        <"$E2E_DIR/apply2-$src.sql" 2>"$E2E_DIR/apply.err" || {
+      # each DELETE by the full before-image must find its row
+      sed 's/^\(DELETE .*\)$/\1 SELECT ROW_COUNT();/' "$E2E_DIR/apply-$src.sql"
+    } >"$E2E_DIR/apply2-$src.sql"
+    "$MYSQL" --no-defaults --socket="$PRIMARY_SOCK" -uroot -N -B d \
+        <"$E2E_DIR/apply2-$src.sql" >"$E2E_DIR/apply.out" 2>"$E2E_DIR/apply.err" || {
         cat "$E2E_DIR/apply.err" >&2
         fail "the replay SQL of $src failed"
     }
+    ndel=$(grep -c '^DELETE' "$E2E_DIR/apply-$src.sql")
+    [ "$ndel" -gt 0 ] || fail "no DELETE in the replay of $src"
+    [ "$(grep -c '^1$' "$E2E_DIR/apply.out")" = "$ndel" ] ||
+        fail "a DELETE by before-image of $src did not match its row"
 }
 
 # compare two tables: every column as text and as hex, and CHECKSUM TABLE
