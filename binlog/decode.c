@@ -1497,6 +1497,7 @@ static int decode_rows(struct binlog_decoder *dec, const unsigned char *ev,
 
 		while (p < end) {
 			size_t boff = SIZE_MAX, aoff = SIZE_MAX;
+			const unsigned char *row_start = p;
 
 			ALLOC_GROW(dec->vals, nvals + per_row + 1,
 				   dec->vals_alloc);
@@ -1529,8 +1530,13 @@ static int decode_rows(struct binlog_decoder *dec, const unsigned char *ev,
 			dec->row_offs[2 * nrows] = boff;
 			dec->row_offs[2 * nrows + 1] = aoff;
 			nrows++;
-			if (!ncols_u)
-				break; /* nothing to consume: avoid looping */
+			if (p == row_start) {
+				/* no column present: nothing to consume */
+				strbuf_addf(err, "rows event on `%s`.`%s` with "
+					    "empty images", te->t.db,
+					    te->t.name);
+				return -1;
+			}
 		}
 		ALLOC_GROW(dec->rows, nrows + 1, dec->rows_alloc);
 		for (i = 0; i < nrows; i++) {
