@@ -201,6 +201,8 @@ static int session_setup(struct binlog_stream *s, struct strbuf *err)
 	return 0;
 }
 
+#ifdef OSC_BINLOG_API_MARIADB
+
 static void put_u16(unsigned char *p, uint32_t v)
 {
 	p[0] = (unsigned char)v;
@@ -212,8 +214,6 @@ static void put_u32(unsigned char *p, uint32_t v)
 	put_u16(p, v & 0xffff);
 	put_u16(p + 2, v >> 16);
 }
-
-#ifdef OSC_BINLOG_API_MARIADB
 
 /* COM_REGISTER_SLAVE: so that SHOW SLAVE HOSTS lists us. */
 static int register_replica(struct binlog_stream *s, struct strbuf *err)
