@@ -19,5 +19,8 @@ else
 check_PROGRAMS += tests/fuzz/fuzz-binlog
 TESTS += tests/fuzz/fuzz-binlog
 tests_fuzz_fuzz_binlog_SOURCES = tests/fuzz/fuzz-binlog.c
+# per-target flags exist in the other branch: name AM_* here explicitly
+tests_fuzz_fuzz_binlog_CFLAGS = $(AM_CFLAGS)
+tests_fuzz_fuzz_binlog_LDFLAGS = $(AM_LDFLAGS)
 tests_fuzz_fuzz_binlog_LDADD = binlog/libbinlog.a util/libutil.a $(OSC_EXT_LIBS)
 endif
