@@ -45,6 +45,7 @@ struct schema_entry {
 
 struct table_entry {
 	struct binlog_table t;
+	unsigned int schema_ncols;	/* a registered schema that disagrees */
 	struct binlog_column *cols;
 	struct col_extra *extra;
 	struct arena mem;
@@ -279,10 +280,15 @@ static void apply_schema(struct binlog_decoder *dec, struct table_entry *te)
 	unsigned int i;
 
 	te->t.schema = NULL;
+	te->schema_ncols = 0;
 	for (i = 0; i < te->t.ncols; i++)
 		te->extra[i].hires_dec = 0;
-	if (!s || s->s.ncols != te->t.ncols)
+	if (!s)
 		return;
+	if (s->s.ncols != te->t.ncols) {
+		te->schema_ncols = s->s.ncols ? s->s.ncols : UINT_MAX;
+		return;
+	}
 	te->t.schema = &s->s;
 	for (i = 0; i < te->t.ncols; i++) {
 		struct binlog_column *c = &te->cols[i];
@@ -349,6 +355,7 @@ void binlog_decoder_forget_schema(struct binlog_decoder *dec, const char *db,
 		struct table_entry *te = dec->tables[k];
 		unsigned int i;
 
+		te->schema_ncols = 0;
 		if (te->t.schema != &s->s)
 			continue;
 		te->t.schema = NULL;
@@ -1476,6 +1483,17 @@ static int decode_rows(struct binlog_decoder *dec, const unsigned char *ev,
 		return -1;
 	}
 
+	/*
+	 * A registered table whose schema no longer matches was altered:
+	 * decoding it without the schema could give wrong values.
+	 */
+	if (!te->t.schema && te->schema_ncols) {
+		strbuf_addf(err, "table `%s`.`%s` has %u columns in the binlog "
+			    "but %u in its registered schema: it was altered; "
+			    "load its schema again", te->t.db, te->t.name,
+			    te->t.ncols, te->schema_ncols);
+		return -1;
+	}
 	if (dec->opts.registered_only && !te->t.schema) {
 		dec->ev.u.rows.skipped = 1;
 		return 1;

@@ -94,7 +94,7 @@ static void register_cols(struct binlog_decoder *dec, const char *db,
 
 /* ---- walking a fixture ---------------------------------------------------- */
 
-enum schema_kind { NO_SCHEMA, SCHEMA_FX_T, SCHEMA_FX_O };
+enum schema_kind { NO_SCHEMA, SCHEMA_FX_T, SCHEMA_FX_O, SCHEMA_FX_T_SHORT };
 
 struct walk {
 	const char *dir, *file;
@@ -133,6 +133,9 @@ static void walk_file(struct walk *w)
 	if (w->schema == SCHEMA_FX_T)
 		register_cols(dec, "fx", "t", fx_t_cols,
 			      ARRAY_SIZE(fx_t_cols));
+	else if (w->schema == SCHEMA_FX_T_SHORT)
+		register_cols(dec, "fx", "t", fx_t_cols,
+			      ARRAY_SIZE(fx_t_cols) - 1);
 	else if (w->schema == SCHEMA_FX_O)
 		register_cols(dec, "fx", "o", fx_o_cols,
 			      ARRAY_SIZE(fx_o_cols));
@@ -549,6 +552,25 @@ static void test_positions(void **state)
 	strbuf_release(&w.first_error);
 }
 
+/* A registered schema that no longer matches the table is an error. */
+static void test_schema_mismatch(void **state)
+{
+	struct walk w;
+
+	memset(&w, 0, sizeof(w));
+	strbuf_init(&w.got, 0);
+	strbuf_init(&w.first_error, 0);
+	w.dir = MA;
+	w.file = "mariadb-types-nolog.000002";
+	w.schema = SCHEMA_FX_T_SHORT;
+	w.want_rows_event = -1;
+	walk_file(&w);
+	assert_int_equal(w.nerrors, 4);
+	assert_non_null(strstr(w.first_error.buf, "it was altered"));
+	strbuf_release(&w.got);
+	strbuf_release(&w.first_error);
+}
+
 /* ---- corrupted and truncated events --------------------------------------- */
 
 struct corrupt_ctx {
@@ -869,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_fixture_values),
 		cmocka_unit_test(test_fixture_files),
 		cmocka_unit_test(test_positions),
+		cmocka_unit_test(test_schema_mismatch),
 		cmocka_unit_test(test_corruption),
 		cmocka_unit_test(test_decimal),
 		cmocka_unit_test(test_value_to_sql),
