@@ -295,7 +295,12 @@ struct binlog_event {
 			uint64_t xid;
 			int implicit;	/* after a statement that commits itself */
 			int rollback;	/* a QUERY "ROLLBACK" ended it */
-			int xa_prepare;	/* XA PREPARE: not committed yet */
+			/*
+			 * XA PREPARE: the changes are not committed yet and
+			 * will be by a later QUERY "XA COMMIT"; osc does not
+			 * replay XA transactions correctly.
+			 */
+			int xa_prepare;
 		} commit;
 		const struct binlog_table *table_map;
 		struct {
@@ -306,6 +311,11 @@ struct binlog_event {
 			size_t nrows;
 			const struct binlog_row *rows;
 		} rows;
+		/*
+		 * A statement. db is the session's default database ("" when
+		 * none): the text may name tables with or without a database,
+		 * so a DDL check must resolve unqualified names against db.
+		 */
 		struct {
 			const char *db;		/* default database, "" if none */
 			const char *sql;	/* NUL-terminated */
@@ -334,7 +344,10 @@ struct binlog_decoder_options {
 	int skip_checksum;
 	/*
 	 * Decode row images only for registered tables; other tables' row
-	 * events come with rows.skipped set and no rows.
+	 * events come with rows.skipped set and no rows. The engine wants
+	 * this: it needs only its own tables, it is faster, and a table
+	 * with MariaDB old-format TIME(n)/DATETIME(n)/TIMESTAMP(n) columns
+	 * cannot be decoded at all without its schema.
 	 */
 	int registered_only;
 	/* Accept partial images (MINIMAL/NOBLOB); default: an error. */
@@ -350,7 +363,9 @@ void binlog_decoder_free(struct binlog_decoder *dec);
 
 /*
  * Register (or replace) what information_schema says of db.table. The
- * schema is copied. Events of that table decoded afterwards use it:
+ * schema is copied. When a TABLE_MAP of db.table has another number of
+ * columns than the registered schema, its rows events fail with "it was
+ * altered; load its schema again" rather than decode with guesses. Events of that table decoded afterwards use it:
  * signedness when the TABLE_MAP has none, binary charsets (BINARY
  * padding), and DATETIME_PRECISION for MariaDB's old-format temporals.
  * A schema whose column count differs from a TABLE_MAP's is ignored for
@@ -469,6 +484,12 @@ struct binlog_stream_options {
 
 #define BINLOG_SERVER_ID_MIN 0x70000000u
 
+/*
+ * A stream belongs to one thread at a time (like its connection). It asks
+ * for positions with COM_BINLOG_DUMP, which cannot express offsets beyond
+ * 4 GiB (MySQL files larger than that need a GTID dump: not supported).
+ * Every error message says where the stream stood.
+ */
 struct binlog_stream;
 
 /*
