@@ -4,7 +4,8 @@
 # tests/fuzz/corpus-binlog and mutates them for a few seconds under
 # make check.
 BINLOG_FUZZ_CORPUS = \
-	tests/fuzz/corpus-binlog/README
+	tests/fuzz/corpus-binlog/README \
+	tests/fuzz/corpus-binlog/rows-without-columns.binlog
 EXTRA_DIST += $(BINLOG_FUZZ_CORPUS)
 
 if ENABLE_FUZZING
