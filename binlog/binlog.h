@@ -504,8 +504,12 @@ int binlog_stream_open(struct binlog_stream **out,
 
 /*
  * The next decoded record: 1 with *ev set (valid until the next call), 0
- * at the end of the binlog when stop_at_eof is set, -1 on an error that
- * reconnecting did not cure. After a lost connection the stream
+ * at the end of the binlog when stop_at_eof is set, -1 on an error. An
+ * error is either final (a server refusal, a bad checksum, a lost
+ * connection that reconnecting did not cure: binlog_stream_broken() then
+ * says 1 and every later call fails) or a record that could not be
+ * decoded (the stream goes on; a caller that replays must still stop, it
+ * has lost a change). After a lost connection the stream
  * reconnects (with backoff, up to reconnect_attempts times), resumes from
  * the last complete transaction and first returns a
  * BINLOG_EVENT_RECONNECT record: the events of the incomplete transaction
@@ -520,6 +524,8 @@ void binlog_stream_last_complete(const struct binlog_stream *s,
 /* The last position the server reported in a heartbeat (pos 0: none). */
 void binlog_stream_server_position(const struct binlog_stream *s,
 				   struct binlog_pos *pos);
+/* 1 after a final error (see binlog_stream_next). */
+int binlog_stream_broken(const struct binlog_stream *s);
 /* The server id the stream registered with. */
 uint32_t binlog_stream_server_id(const struct binlog_stream *s);
 /* The decoder, to register table schemas. */

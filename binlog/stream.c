@@ -52,6 +52,7 @@ struct binlog_stream {
 	struct binlog_pos server_pos;
 	struct binlog_event reconnect_ev;
 	int reconnect_pending;
+	int broken;		/* a final error: every call fails */
 #ifdef OSC_BINLOG_API_MYSQL
 	MYSQL_RPL rpl;
 	char rpl_file[BINLOG_FILE_MAX];
@@ -158,9 +159,9 @@ static void explain_error(struct binlog_stream *s, const char *what,
 		}
 		strbuf_addf(err, "the server cannot send binlog '%s' from "
 			    "position %" PRIu64 ": %s (errno 1236); the file "
-			    "may have been purged: check SHOW BINARY LOGS and "
-			    "keep binlogs longer (expire_logs_days, "
-			    "binlog_expire_logs_seconds)",
+			    "may have been purged (check SHOW BINARY LOGS and "
+			    "keep binlogs longer: binlog_expire_logs_seconds) "
+			    "or the position is not the start of an event",
 			    at.file, at.pos, msg);
 		return;
 	case ER_MARIADB_SLAVE_SAME_ID:
@@ -468,6 +469,10 @@ static int reconnect(struct binlog_stream *s, struct strbuf *err)
 int binlog_stream_next(struct binlog_stream *s,
 		       const struct binlog_event **ev, struct strbuf *err)
 {
+	if (s->broken) {
+		strbuf_addstr(err, "the binlog stream has already failed");
+		return -1;
+	}
 	for (;;) {
 		const unsigned char *raw;
 		size_t len;
@@ -499,8 +504,11 @@ int binlog_stream_next(struct binlog_stream *s,
 			return 0;
 		rc = read_raw(s, &raw, &len);
 		if (rc > 0) {
-			if (binlog_decoder_feed(s->dec, raw, len, err) < 0)
+			/* a bad CRC: the bytes are not what the server wrote */
+			if (binlog_decoder_feed(s->dec, raw, len, err) < 0) {
+				s->broken = 1;
 				return -1;
+			}
 			continue;
 		}
 		if (rc == 0) {
@@ -516,12 +524,15 @@ int binlog_stream_next(struct binlog_stream *s,
 		}
 		if (!db_error_is_disconnect(code) && code != 0) {
 			explain_error(s, "binlog stream failed", err);
+			s->broken = 1;
 			return -1;
 		}
 		warning("binlog stream: connection lost (errno %u); "
 			"reconnecting", code);
-		if (reconnect(s, err) < 0)
+		if (reconnect(s, err) < 0) {
+			s->broken = 1;
 			return -1;
+		}
 	}
 }
 
@@ -535,6 +546,11 @@ void binlog_stream_server_position(const struct binlog_stream *s,
 				   struct binlog_pos *pos)
 {
 	*pos = s->server_pos;
+}
+
+int binlog_stream_broken(const struct binlog_stream *s)
+{
+	return s->broken;
 }
 
 uint32_t binlog_stream_server_id(const struct binlog_stream *s)

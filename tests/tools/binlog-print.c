@@ -332,10 +332,18 @@ static int print_file(const char *path, struct binlog_decoder_options *dopt)
 
 		if (binlog_decoder_feed(dec, raw, len, &err) < 0)
 			goto fail;
-		while ((rc = binlog_decoder_next(dec, &ev, &err)) > 0)
-			handle_event(ev);
-		if (rc < 0)
-			goto fail;
+		while ((rc = binlog_decoder_next(dec, &ev, &err)) != 0) {
+			if (rc > 0) {
+				handle_event(ev);
+				continue;
+			}
+			/* a record that does not decode: say so, go on */
+			fflush(stdout);
+			fprintf(stderr, "error: %s: at offset %" PRIu64 ": %s\n",
+				path, binlog_file_offset(f), err.buf);
+			strbuf_reset(&err);
+			status = 1;
+		}
 	}
 	if (rc < 0)
 		goto fail;
@@ -366,7 +374,7 @@ static int print_stream(struct binlog_decoder_options *dopt)
 	struct strbuf err = STRBUF_INIT;
 	const struct binlog_event *ev;
 	unsigned long n = 0;
-	int rc;
+	int rc, status = 0;
 
 	memset(&so, 0, sizeof(so));
 	so.db = &opt.db;
@@ -379,20 +387,28 @@ static int print_stream(struct binlog_decoder_options *dopt)
 	if (binlog_stream_open(&s, &so, &err) < 0)
 		die("%s", err.buf);
 	register_schema(binlog_stream_decoder(s));
-	while ((rc = binlog_stream_next(s, &ev, &err)) > 0) {
+	for (;;) {
+		rc = binlog_stream_next(s, &ev, &err);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			/* a record that does not decode: say so, go on */
+			fflush(stdout);
+			fprintf(stderr, "error: %s\n", err.buf);
+			strbuf_reset(&err);
+			status = 1;
+			if (binlog_stream_broken(s))
+				break;
+			continue;
+		}
 		handle_event(ev);
 		fflush(stdout);
 		if (opt.max_events && ++n >= opt.max_events)
 			break;
 	}
-	if (rc < 0) {
-		fprintf(stderr, "error: %s\n", err.buf);
-		binlog_stream_close(s);
-		return 1;
-	}
 	binlog_stream_close(s);
 	strbuf_release(&err);
-	return 0;
+	return status;
 }
 
 static void usage(int status)
