@@ -242,6 +242,31 @@ struct binlog_row {
 
 /* ---- decoded events -------------------------------------------------- */
 
+/*
+ * The records of one transaction, on MariaDB and MySQL alike (a MySQL 8
+ * compressed TRANSACTION_PAYLOAD is unpacked into the same sequence):
+ *
+ *     BEGIN  (TABLE_MAP | ANNOTATE | ROWS | QUERY)*  COMMIT
+ *
+ * A statement that commits itself (DDL, MariaDB's standalone groups) is
+ * BEGIN, QUERY, COMMIT with commit.implicit set. ROTATE, FORMAT,
+ * HEARTBEAT and OTHER come between transactions. COMMIT's pos is where a
+ * stream can resume without losing or repeating a transaction; that is
+ * also what binlog_*_last_complete() return. A typical consumer:
+ *
+ *     while ((rc = binlog_stream_next(s, &ev, &err)) > 0) {
+ *             switch (ev->kind) {
+ *             case BINLOG_EVENT_ROWS:   replay ev->u.rows if the table is
+ *                                       ours (by db and name, not id)
+ *             case BINLOG_EVENT_QUERY:  stop if it is DDL on our table
+ *             case BINLOG_EVENT_COMMIT: note ev->pos as applied
+ *             case BINLOG_EVENT_RECONNECT: what follows up to the next
+ *                                       COMMIT was seen before
+ *             ...
+ *             }
+ *     }
+ */
+
 enum binlog_event_kind {
 	BINLOG_EVENT_OTHER = 0,	/* anything else, skipped by length */
 	BINLOG_EVENT_FORMAT,	/* FORMAT_DESCRIPTION */
