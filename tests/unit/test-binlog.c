@@ -676,6 +676,79 @@ static void test_corruption(void **state)
 	}
 }
 
+/* ---- synthetic events ------------------------------------------------------ */
+
+/* Build an event: common header + body, no checksum (before any FDE). */
+static size_t make_event(unsigned char *buf, unsigned int type,
+			 uint32_t log_pos, const void *body, size_t blen)
+{
+	size_t len = 19 + blen;
+
+	memset(buf, 0, 19);
+	buf[4] = (unsigned char)type;
+	buf[9] = (unsigned char)len;
+	buf[10] = (unsigned char)(len >> 8);
+	buf[13] = (unsigned char)log_pos;
+	buf[14] = (unsigned char)(log_pos >> 8);
+	memcpy(buf + 19, body, blen);
+	return len;
+}
+
+static void test_synthetic_events(void **state)
+{
+	static const unsigned char hb2[] = {
+		1, 10, 'b', 'i', 'n', 'l', 'o', 'g', '.', '0', '0', '7',
+		2, 3, 0xfc, 0xd2, 0x04, /* pos 1234 */
+		0,
+	};
+	static const unsigned char hb1[] = { 'm', 'b', 'i', 'n', '.', '9' };
+	static const unsigned char unknown[] = { 1, 2, 3 };
+	struct binlog_decoder *dec = binlog_decoder_new(NULL);
+	struct strbuf err = STRBUF_INIT;
+	const struct binlog_event *ev;
+	unsigned char buf[256];
+	size_t len;
+
+	binlog_decoder_set_position(dec, "mbin.000001", 4);
+	len = make_event(buf, 41, 0, hb2, sizeof(hb2));
+	assert_int_equal(binlog_decoder_feed(dec, buf, len, &err), 0);
+	assert_int_equal(binlog_decoder_next(dec, &ev, &err), 1);
+	assert_int_equal(ev->kind, BINLOG_EVENT_HEARTBEAT);
+	assert_string_equal(ev->u.heartbeat.file, "binlog.007");
+	assert_int_equal(ev->u.heartbeat.pos, 1234);
+	assert_int_equal(binlog_decoder_next(dec, &ev, &err), 0);
+
+	len = make_event(buf, 27, 5555, hb1, sizeof(hb1));
+	assert_int_equal(binlog_decoder_feed(dec, buf, len, &err), 0);
+	assert_int_equal(binlog_decoder_next(dec, &ev, &err), 1);
+	assert_int_equal(ev->kind, BINLOG_EVENT_HEARTBEAT);
+	assert_string_equal(ev->u.heartbeat.file, "mbin.9");
+	assert_int_equal(ev->u.heartbeat.pos, 5555);
+	/* a heartbeat does not move the stream */
+	assert_int_equal(ev->pos.pos, 4);
+
+	len = make_event(buf, 100, 200, unknown, sizeof(unknown));
+	assert_int_equal(binlog_decoder_feed(dec, buf, len, &err), 0);
+	assert_int_equal(binlog_decoder_next(dec, &ev, &err), 1);
+	assert_int_equal(ev->kind, BINLOG_EVENT_OTHER);
+	assert_int_equal(ev->type, 100);
+	assert_int_equal(ev->pos.pos, 200);
+
+	len = make_event(buf, 38, 300, unknown, sizeof(unknown));
+	assert_int_equal(binlog_decoder_feed(dec, buf, len, &err), 0);
+	assert_int_equal(binlog_decoder_next(dec, &ev, &err), 1);
+	assert_int_equal(ev->kind, BINLOG_EVENT_COMMIT);
+	assert_true(ev->u.commit.xa_prepare);
+
+	/* a length that disagrees with the bytes */
+	len = make_event(buf, 100, 400, unknown, sizeof(unknown));
+	assert_int_equal(binlog_decoder_feed(dec, buf, len - 1, &err), -1);
+	assert_non_null(strstr(err.buf, "does not match"));
+
+	binlog_decoder_free(dec);
+	strbuf_release(&err);
+}
+
 /* ---- pieces ------------------------------------------------------------------ */
 
 static void test_decimal(void **state)
@@ -713,6 +786,54 @@ static void test_decimal(void **state)
 							&used, &err),
 				 0);
 		assert_string_equal(out.buf, cases[i].want);
+		strbuf_release(&out);
+		strbuf_release(&err);
+	}
+}
+
+static void test_json(void **state)
+{
+	static const struct {
+		const char *bytes;
+		size_t n;
+		const char *want;	/* NULL: malformed */
+	} cases[] = {
+		{ "\x02\x03\x00\x0d\x00\x05\xff\xff\x06\xff\xff\x04\x00\x00",
+		  14, "[-1, 65535, null]" },
+		{ "\x03\x01\x00\x00\x00\x0d\x00\x00\x00\x07\xfe\xff\xff\xff",
+		  14, "[-2]" },
+		{ "\x0b\x00\x00\x00\x00\x00\x00\xe0\x3f", 9, "0.5" },
+		{ "\x0b\x00\x00\x00\x00\x00\x00\xf0\x3f", 9, "1.0" },
+		{ "\x0c\x03\x61\x22\x62", 5, "\"a\\\"b\"" },
+		{ "\x0a\xff\xff\xff\xff\xff\xff\xff\xff", 9,
+		  "18446744073709551615" },
+		{ "\x09\x00\x00\x00\x00\x00\x00\x00\x80", 9,
+		  "-9223372036854775808" },
+		{ "\x00\x01\x00\x0e\x00\x0b\x00\x01\x00\x0c\x0c\x00\x6b\x01\x76",
+		  15, "{\"k\": \"v\"}" },
+		{ "\x04\x01", 2, "true" },
+		{ "", 0, "null" },
+		/* value offset beyond the container */
+		{ "\x02\x01\x00\x07\x00\x0c\x40\x00", 8, NULL },
+		/* container size beyond the value */
+		{ "\x02\x01\x00\xff\x00\x04\x00\x00", 8, NULL },
+		{ "\x0c\x05\x61", 3, NULL },
+		{ "\x0d", 1, NULL },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+		int rc = binlog_json_to_text((const unsigned char *)cases[i].bytes,
+					     cases[i].n, &out, &err);
+
+		if (!cases[i].want) {
+			if (rc != -1 || out.len)
+				fail_msg("case %zu: accepted <%s>", i, out.buf);
+		} else if (rc || strcmp(out.buf, cases[i].want)) {
+			fail_msg("case %zu: got <%s> (%s), want <%s>", i,
+				 out.buf, err.buf, cases[i].want);
+		}
 		strbuf_release(&out);
 		strbuf_release(&err);
 	}
@@ -893,7 +1014,9 @@ int main(void)
 		cmocka_unit_test(test_positions),
 		cmocka_unit_test(test_schema_mismatch),
 		cmocka_unit_test(test_corruption),
+		cmocka_unit_test(test_synthetic_events),
 		cmocka_unit_test(test_decimal),
+		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_value_to_sql),
 		cmocka_unit_test(test_schema_fill),
 	};
