@@ -29,5 +29,6 @@ BINLOG_FIXTURES = \
 	tests/fixtures/mariadb-binlogs/README.md \
 	tests/fixtures/mariadb-binlogs/mariadb-types-nolog.000002 \
 	tests/fixtures/mariadb-binlogs/mariadb-compressed-full.000003 \
-	tests/fixtures/mariadb-binlogs/mariadb-hires.000004
+	tests/fixtures/mariadb-binlogs/mariadb-hires.000004 \
+	tests/fixtures/mariadb-binlogs/mariadb-query-compressed.000008
 EXTRA_DIST += $(BINLOG_FIXTURES)

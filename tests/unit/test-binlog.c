@@ -114,6 +114,7 @@ struct walk {
 	int found;
 	struct binlog_pos last_complete;
 	int kinds[BINLOG_EVENT_RECONNECT + 1];
+	char last_query[256];
 };
 
 static void walk_file(struct walk *w)
@@ -160,6 +161,9 @@ static void walk_file(struct walk *w)
 				continue;
 			}
 			w->kinds[ev->kind]++;
+			if (ev->kind == BINLOG_EVENT_QUERY)
+				snprintf(w->last_query, sizeof(w->last_query),
+					 "%s", ev->u.query.sql);
 			if (ev->kind == BINLOG_EVENT_COMMIT)
 				w->ncommits++;
 			if (ev->kind != BINLOG_EVENT_ROWS)
@@ -465,6 +469,7 @@ static const struct {
 	{ MA, "mariadb-types-nolog.000002", 0, NULL, 4 },
 	{ MA, "mariadb-compressed-full.000003", 0, NULL, 3 },
 	{ MA, "mariadb-hires.000004", 0, NULL, 1 },
+	{ MA, "mariadb-query-compressed.000008", 0, NULL, 0 },
 };
 
 static void test_fixture_files(void **state)
@@ -548,6 +553,23 @@ static void test_positions(void **state)
 	assert_int_equal(w.types_seen[166], 1);
 	assert_int_equal(w.types_seen[167], 1);
 	assert_int_equal(w.types_seen[168], 1);
+	strbuf_release(&w.got);
+	strbuf_release(&w.first_error);
+
+	/* MariaDB QUERY_COMPRESSED (165): the DDL text comes out whole */
+	memset(&w, 0, sizeof(w));
+	strbuf_init(&w.got, 0);
+	strbuf_init(&w.first_error, 0);
+	w.dir = MA;
+	w.file = "mariadb-query-compressed.000008";
+	w.want_rows_event = -1;
+	walk_file(&w);
+	assert_int_equal(w.types_seen[165], 1);
+	assert_string_equal(w.last_query,
+			    "CREATE TABLE fx.qc (id INT PRIMARY KEY, note "
+			    "VARCHAR(100) COMMENT 'a compressed DDL "
+			    "statement')");
+	assert_int_equal(w.kinds[BINLOG_EVENT_COMMIT], 1);
 	strbuf_release(&w.got);
 	strbuf_release(&w.first_error);
 }
