@@ -28,6 +28,7 @@
 
 #define DEFAULT_MAX_EVENT ((size_t)1 << 30)
 #define MAX_COLUMNS 65535
+#define BUFFER_KEEP_MAX ((size_t)4 << 20)
 
 enum trx_state {
 	TRX_NONE,	/* between transactions */
@@ -1770,6 +1771,11 @@ int binlog_decoder_next(struct binlog_decoder *dec,
 	arena_reset(&dec->scratch);
 	if (dec->clear_tables)
 		clear_tables(dec);
+	/* give back what one huge event needed */
+	if (dec->zbuf.alloc > BUFFER_KEEP_MAX)
+		strbuf_release(&dec->zbuf);
+	if (!dec->in_payload && dec->payload.alloc > BUFFER_KEEP_MAX)
+		strbuf_release(&dec->payload);
 	for (;;) {
 		int rc;
 

@@ -29,6 +29,7 @@ struct arena_block {
 };
 
 #define ARENA_MIN_BLOCK 65536
+#define ARENA_KEEP_MAX ((size_t)4 << 20)
 
 void *arena_alloc(struct arena *a, size_t n)
 {
@@ -74,6 +75,11 @@ void arena_reset(struct arena *a)
 			free(b);
 		}
 		b = next;
+	}
+	/* one huge value must not pin its memory for the stream's life */
+	if (keep && keep->size > ARENA_KEEP_MAX) {
+		free(keep);
+		keep = NULL;
 	}
 	if (keep) {
 		keep->used = 0;
