@@ -553,7 +553,10 @@ void binlog_stream_server_position(const struct binlog_stream *s,
 int binlog_stream_broken(const struct binlog_stream *s);
 /* The server id the stream registered with. */
 uint32_t binlog_stream_server_id(const struct binlog_stream *s);
-/* The decoder, to register table schemas. */
+/*
+ * The decoder, to register table schemas. Nothing is decoded before the
+ * first binlog_stream_next(), so registering right after open is in time.
+ */
 struct binlog_decoder *binlog_stream_decoder(struct binlog_stream *s);
 void binlog_stream_close(struct binlog_stream *s);
 
