@@ -1,1 +1,9 @@
-# binlog/: see DESIGN.md 8. Owner adds its archive to OSC_MODULE_LIBS.
+# binlog/: the binlog stream (stream.c, the only file using the client
+# library's binlog API), the pure event decoder and the value-to-SQL
+# conversion the applier uses. See binlog/binlog.h.
+noinst_LIBRARIES += binlog/libbinlog.a
+OSC_MODULE_LIBS += binlog/libbinlog.a
+binlog_libbinlog_a_SOURCES = \
+	binlog/binlog.h binlog/binlog-internal.h \
+	binlog/decode.c binlog/values.c binlog/json.c binlog/sql.c \
+	binlog/file.c binlog/schema.c binlog/stream.c
