@@ -5,5 +5,6 @@ osc_libosccore_a_SOURCES += \
 	osc/names.c osc/names.h \
 	osc/cleanup.c osc/cleanup.h \
 	osc/preflight.c osc/preflight.h \
-	osc/run.h osc/ghost.c
+	osc/run.h osc/ghost.c \
+	osc/applier.c osc/applier.h
 dist_man_MANS += man/osc.1

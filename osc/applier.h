@@ -1,0 +1,84 @@
+/*
+ * applier.h: replays the binlog's row changes on the table onto the ghost
+ * (DESIGN.md section 4).
+ *
+ * A thread reads the binary log from the position noted before the copy
+ * began, keeps the row events of `db`.`t` (by name: table ids change), and
+ * replays each committed transaction onto the ghost in one transaction of
+ * its own, in commit order, through the plan's column mapping: inserts and
+ * updates as REPLACE of the after-image (an update that changes the shared
+ * key first deletes the old key), deletes as DELETE by the key. When the
+ * ALTER adds or narrows a unique key, REPLACE could silently delete a
+ * conflicting row, so each row is written as DELETE by the shared key plus
+ * a plain INSERT instead, and a duplicate-key error aborts the run naming
+ * the key. A statement on the table in the binlog (DDL, or DML logged as a
+ * statement) aborts the run.
+ *
+ * The applied position (the end of the last replayed transaction, or the
+ * server's position from a heartbeat when nothing is pending) is what the
+ * cut-over waits for.
+ */
+#ifndef OSC_OSC_APPLIER_H
+#define OSC_OSC_APPLIER_H
+
+#include "util/compat.h"
+#include "binlog/binlog.h"
+#include "osc/run.h"
+
+struct osc_applier;
+
+/*
+ * Open the stream at `start` (a transaction boundary read with SHOW
+ * MASTER STATUS), register the table's schema with the decoder, and start
+ * the thread. Returns NULL with err on failure.
+ */
+struct osc_applier *osc_applier_start(struct osc_run *run,
+				      const struct binlog_pos *start,
+				      struct strbuf *err);
+
+/* Stop the thread and free everything (also after a failure). */
+void osc_applier_stop(struct osc_applier *a);
+
+/* 1 when the thread has failed; the reason is copied to err. */
+int osc_applier_failed(struct osc_applier *a, struct strbuf *err);
+
+/*
+ * Wait until everything up to `pos` has been replayed, at most
+ * `timeout_ms`. Returns 0 when caught up, 1 on timeout, -1 when the
+ * applier failed (err says why).
+ */
+int osc_applier_wait_for(struct osc_applier *a, const struct binlog_pos *pos,
+			 unsigned int timeout_ms, struct strbuf *err);
+
+/*
+ * The cut-over is about to rename: from now on a RENAME of the table in
+ * the binlog is ours (it ends the replay), and row events on the table
+ * are counted as writes that slipped past the lock. `on` = 0 when the
+ * attempt failed and writers go on with the table.
+ */
+void osc_applier_expect_rename(struct osc_applier *a, int on);
+
+/*
+ * After the cut-over's RENAME: keep reading until the RENAME statement on
+ * the table shows up in the binlog, and count the row events on the table
+ * between the locked position and it (a write that slipped past the lock;
+ * DESIGN.md 5.5). Returns the number of such rows (0 is the expected
+ * answer), or -1 when the RENAME was not seen within timeout_ms.
+ */
+long osc_applier_verify_rename(struct osc_applier *a, unsigned int timeout_ms,
+			       struct strbuf *err);
+
+/* Counters for progress. */
+struct osc_applier_stats {
+	uint64_t transactions;	/* transactions replayed */
+	uint64_t rows;		/* row changes replayed */
+	struct binlog_pos applied;
+	struct binlog_pos server; /* the server's position (heartbeats) */
+	long long lag_ms;	/* now - timestamp of the last event read */
+};
+void osc_applier_stats(struct osc_applier *a, struct osc_applier_stats *st);
+
+/* Compare two positions (file names compare as strings). */
+int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b);
+
+#endif
