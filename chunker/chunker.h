@@ -19,8 +19,10 @@
  * Boundary values are carried as exact SQL literals built from the text the
  * server returned (chunk_key_literal()): numbers as they are, strings as
  * hex with the column's character set introducer so that any bytes and any
- * collation survive, temporal values quoted. NULL never occurs in a key
- * (the shared key is NOT NULL).
+ * collation survive, temporal values quoted. The boundary query reads
+ * string keys as CAST(col AS BINARY), so the bytes are the column's own and
+ * not converted to the connection's character set. NULL never occurs in a
+ * key (the shared key is NOT NULL).
  *
  * Planning (chunk_plan_*) and sizing (chunk_size_next) are pure: they
  * return 0/-1 and append one line to `err`, never print or query. The
@@ -82,7 +84,8 @@ void chunk_bound_copy(struct chunk_bound *dst, const struct chunk_bound *src);
 
 /*
  * Append the SQL literal for a key value as the server returned it in
- * text (`len` bytes). Returns -1 with a line in err when the value cannot
+ * text (`len` bytes; for a string in a character set, its raw bytes in
+ * that character set, as the boundary query selects them). Returns -1 with a line in err when the value cannot
  * be a key value of that kind (NULL, or a numeric value that is not a
  * number, which would make the literal unsafe).
  */

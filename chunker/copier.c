@@ -108,6 +108,19 @@ static int wait_while_paused(const struct chunk_copy_opts *o)
 	}
 }
 
+static int bounds_equal(const struct chunk_bound *a,
+			const struct chunk_bound *b)
+{
+	size_t i;
+
+	if (a->nvalues != b->nvalues || !a->nvalues)
+		return 0;
+	for (i = 0; i < a->nvalues; i++)
+		if (strcmp(a->values[i], b->values[i]))
+			return 0;
+	return 1;
+}
+
 /*
  * The next boundary after `lower`: 1 with *upper filled, 0 when fewer
  * than `rows` rows are left (upper emptied), -1 on error.
@@ -138,6 +151,18 @@ static int next_boundary(struct db *db, const struct chunk_copy_opts *o,
 	if (chunk_bound_from_row(o->key, row.values, row.lengths, row.ncols,
 				 upper, err) < 0)
 		goto out;
+	/*
+	 * The n-th row after `lower` is strictly after it; the same value
+	 * again means the literals do not compare as the index orders (a
+	 * bug, or a key type the caller should not have chunked on), and
+	 * the loop would never end.
+	 */
+	if (bounds_equal(lower, upper)) {
+		strbuf_addf(err, "table `%s`: the chunk boundary did not move "
+			    "past %s; the key cannot be chunked", o->key->table,
+			    upper->values[0]);
+		goto out;
+	}
 	ret = 1;
 out:
 	db_result_free(res);

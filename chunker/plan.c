@@ -162,6 +162,36 @@ out:
 	return ret;
 }
 
+/*
+ * The boundary query's select list: string keys in a character set are
+ * read as their raw bytes, because the server would otherwise convert them
+ * to the connection's character set and the `_charset X'..'` literal
+ * would then hold different bytes (seen with a latin1 key: the copy went
+ * round in circles).
+ */
+static int is_charset_string(const struct chunk_key_column *c)
+{
+	return c->kind == CHUNK_KEY_STRING && c->charset &&
+	       strcmp(c->charset, "binary");
+}
+
+static void add_select_list(struct strbuf *sb, const struct chunk_key *key)
+{
+	size_t i;
+
+	for (i = 0; i < key->ncols; i++) {
+		if (i)
+			strbuf_addstr(sb, ", ");
+		if (is_charset_string(&key->cols[i])) {
+			strbuf_addstr(sb, "CAST(");
+			quote_ident(sb, key->cols[i].name);
+			strbuf_addstr(sb, " AS BINARY)");
+		} else {
+			quote_ident(sb, key->cols[i].name);
+		}
+	}
+}
+
 static void add_key_list(struct strbuf *sb, const struct chunk_key *key)
 {
 	size_t i;
@@ -229,7 +259,7 @@ int chunk_plan_boundary_sql(const struct chunk_key *key,
 		return -1;
 	}
 	strbuf_addstr(sql, "SELECT ");
-	add_key_list(sql, key);
+	add_select_list(sql, key);
 	strbuf_addstr(sql, " FROM ");
 	quote_qualified(sql, key->schema, key->table);
 	strbuf_addstr(sql, " FORCE INDEX (");

@@ -3,3 +3,7 @@
 check_PROGRAMS += tests/tools/writer
 tests_tools_writer_SOURCES = tests/tools/writer.c
 tests_tools_writer_LDADD = util/libutil.a $(OSC_EXT_LIBS) -lm
+
+check_PROGRAMS += tests/tools/chunk-copy
+tests_tools_chunk_copy_SOURCES = tests/tools/chunk-copy.c
+tests_tools_chunk_copy_LDADD = chunker/libchunker.a util/libutil.a $(OSC_EXT_LIBS)

@@ -129,8 +129,8 @@ static const struct plan_case plan_cases[] = {
 	  "(1)" },
 	/* composite key */
 	{ &key_ab, { "1", "_utf8mb4 X'61'" }, { "2", "_utf8mb4 ''" }, 100,
-	  "SELECT `a`, `b` FROM `db`.`t` FORCE INDEX (`PRIMARY`) WHERE "
-	  "((`a` > 1) OR (`a` = 1 AND `b` > _utf8mb4 X'61')) ORDER BY `a`, "
+	  "SELECT `a`, CAST(`b` AS BINARY) FROM `db`.`t` FORCE INDEX "
+	  "(`PRIMARY`) WHERE ((`a` > 1) OR (`a` = 1 AND `b` > _utf8mb4 X'61')) ORDER BY `a`, "
 	  "`b` LIMIT 1 OFFSET 99",
 	  "(((`a` > 1) OR (`a` = 1 AND `b` > _utf8mb4 X'61')) AND "
 	  "((`a` < 2) OR (`a` = 2 AND `b` <= _utf8mb4 '')))" },
@@ -153,8 +153,8 @@ static const struct plan_case plan_cases[] = {
 	/* a boundary with the wrong number of values */
 	{ &key_ab, { "1" }, { "2", "3" }, 10, NULL, NULL },
 	{ &key_ab, { NULL }, { "2" }, 10,
-	  "SELECT `a`, `b` FROM `db`.`t` FORCE INDEX (`PRIMARY`) ORDER BY "
-	  "`a`, `b` LIMIT 1 OFFSET 9",
+	  "SELECT `a`, CAST(`b` AS BINARY) FROM `db`.`t` FORCE INDEX "
+	  "(`PRIMARY`) ORDER BY `a`, `b` LIMIT 1 OFFSET 9",
 	  NULL },
 };
 
