@@ -3,9 +3,9 @@
  * DESIGN.md 5 for why it is safe).
  *
  * One attempt of the sentry method holds three connections: L takes the
- * table locks, R sends the RENAME from a thread of its own (the statement
- * blocks until L lets go), and C watches the process list and, on failure,
- * kills R's statement. The order of release on failure is the point of the
+ * table locks, R sends the RENAME from a thread of its own once the
+ * caller has caught up (the statement blocks until L lets go), and C
+ * watches the process list and, on failure, kills R's statement. The order of release on failure is the point of the
  * file: R must have finished (killed, timed out, or failed on the sentry)
  * before the sentry is dropped, because dropping the sentry while R still
  * waits would let R swap in a ghost that missed changes.
@@ -391,7 +391,6 @@ static void close_connections(struct attempt *a)
 }
 
 static enum attempt_status call_catch_up(struct attempt *a, int attempt_no,
-					 unsigned long rename_id,
 					 struct strbuf *err)
 {
 	struct cutover_catch_up cc;
@@ -402,7 +401,6 @@ static enum attempt_status call_catch_up(struct attempt *a, int attempt_no,
 	cc.attempt = attempt_no;
 	cc.method = a->res->method;
 	cc.lock_thread_id = db_thread_id(a->lock);
-	cc.rename_thread_id = rename_id;
 	rc = a->o->catch_up(a->o->ctx, &cc, err);
 	if (rc == 0)
 		return ATTEMPT_SWAPPED;	/* i.e. go on */
@@ -473,7 +471,20 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	if (read_position(a->lock, &a->res->position, err) < 0)
 		goto fail;
 
-	/* 2. R's rename, which must be seen waiting on L's lock. */
+	/*
+	 * 2. The caller replays up to the position read under the lock.
+	 * This comes before R is sent: a waiting RENAME already holds the
+	 * exclusive metadata lock on the ghost (the server takes the locks
+	 * of a statement one by one in name order, and `_t_new` sorts
+	 * before `t`), so a replay into the ghost would block behind it.
+	 * Nothing can change t meanwhile: L holds it.
+	 */
+	st = call_catch_up(a, attempt_no, err);
+	if (st != ATTEMPT_SWAPPED)
+		goto fail;
+	st = ATTEMPT_RETRY;
+
+	/* 3. R's rename, which must be seen waiting on L's lock. */
 	strbuf_reset(&sql);
 	strbuf_addstr(&sql, "RENAME TABLE ");
 	add_table(&sql, o, o->table);
@@ -488,19 +499,7 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 		goto fail;
 	if (wait_rename_visible(a, err) < 0)
 		goto fail;
-	verbose("cut-over: rename waits on the lock; catching up to %s:%llu",
-		a->res->position.file, a->res->position.pos);
-
-	/* 3. The caller replays up to the position read under the lock. */
-	st = call_catch_up(a, attempt_no, db_thread_id(a->rename.db), err);
-	if (st != ATTEMPT_SWAPPED)
-		goto fail;
-	st = ATTEMPT_RETRY;
-	if (atomic_load(&a->rename.done)) {
-		strbuf_addf(err, "the rename stopped waiting during the "
-			    "catch-up: %s", a->rename.err.buf);
-		goto fail;
-	}
+	verbose("cut-over: rename waits on the lock");
 
 	/* 4. Drop the sentry under the lock, unlock: R goes first. */
 	strbuf_reset(&sql);
@@ -562,7 +561,7 @@ static enum attempt_status attempt_lock_rename(struct attempt *a,
 	st = ATTEMPT_RETRY;
 	if (read_position(a->lock, &a->res->position, err) < 0)
 		goto fail;
-	st = call_catch_up(a, attempt_no, 0, err);
+	st = call_catch_up(a, attempt_no, err);
 	if (st != ATTEMPT_SWAPPED)
 		goto fail;
 	strbuf_addstr(&sql, "RENAME TABLE ");

@@ -8,15 +8,22 @@
  * TABLES), three connections L (lock), R (rename), C (control):
  *   1. L: CREATE TABLE _t_old (the sentry), SET lock_wait_timeout,
  *      LOCK TABLES t WRITE, _t_old WRITE; SHOW MASTER STATUS -> position;
- *   2. R: RENAME TABLE t TO _t_old, _t_new TO t, in a thread: it blocks on
- *      L's lock; C confirms from the process list that R waits on the
+ *   2. catch_up(position): the caller replays the binlog up to the
+ *      position read under the lock, so the ghost equals t (nothing can
+ *      change t meanwhile);
+ *   3. R: RENAME TABLE t TO _t_old, _t_new TO t, from a thread: it blocks
+ *      on L's lock; C confirms from the process list that R waits on the
  *      metadata lock;
- *   3. catch_up(position): the caller replays the binlog up to the
- *      position read under the lock, so the ghost equals t;
  *   4. L: DROP TABLE _t_old, UNLOCK TABLES: the server grants R's pending
- *      rename before the writers that queued behind L, so they run on the
- *      new t. If L dies before step 4 its locks go but the sentry stays,
- *      and R's rename fails ("table exists"): no swap on a stale ghost.
+ *      exclusive lock before the writers queued behind L (whenever they
+ *      came), so they run on the new t. If L dies before step 4 its locks
+ *      go but the sentry stays, and R's rename fails ("table exists"): no
+ *      swap on a stale ghost.
+ * The catch-up comes before R is sent, unlike DESIGN.md 5 first said: a
+ * waiting RENAME already holds the exclusive metadata lock on `_t_new`
+ * (the server takes a statement's locks one by one in name order, and
+ * `_t_new` sorts before `t`), so the applier's writes to the ghost would
+ * wait behind it (seen on MariaDB 10.11: an INSERT into _t_new timed out).
  * CUTOVER_LOCK_RENAME (MySQL 8.0.13+, WL#9826): L: LOCK TABLES t WRITE,
  *   _t_new WRITE; position; catch_up; RENAME TABLE under the lock; UNLOCK.
  *
@@ -53,7 +60,6 @@ struct cutover_catch_up {
 	int attempt;			/* 1, 2, ... */
 	enum cutover_method method;
 	unsigned long lock_thread_id;	/* L's server connection id */
-	unsigned long rename_thread_id;	/* R's (0 with LOCK_RENAME) */
 };
 
 struct cutover_opts {
@@ -66,9 +72,10 @@ struct cutover_opts {
 	/* L's LOCK TABLES wait (writers queue behind it); 0: 3 s. */
 	unsigned int lock_wait_timeout_s;
 	/*
-	 * R's wait for the rename's metadata lock, which covers the whole
-	 * catch-up; 0: lock_wait_timeout_s + lock_idle_timeout_s. When it
-	 * runs out R fails and the attempt fails; nothing is swapped.
+	 * R's wait for the metadata lock (from its RENAME to L's UNLOCK,
+	 * which is short: the catch-up is done by then); 0:
+	 * lock_wait_timeout_s + lock_idle_timeout_s. When it runs out R
+	 * fails and the attempt fails; nothing is swapped.
 	 */
 	unsigned int rename_wait_timeout_s;
 	/*
@@ -85,8 +92,9 @@ struct cutover_opts {
 	unsigned int max_backoff_ms;	/* 0: 10000 */
 
 	/*
-	 * Called with t locked: replay everything up to cc->position into
-	 * the ghost. Return 0 when done, 1 to abandon this attempt and retry
+	 * Called with t locked (and the ghost not locked): replay
+	 * everything up to cc->position into the ghost, from any connection
+	 * but L. Return 0 when done, 1 to abandon this attempt and retry
 	 * (e.g. it could not catch up in time), -1 to abandon the cut-over
 	 * (with a line in err). Required.
 	 */

@@ -56,11 +56,14 @@ cutover() {
 WRITER=$!
 sleep 1
 
-# 1. The swap, with a catch-up that holds the lock for 200 ms.
+# 1. The swap, with a catch-up that writes the ghost (as the applier will)
+#    and holds the lock for 200 ms.
 new_ghost g1
-cutover swap --catch-up-ms=200
+cutover swap --catch-up-ms=200 --catch-up-sql="INSERT INTO w._t_new (id) VALUES (-999999)"
 [ "$CUT_STATUS" = 0 ] || { cat "$E2E_DIR/cut.err" >&2; e2e_fail "the cut-over failed ($CUT_STATUS)"; }
 tables_are "_t_old: t:g1" "after the swap"
+[ "$(sql_value primary "SELECT COUNT(*) FROM w.t WHERE id = -999999")" = 1 ] ||
+    e2e_fail "the catch-up's write to the ghost is not in the new t"
 [ "$(sql_value primary "SELECT COUNT(*) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'w' AND TABLE_NAME = '_t_old'")" -gt 2 ] ||
     e2e_fail "_t_old is not the original table"
 # The writer goes on, now on the new t.

@@ -4,10 +4,13 @@
  *   cutover-driver [connection] --database=DB [--table=t] [--ghost=_t_new]
  *                  [--old=_t_old] [--method=auto|sentry|lock-rename]
  *                  [--lock-wait-timeout=S] [--retries=N] [--backoff-ms=MS]
- *                  [--catch-up-ms=MS] [--kill-lock] [-v]
+ *                  [--catch-up-ms=MS] [--catch-up-sql=SQL] [--kill-lock]
+ *                  [-v]
  *
- * The catch-up is a stand-in for the binlog applier: it sleeps
- * --catch-up-ms (the time a replay would hold the lock). --kill-lock kills
+ * The catch-up is a stand-in for the binlog applier: it runs
+ * --catch-up-sql on a connection of its own (a write to the ghost, as the
+ * applier's would be) and sleeps --catch-up-ms (the time a replay would
+ * hold the lock). --kill-lock kills
  * the locking connection L from outside during the first attempt's
  * catch-up, to show that the sentry then stops the rename. Prints one
  * line; exits 0 when swapped, 1 when not (t in place), 4 when unknown.
@@ -25,6 +28,7 @@ struct driver {
 	const struct db_options *conn;
 	unsigned int catch_up_ms;
 	int kill_lock;
+	const char *catch_up_sql;
 };
 
 static void sleep_ms(unsigned int ms)
@@ -40,9 +44,22 @@ static int catch_up(void *ctx, const struct cutover_catch_up *cc,
 {
 	struct driver *d = ctx;
 
-	verbose("catch-up: attempt %d, position %s:%llu, lock %lu, rename "
-		"%lu", cc->attempt, cc->position.file, cc->position.pos,
-		cc->lock_thread_id, cc->rename_thread_id);
+	verbose("catch-up: attempt %d, position %s:%llu, lock %lu",
+		cc->attempt, cc->position.file, cc->position.pos,
+		cc->lock_thread_id);
+	if (d->catch_up_sql) {
+		/* What an applier does: write the ghost from elsewhere. */
+		struct db *w = db_connect(d->conn, "applier", NULL, err);
+		int rc;
+
+		if (!w)
+			return -1;
+		rc = db_exec(w, "SET SESSION lock_wait_timeout = 5", err) ||
+		     db_exec(w, d->catch_up_sql, err);
+		db_close(w);
+		if (rc)
+			return -1;
+	}
 	if (d->kill_lock && cc->attempt == 1) {
 		struct db *k = db_connect(d->conn, "killer", NULL, err);
 
@@ -75,7 +92,7 @@ static unsigned long parse_ul(const char *s, const char *what)
 int main(int argc, char **argv)
 {
 	enum { O_DB = 256, O_TABLE, O_GHOST, O_OLD, O_METHOD, O_LWT,
-	       O_RETRIES, O_BACKOFF, O_CATCH_UP, O_KILL };
+	       O_RETRIES, O_BACKOFF, O_CATCH_UP, O_KILL, O_CATCH_UP_SQL };
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'h' },
 		{ "port", required_argument, NULL, 'P' },
@@ -92,6 +109,7 @@ int main(int argc, char **argv)
 		{ "backoff-ms", required_argument, NULL, O_BACKOFF },
 		{ "catch-up-ms", required_argument, NULL, O_CATCH_UP },
 		{ "kill-lock", no_argument, NULL, O_KILL },
+		{ "catch-up-sql", required_argument, NULL, O_CATCH_UP_SQL },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct db_options conn;
@@ -174,13 +192,16 @@ int main(int argc, char **argv)
 		case O_KILL:
 			d.kill_lock = 1;
 			break;
+		case O_CATCH_UP_SQL:
+			d.catch_up_sql = optarg;
+			break;
 		default:
 			fprintf(stderr, "usage: cutover-driver [-h H -P P -u U "
 				"-p P -S S] --database=DB [--table=T] "
 				"[--ghost=G] [--old=O] [--method=M] "
 				"[--lock-wait-timeout=S] [--retries=N] "
 				"[--backoff-ms=MS] [--catch-up-ms=MS] "
-				"[--kill-lock] [-v]\n");
+				"[--kill-lock] [--catch-up-sql=SQL] [-v]\n");
 			return 2;
 		}
 	}
