@@ -63,7 +63,7 @@ struct chunk_key_column {
 struct chunk_key {
 	const char *schema;		/* unquoted */
 	const char *table;		/* unquoted */
-	const char *index;		/* for FORCE INDEX: "PRIMARY" or a name */
+	const char *index;		/* FORCE INDEX: "PRIMARY", a name */
 	size_t ncols;
 	const struct chunk_key_column *cols;
 };
@@ -85,9 +85,10 @@ void chunk_bound_copy(struct chunk_bound *dst, const struct chunk_bound *src);
 /*
  * Append the SQL literal for a key value as the server returned it in
  * text (`len` bytes; for a string in a character set, its raw bytes in
- * that character set, as the boundary query selects them). Returns -1 with a line in err when the value cannot
- * be a key value of that kind (NULL, or a numeric value that is not a
- * number, which would make the literal unsafe).
+ * that character set, as the boundary query selects them). Returns -1
+ * with a line in err when the value cannot be a key value of that kind
+ * (NULL, or a numeric value that is not a number, which would make the
+ * literal unsafe).
  */
 int chunk_key_literal(const struct chunk_key_column *col, const char *value,
 		      size_t len, struct strbuf *out, struct strbuf *err);

@@ -65,8 +65,8 @@ static int run_retrying(struct db *db, const char *sql,
 		}
 		code = db_errno(db);
 		if (db_error_is_transient(code)) {
-			verbose("chunk statement hit error %u, running it again",
-				code);
+			verbose("chunk statement hit error %u, running it "
+				"again", code);
 		} else if (db_error_is_disconnect(code)) {
 			struct strbuf rerr = STRBUF_INIT;
 

@@ -53,8 +53,8 @@ static int is_charset_name(const char *s)
 	if (!*s)
 		return 0;
 	for (; *s; s++)
-		if (!islower((unsigned char)*s) && !isdigit((unsigned char)*s) &&
-		    *s != '_')
+		if (!islower((unsigned char)*s) &&
+		    !isdigit((unsigned char)*s) && *s != '_')
 			return 0;
 	return 1;
 }

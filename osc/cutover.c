@@ -5,8 +5,9 @@
  * One attempt of the sentry method holds three connections: L takes the
  * table locks, R sends the RENAME from a thread of its own once the
  * caller has caught up (the statement blocks until L lets go), and C
- * watches the process list and, on failure, kills R's statement. The order of release on failure is the point of the
- * file: R must have finished (killed, timed out, or failed on the sentry)
+ * watches the process list and, on failure, kills R's statement. The
+ * order of release on failure is the point of the file: R must have
+ * finished (killed, timed out, or failed on the sentry)
  * before the sentry is dropped, because dropping the sentry while R still
  * waits would let R swap in a ghost that missed changes.
  */
@@ -614,7 +615,8 @@ static int check_swapped(struct attempt *a, struct strbuf *err)
 	strbuf_addstr(&sql, "), SUM(TABLE_NAME = ");
 	quote_sql_string(&sql, o->old, strlen(o->old));
 	strbuf_addstr(&sql, " AND TABLE_COMMENT <> '" CUTOVER_SENTRY_COMMENT
-		      "')) FROM information_schema.TABLES WHERE TABLE_SCHEMA = ");
+		      "')) FROM information_schema.TABLES "
+		      "WHERE TABLE_SCHEMA = ");
 	quote_sql_string(&sql, o->schema, strlen(o->schema));
 	if (db_reconnect(a->ctl, err) < 0)
 		goto out;
@@ -650,7 +652,8 @@ int cutover_run(const struct cutover_opts *o, struct cutover_result *res,
 	a.o = o;
 	a.res = res;
 	if (!o->catch_up || !o->schema || !o->table || !o->ghost || !o->old) {
-		strbuf_addstr(err, "cut-over called without tables or catch-up");
+		strbuf_addstr(err,
+			      "cut-over called without tables or catch-up");
 		return CUTOVER_FAILED;
 	}
 	a.ctl = db_connect(o->conn, "cutover-control", NULL, err);

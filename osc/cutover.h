@@ -42,7 +42,7 @@
 #include "util/strbuf.h"
 
 enum cutover_method {
-	CUTOVER_AUTO = 0,	/* LOCK_RENAME on MySQL >= 8.0.13, else SENTRY */
+	CUTOVER_AUTO = 0,	/* LOCK_RENAME on MySQL >= 8.0.13, or SENTRY */
 	CUTOVER_SENTRY,
 	CUTOVER_LOCK_RENAME,
 };

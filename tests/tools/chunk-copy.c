@@ -287,7 +287,7 @@ int main(int argc, char **argv)
 	st.stop_after = stop_after;
 	rc = chunk_copy_run(db, &o, &res, &err);
 	if (rc == 1) {
-		/* Stopped: resume after the last boundary, as from a checkpoint. */
+		/* Stopped: resume after the last boundary (a checkpoint). */
 		struct chunk_bound from = CHUNK_BOUND_INIT;
 		unsigned long long first_rows = res.rows_copied;
 		unsigned long long first_chunks = res.chunks;

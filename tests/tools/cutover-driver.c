@@ -176,14 +176,15 @@ int main(int argc, char **argv)
 				die("unknown --method '%s'", optarg);
 			break;
 		case O_LWT:
-			o.lock_wait_timeout_s =
-				(unsigned)parse_ul(optarg, "--lock-wait-timeout");
+			o.lock_wait_timeout_s = (unsigned)parse_ul(
+				optarg, "--lock-wait-timeout");
 			break;
 		case O_RETRIES:
 			o.retries = (int)parse_ul(optarg, "--retries");
 			break;
 		case O_BACKOFF:
-			o.backoff_ms = (unsigned)parse_ul(optarg, "--backoff-ms");
+			o.backoff_ms =
+				(unsigned)parse_ul(optarg, "--backoff-ms");
 			break;
 		case O_CATCH_UP:
 			d.catch_up_ms =

@@ -339,7 +339,8 @@ static void add_text(uint64_t *r, struct strbuf *raw, unsigned max_chars)
 	unsigned n = (unsigned)rng_below(r, (uint64_t)max_chars + 1);
 
 	while (n--)
-		strbuf_addstr(raw, text_chars[rng_below(r, ARRAY_SIZE(text_chars))]);
+		strbuf_addstr(raw,
+			      text_chars[rng_below(r, ARRAY_SIZE(text_chars))]);
 }
 
 static void add_string(struct strbuf *sb, const struct strbuf *raw)
@@ -563,7 +564,8 @@ static void gen_geometry(uint64_t *r, struct strbuf *sb)
 		strbuf_addstr(sb, "ST_GeomFromText('POINT(-180 90)')");
 		break;
 	case 2:
-		strbuf_addstr(sb, "ST_GeomFromText('POINT(1.7976931348623157e308 "
+		strbuf_addstr(sb, "ST_GeomFromText('POINT("
+			      "1.7976931348623157e308 "
 			      "-1.7976931348623157e308)')");
 		break;
 	default:
@@ -1014,7 +1016,8 @@ static void build_transaction(struct worker *w)
 		add_key_assign(shape, id, &body, " AND ");
 		emit_both(w, &body);
 		strbuf_reset(&body);
-		strbuf_addf(&body, "INSERT INTO \001 (%s", key_columns_sql(shape));
+		strbuf_addf(&body, "INSERT INTO \001 (%s",
+			    key_columns_sql(shape));
 		{
 			size_t i;
 
@@ -1967,7 +1970,8 @@ static int run_writer(struct strbuf *err)
 	while (!ret && !atomic_load(&stop_requested)) {
 		if (got_signal)
 			break;
-		if (opt.duration_s > 0 && now_mono() - t_start >= opt.duration_s)
+		if (opt.duration_s > 0 &&
+		    now_mono() - t_start >= opt.duration_s)
 			break;
 		if (opt.stop_file && access(opt.stop_file, F_OK) == 0)
 			break;

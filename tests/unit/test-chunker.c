@@ -130,7 +130,8 @@ static const struct plan_case plan_cases[] = {
 	/* composite key */
 	{ &key_ab, { "1", "_utf8mb4 X'61'" }, { "2", "_utf8mb4 ''" }, 100,
 	  "SELECT `a`, CAST(`b` AS BINARY) FROM `db`.`t` FORCE INDEX "
-	  "(`PRIMARY`) WHERE ((`a` > 1) OR (`a` = 1 AND `b` > _utf8mb4 X'61')) ORDER BY `a`, "
+	  "(`PRIMARY`) WHERE ((`a` > 1) OR (`a` = 1 AND `b` > _utf8mb4 "
+	  "X'61')) ORDER BY `a`, "
 	  "`b` LIMIT 1 OFFSET 99",
 	  "(((`a` > 1) OR (`a` = 1 AND `b` > _utf8mb4 X'61')) AND "
 	  "((`a` < 2) OR (`a` = 2 AND `b` <= _utf8mb4 '')))" },

@@ -33,13 +33,11 @@ static void test_method_for_version(void **state)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(method_cases); i++) {
-		enum cutover_method got =
-			cutover_method_for_version(method_cases[i].version);
+		const char *v = method_cases[i].version;
+		enum cutover_method got = cutover_method_for_version(v);
 
 		if (got != method_cases[i].want)
-			fail_msg("'%s': got %d, want %d",
-				 method_cases[i].version ? method_cases[i].version
-							 : "(null)",
+			fail_msg("'%s': got %d, want %d", v ? v : "(null)",
 				 (int)got, (int)method_cases[i].want);
 	}
 }
