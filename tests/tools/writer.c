@@ -1440,11 +1440,11 @@ out:
 
 /* ---- --verify ---- */
 
-static int is_int_type(const char *t)
+static int is_number_type(const char *t)
 {
 	return !strcmp(t, "tinyint") || !strcmp(t, "smallint") ||
 	       !strcmp(t, "mediumint") || !strcmp(t, "int") ||
-	       !strcmp(t, "bigint");
+	       !strcmp(t, "bigint") || !strcmp(t, "decimal");
 }
 
 static int is_text_ordered_type(const char *t)
@@ -1453,10 +1453,16 @@ static int is_text_ordered_type(const char *t)
 	       !strcmp(t, "timestamp") || !strcmp(t, "year");
 }
 
-/* Compare two integers written in decimal ("-12", "340"). */
-static int cmp_int_text(const char *a, size_t al, const char *b, size_t bl)
+/*
+ * Compare two numbers as the server prints INT and DECIMAL values
+ * ("-12", "340.5000"), exactly, whatever their size.
+ */
+static int cmp_number_text(const char *a, size_t al, const char *b,
+			   size_t bl)
 {
 	int an = al && a[0] == '-', bn = bl && b[0] == '-';
+	const char *ad, *bd;
+	size_t ai, bi, af, bf, i;
 	int sign, c;
 
 	if (an != bn)
@@ -1466,15 +1472,36 @@ static int cmp_int_text(const char *a, size_t al, const char *b, size_t bl)
 		a++, al--;
 		b++, bl--;
 	}
-	if (al != bl)
-		return al < bl ? -sign : sign;
-	c = memcmp(a, b, al);
-	return c < 0 ? -sign : c > 0 ? sign : 0;
+	/* Integer parts without leading zeros: the longer is larger. */
+	while (al > 1 && a[0] == '0' && a[1] != '.')
+		a++, al--;
+	while (bl > 1 && b[0] == '0' && b[1] != '.')
+		b++, bl--;
+	ad = memchr(a, '.', al);
+	bd = memchr(b, '.', bl);
+	ai = ad ? (size_t)(ad - a) : al;
+	bi = bd ? (size_t)(bd - b) : bl;
+	if (ai != bi)
+		return ai < bi ? -sign : sign;
+	c = memcmp(a, b, ai);
+	if (c)
+		return c < 0 ? -sign : sign;
+	/* Fractions digit by digit, the shorter padded with zeros. */
+	af = ad ? al - ai - 1 : 0;
+	bf = bd ? bl - bi - 1 : 0;
+	for (i = 0; i < af || i < bf; i++) {
+		char x = i < af ? ad[1 + i] : '0';
+		char y = i < bf ? bd[1 + i] : '0';
+
+		if (x != y)
+			return x < y ? -sign : sign;
+	}
+	return 0;
 }
 
 static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 {
-	int c = memcmp(a, b, al < bl ? al : bl);
+	int c = al && bl ? memcmp(a, b, al < bl ? al : bl) : 0;
 
 	if (c)
 		return c < 0 ? -1 : 1;
@@ -1482,7 +1509,7 @@ static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 }
 
 enum key_cmp {
-	CMP_INT,
+	CMP_NUMBER,	/* INT and DECIMAL as exact decimal text */
 	CMP_BYTES,	/* the value itself */
 	CMP_WEIGHT,	/* WEIGHT_STRING(col), selected as an extra column */
 };
@@ -1568,8 +1595,8 @@ static int verify_tables(struct strbuf *err)
 		}
 		quote_ident(&select, pk[i].name);
 		quote_ident(&order, pk[i].name);
-		if (is_int_type(pk[i].data_type))
-			kc[i] = CMP_INT;
+		if (is_number_type(pk[i].data_type))
+			kc[i] = CMP_NUMBER;
 		else if (is_text_ordered_type(pk[i].data_type))
 			kc[i] = CMP_BYTES;
 		else
@@ -1619,8 +1646,8 @@ static int verify_tables(struct strbuf *err)
 		else {
 			for (i = 0; i < npk && !c; i++) {
 				switch (kc[i]) {
-				case CMP_INT:
-					c = cmp_int_text(a.values[i],
+				case CMP_NUMBER:
+					c = cmp_number_text(a.values[i],
 							 a.lengths[i],
 							 m.values[i],
 							 m.lengths[i]);
