@@ -17,6 +17,12 @@ struct db {
 	unsigned int last_errno;
 	char last_sqlstate[6];
 	unsigned long thread_id;
+	/*
+	 * Rows affected by the last statement, kept when it completes:
+	 * mysql_affected_rows() is reset by the mysql_next_result() call
+	 * that drains the results, so it cannot be asked afterwards.
+	 */
+	unsigned long long affected_rows;
 };
 
 struct db_result {
@@ -276,6 +282,7 @@ static int send_query(struct db *db, const char *sql, struct strbuf *err)
 	if (log_enabled(LOG_DEBUG))
 		debug("sql[%s/%lu]: %s", db->label, db->thread_id, sql);
 	clear_error(db);
+	db->affected_rows = 0;
 	if (mysql_real_query(db->mysql, sql, strlen(sql))) {
 		add_query_error(db, sql, err);
 		return -1;
@@ -296,6 +303,10 @@ int db_exec(struct db *db, const char *sql, struct strbuf *err)
 		else if (mysql_field_count(db->mysql)) {
 			add_query_error(db, sql, err);
 			return -1;
+		} else {
+			db->affected_rows =
+				(unsigned long long)mysql_affected_rows(
+					db->mysql);
 		}
 	} while (mysql_next_result(db->mysql) == 0);
 	if (mysql_errno(db->mysql)) {
@@ -334,6 +345,8 @@ static int run_query(struct db *db, const char *sql, struct db_result **out,
 			add_query_error(db, sql, err);
 			return -1;
 		}
+		db->affected_rows =
+			(unsigned long long)mysql_affected_rows(db->mysql);
 		return 0;
 	}
 	*out = xcalloc(1, sizeof(**out));
@@ -461,7 +474,7 @@ out:
 
 unsigned long long db_affected_rows(struct db *db)
 {
-	return (unsigned long long)mysql_affected_rows(db->mysql);
+	return db->affected_rows;
 }
 
 unsigned int db_errno(const struct db *db)

@@ -1,0 +1,228 @@
+/*
+ * chunker.h: walking a table in key order, one chunk per statement.
+ *
+ * The copier (DESIGN.md 3, phase 4) copies `t` into the ghost in chunks of
+ * the *shared key* (a primary key or a NOT NULL unique key that the ALTER
+ * keeps). Chunks are found by keyset pagination: the next chunk's upper
+ * boundary is the key of the n-th row after the previous boundary,
+ *
+ *   SELECT k1, k2 FROM t FORCE INDEX (idx)
+ *    WHERE k1 > ? OR (k1 = ? AND k2 > ?)
+ *    ORDER BY k1, k2 LIMIT 1 OFFSET n-1
+ *
+ * and the chunk is the half-open range (previous, upper]. The comparison is
+ * written in the expanded OR form rather than as a row constructor
+ * `(k1, k2) > (?, ?)`, which MariaDB and MySQL 5.7 do not turn into an index
+ * range. When the boundary query returns no row, fewer than n rows are left
+ * and the last chunk is `> previous` with no upper bound.
+ *
+ * Boundary values are carried as exact SQL literals built from the text the
+ * server returned (chunk_key_literal()): numbers as they are, strings as
+ * hex with the column's character set introducer so that any bytes and any
+ * collation survive, temporal values quoted. The boundary query reads
+ * string keys as CAST(col AS BINARY), so the bytes are the column's own and
+ * not converted to the connection's character set. NULL never occurs in a
+ * key (the shared key is NOT NULL).
+ *
+ * Planning (chunk_plan_*) and sizing (chunk_size_next) are pure: they
+ * return 0/-1 and append one line to `err`, never print or query. The
+ * copier loop (chunk_copy_run) talks to the server through util/db.h only.
+ */
+#ifndef OSC_CHUNKER_CHUNKER_H
+#define OSC_CHUNKER_CHUNKER_H
+
+#include <stddef.h>
+#include "util/strbuf.h"
+
+struct db;
+
+enum chunk_key_kind {
+	/* Integers and DECIMAL: the server's text is an exact literal. */
+	CHUNK_KEY_NUMERIC,
+	/* CHAR, VARCHAR, BINARY, VARBINARY: carried as hex. */
+	CHUNK_KEY_STRING,
+	/* DATE, TIME, DATETIME, TIMESTAMP, YEAR: carried quoted. */
+	CHUNK_KEY_TEMPORAL,
+};
+
+struct chunk_key_column {
+	const char *name;		/* unquoted */
+	enum chunk_key_kind kind;
+	/*
+	 * CHUNK_KEY_STRING only: the column's character set ("utf8mb4",
+	 * "latin1"); NULL or "binary" for binary strings. The hex literal
+	 * gets this introducer (_utf8mb4 X'..'), which makes it a coercible
+	 * string of that character set: compared with the column it takes
+	 * the column's collation, so boundaries order exactly as the index
+	 * does. A bare X'..' would compare as bytes.
+	 */
+	const char *charset;
+};
+
+/* The shared key and where it lives. The caller owns all of it. */
+struct chunk_key {
+	const char *schema;		/* unquoted */
+	const char *table;		/* unquoted */
+	const char *index;		/* FORCE INDEX: "PRIMARY", a name */
+	size_t ncols;
+	const struct chunk_key_column *cols;
+};
+
+/*
+ * A boundary: one SQL literal per key column (owned by the bound). An
+ * empty bound (nvalues == 0) means "none yet".
+ */
+struct chunk_bound {
+	size_t nvalues;
+	char **values;
+};
+#define CHUNK_BOUND_INIT { 0, NULL }
+
+void chunk_bound_release(struct chunk_bound *b);
+/* Copy src into dst (dst is released first). */
+void chunk_bound_copy(struct chunk_bound *dst, const struct chunk_bound *src);
+
+/*
+ * Append the SQL literal for a key value as the server returned it in
+ * text (`len` bytes; for a string in a character set, its raw bytes in
+ * that character set, as the boundary query selects them). Returns -1
+ * with a line in err when the value cannot be a key value of that kind
+ * (NULL, or a numeric value that is not a number, which would make the
+ * literal unsafe).
+ */
+int chunk_key_literal(const struct chunk_key_column *col, const char *value,
+		      size_t len, struct strbuf *out, struct strbuf *err);
+
+/*
+ * Fill `bound` from one result row holding the key columns in order (as
+ * selected by the boundary query). Returns 0, or -1 with err.
+ */
+int chunk_bound_from_row(const struct chunk_key *key, char **values,
+			 const unsigned long *lengths, size_t nvalues,
+			 struct chunk_bound *bound, struct strbuf *err);
+
+/*
+ * Check that the key can drive chunking: at least one column, names that
+ * quote, an index name. Returns 0, or -1 with err.
+ */
+int chunk_key_check(const struct chunk_key *key, struct strbuf *err);
+
+/*
+ * The query for the next chunk's upper boundary: the key of the
+ * `chunk_rows`-th row after `after` (an empty bound: from the start).
+ * Returns one row of the key columns, or none when fewer rows are left.
+ * It takes no locks (a consistent read).
+ */
+int chunk_plan_boundary_sql(const struct chunk_key *key,
+			    const struct chunk_bound *after,
+			    unsigned long long chunk_rows, struct strbuf *sql,
+			    struct strbuf *err);
+
+/*
+ * The predicate of the chunk (lower, upper]: `lower` empty means no lower
+ * bound (the first chunk), `upper` empty no upper bound (the last chunk);
+ * both empty gives "1" (the whole table, which is then a single chunk).
+ * Appends to `where` without the WHERE keyword; the text is parenthesised.
+ */
+int chunk_plan_range_sql(const struct chunk_key *key,
+			 const struct chunk_bound *lower,
+			 const struct chunk_bound *upper, struct strbuf *where,
+			 struct strbuf *err);
+
+/*
+ * Adaptive chunk size (--chunk-time). The rate estimate is exponentially
+ * smoothed rows per millisecond; the next size is that rate times the
+ * target time, bounded by [min_rows, max_rows], at most twice the previous
+ * size (a lucky fast chunk must not make the next one huge), and shrinking
+ * at once when a chunk took much longer than the target (a slow chunk
+ * holds share locks on its rows).
+ */
+struct chunk_size_params {
+	unsigned int target_ms;		/* > 0 */
+	unsigned long long min_rows;	/* >= 1 */
+	unsigned long long max_rows;	/* >= min_rows */
+};
+
+/*
+ * Given the previous chunk size `prev_rows`, the rows the last chunk
+ * copied and the milliseconds it took, update *rows_per_ms (0 before the
+ * first sample) and return the next chunk size. A chunk with no rows
+ * teaches nothing: the size is kept (within bounds).
+ */
+unsigned long long chunk_size_next(const struct chunk_size_params *p,
+				   double *rows_per_ms,
+				   unsigned long long prev_rows,
+				   unsigned long long rows, double elapsed_ms);
+
+/* ---- the copier loop ---- */
+
+struct chunk_progress {
+	unsigned long long chunk_rows;	/* rows this chunk copied */
+	double elapsed_ms;		/* of the copy statement */
+	unsigned long long chunk_size;	/* the size asked for */
+	unsigned long long next_size;	/* the size of the next chunk */
+	unsigned long long rows_total;	/* copied so far */
+	unsigned long long chunks;	/* chunks done so far */
+	const struct chunk_bound *upper;	/* last boundary; empty: end */
+};
+
+struct chunk_copy_opts {
+	const struct chunk_key *key;
+	/*
+	 * The copy statement around the range predicate, built by the caller
+	 * (ddl/): prefix "INSERT IGNORE INTO `db`.`_t_new` (cols) SELECT cols
+	 * FROM `db`.`t` FORCE INDEX (`PRIMARY`)", suffix " LOCK IN SHARE
+	 * MODE". The copier sends prefix + " WHERE " + range + suffix.
+	 */
+	const char *prefix;
+	const char *suffix;
+	/* Fixed size, or the first size when chunk_time_ms > 0. */
+	unsigned long long chunk_rows;
+	unsigned int chunk_time_ms;	/* > 0: adaptive */
+	unsigned long long min_rows;	/* adaptive bounds; 0: 10 */
+	unsigned long long max_rows;	/* 0: 100000 */
+	/* Attempts per statement for 1205/1213 and lost connections; 0: 10. */
+	int attempts;
+	/* Start after this boundary (resume from a checkpoint); may be NULL. */
+	const struct chunk_bound *start_after;
+	/* Poll interval while paused; 0: 100 ms. */
+	unsigned int pause_poll_ms;
+
+	/*
+	 * Callbacks, each may be NULL. should_pause: the copier waits
+	 * before the next chunk while it returns nonzero (throttling).
+	 * should_stop: checked before each chunk and while paused.
+	 * on_chunk: after each chunk, for progress and checkpoints.
+	 */
+	int (*should_pause)(void *ctx);
+	int (*should_stop)(void *ctx);
+	void (*on_chunk)(void *ctx, const struct chunk_progress *p);
+	void *ctx;
+};
+
+struct chunk_copy_result {
+	unsigned long long rows_copied;	/* sum of affected rows */
+	unsigned long long chunks;
+	unsigned long long retries;	/* statements run again */
+	struct chunk_bound last;	/* last boundary done (for resume) */
+	int finished;			/* the last chunk was copied */
+};
+#define CHUNK_COPY_RESULT_INIT { 0, 0, 0, CHUNK_BOUND_INIT, 0 }
+
+void chunk_copy_result_release(struct chunk_copy_result *res);
+
+/*
+ * Copy the whole table (or from opts->start_after) chunk by chunk on `db`,
+ * an autocommit connection used by this thread only. Each chunk is one
+ * autocommit INSERT ... SELECT; lock wait timeouts and deadlocks are run
+ * again, a lost connection is re-established and the statement run again
+ * (both statements are safe to repeat: INSERT IGNORE never overwrites).
+ *
+ * Returns 0 when the table has been walked to its end (res->finished),
+ * 1 when should_stop() asked to stop (res->last says where to resume),
+ * -1 on error with one line in err (res->last is the last chunk done).
+ */
+int chunk_copy_run(struct db *db, const struct chunk_copy_opts *opts,
+		   struct chunk_copy_result *res, struct strbuf *err);
+
+#endif

@@ -1,0 +1,149 @@
+/*
+ * cutover.h: swap the ghost in for the original table (DESIGN.md 5).
+ *
+ * Writers must wait, bounded by a timeout, but never see an error, and the
+ * swap must never happen on a ghost that missed a change. Two methods:
+ *
+ * CUTOVER_SENTRY (MariaDB, MySQL 5.7, where RENAME is refused under LOCK
+ * TABLES), three connections L (lock), R (rename), C (control):
+ *   1. L: CREATE TABLE _t_old (the sentry), SET lock_wait_timeout,
+ *      LOCK TABLES t WRITE, _t_old WRITE; SHOW MASTER STATUS -> position;
+ *   2. catch_up(position): the caller replays the binlog up to the
+ *      position read under the lock, so the ghost equals t (nothing can
+ *      change t meanwhile);
+ *   3. R: RENAME TABLE t TO _t_old, _t_new TO t, from a thread: it blocks
+ *      on L's lock; C confirms from the process list that R waits on the
+ *      metadata lock;
+ *   4. L: DROP TABLE _t_old, UNLOCK TABLES: the server grants R's pending
+ *      exclusive lock before the writers queued behind L (whenever they
+ *      came), so they run on the new t (seen on MariaDB 10.11.19: three
+ *      INSERTs queued 1.5 s before the RENAME and two after it all
+ *      landed in the new t). If L dies before step 4 its locks
+ *      go but the sentry stays, and R's rename fails ("table exists"): no
+ *      swap on a stale ghost.
+ * The catch-up comes before R is sent, unlike DESIGN.md 5 first said: a
+ * waiting RENAME already holds the exclusive metadata lock on `_t_new`
+ * (the server takes a statement's locks one by one in name order, and
+ * `_t_new` sorts before `t`), so the applier's writes to the ghost would
+ * wait behind it (seen on MariaDB 10.11: an INSERT into _t_new timed out).
+ * CUTOVER_LOCK_RENAME (MySQL 8.0.13+, WL#9826): L: LOCK TABLES t WRITE,
+ *   _t_new WRITE; position; catch_up; RENAME TABLE under the lock; UNLOCK.
+ *
+ * On a lock wait timeout or any failure the attempt releases everything it
+ * took, in an order that keeps t in place (R is killed and has finished
+ * before the sentry is dropped; the sentry is dropped only when this
+ * attempt created it and it still carries the sentry comment), backs off
+ * and tries again, up to `retries` more times.
+ */
+#ifndef OSC_OSC_CUTOVER_H
+#define OSC_OSC_CUTOVER_H
+
+#include "util/db.h"
+#include "util/strbuf.h"
+
+enum cutover_method {
+	CUTOVER_AUTO = 0,	/* LOCK_RENAME on MySQL >= 8.0.13, or SENTRY */
+	CUTOVER_SENTRY,
+	CUTOVER_LOCK_RENAME,
+};
+
+/* The comment on the sentry table: cleanup drops only a table with it. */
+#define CUTOVER_SENTRY_COMMENT "osc cut-over sentry"
+
+/* The binlog position read on L once t is locked. */
+struct cutover_position {
+	char file[256];
+	unsigned long long pos;
+};
+
+/* What catch_up() is told. */
+struct cutover_catch_up {
+	struct cutover_position position;
+	int attempt;			/* 1, 2, ... */
+	enum cutover_method method;
+	unsigned long lock_thread_id;	/* L's server connection id */
+};
+
+struct cutover_opts {
+	const struct db_options *conn;	/* where t lives */
+	const char *schema;		/* unquoted names */
+	const char *table;		/* t */
+	const char *ghost;		/* _t_new */
+	const char *old;		/* _t_old: the sentry, then the old t */
+	enum cutover_method method;
+	/* L's LOCK TABLES wait (writers queue behind it); 0: 3 s. */
+	unsigned int lock_wait_timeout_s;
+	/*
+	 * R's wait for the metadata lock (from its RENAME to L's UNLOCK,
+	 * which is short: the catch-up is done by then); 0:
+	 * lock_wait_timeout_s + lock_idle_timeout_s. When it runs out R
+	 * fails and the attempt fails; nothing is swapped.
+	 */
+	unsigned int rename_wait_timeout_s;
+	/*
+	 * L's wait_timeout while it holds the lock: if this process hangs
+	 * the server drops L and its locks after this long, so writers are
+	 * not blocked forever (and the sentry then stops the rename).
+	 * 0: 3 x lock_wait_timeout_s, at least 10 s.
+	 */
+	unsigned int lock_idle_timeout_s;
+	/* How long to wait for R to show as waiting; 0: 5000 ms. */
+	unsigned int rename_visible_ms;
+	int retries;			/* attempts after the first */
+	unsigned int backoff_ms;	/* first pause, doubles; 0: 500 */
+	unsigned int max_backoff_ms;	/* 0: 10000 */
+
+	/*
+	 * Called with t locked (and the ghost not locked): replay
+	 * everything up to cc->position into the ghost, from any connection
+	 * but L. Return 0 when done, 1 to abandon this attempt and retry
+	 * (e.g. it could not catch up in time), -1 to abandon the cut-over
+	 * (with a line in err). Required.
+	 */
+	int (*catch_up)(void *ctx, const struct cutover_catch_up *cc,
+			struct strbuf *err);
+	/* Checked between attempts; nonzero: give up. May be NULL. */
+	int (*should_stop)(void *ctx);
+	void *ctx;
+};
+
+struct cutover_result {
+	enum cutover_method method;	/* the one used */
+	int attempts;
+	struct cutover_position position;	/* of the last attempt */
+	/* The successful attempt: LOCK TABLES sent -> lock granted. */
+	double lock_wait_ms;
+	/* Lock granted -> UNLOCK TABLES returned (writers blocked). */
+	double locked_ms;
+	/* LOCK TABLES sent -> UNLOCK returned: the longest a writer waited. */
+	double blocked_ms;
+	/* The same summed over every attempt, failed ones included. */
+	double blocked_total_ms;
+	/* UNLOCK returned -> R's rename returned (sentry method). */
+	double rename_after_unlock_ms;
+};
+
+enum cutover_status {
+	CUTOVER_SWAPPED = 0,	/* the ghost is t; the old table is `old` */
+	CUTOVER_FAILED = -1,	/* nothing swapped: t is the original */
+	CUTOVER_UNKNOWN = -2,	/* a connection died at the wrong moment and
+				   the catalog could not be read: err says */
+};
+
+/*
+ * Run the cut-over. Opens its own connections with opts->conn and closes
+ * them. Returns a cutover_status; on CUTOVER_FAILED and CUTOVER_UNKNOWN
+ * one line in err. The sentry is never left behind except when the
+ * control connection cannot drop it (then err names it). Logs each step at
+ * verbose level.
+ */
+int cutover_run(const struct cutover_opts *opts, struct cutover_result *res,
+		struct strbuf *err);
+
+/*
+ * The method CUTOVER_AUTO resolves to for a server version string
+ * ("10.11.19-MariaDB-log", "8.0.36", "5.7.44-log"). Pure.
+ */
+enum cutover_method cutover_method_for_version(const char *version);
+
+#endif
