@@ -6,5 +6,6 @@ osc_libosccore_a_SOURCES += \
 	osc/cleanup.c osc/cleanup.h \
 	osc/preflight.c osc/preflight.h \
 	osc/run.h osc/ghost.c \
-	osc/applier.c osc/applier.h
+	osc/applier.c osc/applier.h \
+	osc/engine.c osc/engine.h
 dist_man_MANS += man/osc.1

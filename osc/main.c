@@ -17,6 +17,7 @@
 #include "osc/options.h"
 #include "osc/preflight.h"
 #include "osc/run.h"
+#include "osc/engine.h"
 #include "osc/version.h"
 #include "util/db.h"
 #include "util/log.h"
@@ -163,21 +164,6 @@ out:
 }
 
 /*
- * NEEDSWORK: the migration engine (the phase machine of DESIGN.md
- * section 3, phases 2 to 7) replaces this. It gets the preflight facts and
- * connection, pushes its undos on the cleanup stack, polls
- * cleanup_interrupted() in its loops and returns an osc_exit status.
- */
-static int run_migration(struct osc_preflight *pf,
-			 const struct osc_options *opts)
-{
-	error("--execute: the migration engine is not built yet; nothing was "
-	      "changed (without --execute osc runs the checks and prints the "
-	      "plan)");
-	return OSC_EXIT_FAILED;
-}
-
-/*
  * The dry run (DESIGN.md section 1): every check, the ghost created and
  * altered by the server and dropped again, the plan printed. Nothing else
  * changes.
@@ -244,7 +230,11 @@ int main(int argc, char **argv)
 	} else if (!opts.execute) {
 		status = dry_run(&pf, &opts);
 	} else {
-		status = run_migration(&pf, &opts);
+		struct osc_run run;
+
+		osc_run_init(&run, &opts, &pf);
+		status = osc_engine_run(&run);
+		osc_run_release(&run);
 	}
 	osc_preflight_release(&pf);
 	osc_options_release(&opts);

@@ -126,6 +126,17 @@ const struct osc_option osc_option_table[] = {
     OPT_BOOL("execute", 0, execute, OSC_OPT_CMDLINE,
 	     "migrate; without it, only check (a dry run)"),
 
+    OPT_SECTION("Copy and cut-over"),
+    OPT_U64("chunk-size", 0, chunk_rows, "ROWS", 1, 10000000, 0,
+	    "rows copied per chunk (one transaction each) [1000]"),
+    OPT_DURATION("cut-over-lock-timeout", 0, cut_over_lock_timeout_ms, 1000,
+		 1000, 3600 * 1000, 0,
+		 "longest writers wait at the cut-over, per attempt [2s]"),
+    OPT_U64("cut-over-retries", 0, cut_over_retries, "N", 0, 1000, 0,
+	    "cut-over attempts after the first one fails [10]"),
+    OPT_BOOL("no-drop-old-table", 0, no_drop_old_table, 0,
+	     "keep the original table as _t_old after the swap"),
+
     OPT_SECTION("Connection (also read from [client] in option files)"),
     OPT_STRING("host", 'h', host, "HOST", OSC_OPT_CLIENT,
 	       "server host name or address [localhost]"),
@@ -190,6 +201,9 @@ void osc_options_init(struct osc_options *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->connect_timeout_ms = 10 * 1000;
+	o->chunk_rows = 1000;
+	o->cut_over_lock_timeout_ms = 2000;
+	o->cut_over_retries = 10;
 	o->ssl_mode = DB_SSL_DEFAULT;
 	o->log_format = LOG_FORMAT_TEXT;
 }

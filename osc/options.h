@@ -58,6 +58,12 @@ struct osc_options {
 	char *ssl_crl;
 	uint64_t connect_timeout_ms;
 
+	/* Copy and cut-over. */
+	uint64_t chunk_rows;		  /* --chunk-size */
+	uint64_t cut_over_lock_timeout_ms; /* lock_wait_timeout at cut-over */
+	uint64_t cut_over_retries;
+	int no_drop_old_table;
+
 	/* Option files (command line only). */
 	char *defaults_file;
 	char *defaults_extra_file;

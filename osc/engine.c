@@ -1,0 +1,523 @@
+/*
+ * engine.c: the phase machine of a migration (see engine.h).
+ *
+ *   ghost      CREATE ... LIKE + ALTER on the ghost, the plan, data checks
+ *   stream     changelog table, SHOW MASTER STATUS = P, the applier
+ *              replaying every change on the table committed after P,
+ *              the heartbeat into the changelog
+ *   copy       INSERT IGNORE ... SELECT ... LOCK IN SHARE MODE per chunk
+ *              of the shared key, on a connection of its own
+ *   catch-up   wait until the applier has replayed up to the server's
+ *              current position
+ *   cut-over   osc/cutover.c: lock, replay up to the locked position,
+ *              atomic RENAME; then check in the binlog that no write
+ *              slipped in before the RENAME
+ *   cleanup    drop the changelog, drop the old table unless asked not to
+ *
+ * Why the result is exact is DESIGN.md section 4: rows changed after P are
+ * replayed in commit order with their full images, rows not changed after
+ * P are copied as they are, and the copy never overwrites a replayed row.
+ */
+#include "util/compat.h"
+#include "osc/engine.h"
+#include "binlog/binlog.h"
+#include "chunker/chunker.h"
+#include "osc/applier.h"
+#include "osc/cleanup.h"
+#include "osc/cutover.h"
+#include "osc/progress.h"
+#include "throttle/throttle.h"
+#include "util/db.h"
+#include "util/log.h"
+#include "util/quote.h"
+#include "util/wrapper.h"
+
+#include <time.h>
+
+struct engine {
+	struct osc_run *run;
+	struct osc_applier *applier;
+	struct throttle_heartbeat *heartbeat;
+	struct db *copy_conn;
+	struct progress *progress;
+	struct progress_rate rate;
+	struct progress_status st;
+	uint64_t start_ms;
+	uint64_t rows_copied;
+	const char *phase;
+	struct strbuf qtable;	/* `db`.`t` for messages */
+	/* The copy statement, split around its range predicate. */
+	struct strbuf copy_prefix;
+	struct strbuf copy_suffix;
+	struct chunk_key_column *key_cols;
+	struct chunk_key key;
+	unsigned int catch_up_timeout_ms;
+	char *failure;		/* set by callbacks that cannot return it */
+};
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)(ts.tv_nsec / 1000000);
+}
+
+static void show_progress(struct engine *e, int force)
+{
+	struct osc_applier_stats as;
+
+	memset(&as, 0, sizeof(as));
+	if (e->applier)
+		osc_applier_stats(e->applier, &as);
+	e->st.database = e->run->pf->table.db;
+	e->st.table = e->run->pf->table.table;
+	e->st.phase = e->phase;
+	e->st.rows_copied = e->rows_copied;
+	e->st.rows_estimate = e->run->pf->table.rows_estimate;
+	e->st.events_applied = as.rows;
+	e->st.elapsed_ms = now_ms() - e->start_ms;
+	progress_rate_add(&e->rate, now_ms(), e->rows_copied);
+	e->st.rows_per_second = progress_rate_get(&e->rate);
+	if (as.server.pos && !strcmp(as.server.file, as.applied.file) &&
+	    as.server.pos >= as.applied.pos)
+		e->st.backlog_bytes = (int64_t)(as.server.pos - as.applied.pos);
+	else
+		e->st.backlog_bytes = -1;
+	if (force)
+		progress_show(e->progress, &e->st);
+	else
+		progress_update(e->progress, &e->st);
+}
+
+static void set_phase(struct engine *e, const char *phase)
+{
+	e->phase = phase;
+	verbose("phase: %s", phase);
+	show_progress(e, 0);
+}
+
+/* ---- binlog position ------------------------------------------------ */
+
+/* SHOW MASTER STATUS: the position every later change comes after. */
+static int master_position(struct db *db, struct binlog_pos *pos,
+			   struct strbuf *err)
+{
+	struct db_result *res = NULL;
+	struct db_row row;
+	int ret = -1;
+
+	if (db_query(db, "SHOW MASTER STATUS", &res, err) < 0)
+		return -1;
+	if (db_result_next(res, &row, err) != 1 || row.ncols < 2 ||
+	    !row.values[0] || !row.values[1]) {
+		if (!err->len)
+			strbuf_addstr(err, "SHOW MASTER STATUS returned no "
+					   "row: is the binary log on?");
+		goto out;
+	}
+	snprintf(pos->file, sizeof(pos->file), "%.*s", (int)row.lengths[0],
+		 row.values[0]);
+	pos->pos = strtoull(row.values[1], NULL, 10);
+	ret = 0;
+out:
+	db_result_free(res);
+	return ret;
+}
+
+/* ---- the copy ------------------------------------------------------- */
+
+static int key_kind(const struct ddl_column *c, enum chunk_key_kind *kind)
+{
+	static const char *const numeric[] = {
+		"tinyint", "smallint", "mediumint", "int", "bigint", "decimal",
+	};
+	static const char *const string[] = {
+		"char", "varchar", "binary", "varbinary",
+	};
+	static const char *const temporal[] = {
+		"date", "time", "datetime", "timestamp", "year",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(numeric); i++)
+		if (!strcmp(c->type.base, numeric[i])) {
+			*kind = CHUNK_KEY_NUMERIC;
+			return 0;
+		}
+	for (i = 0; i < ARRAY_SIZE(string); i++)
+		if (!strcmp(c->type.base, string[i])) {
+			*kind = CHUNK_KEY_STRING;
+			return 0;
+		}
+	for (i = 0; i < ARRAY_SIZE(temporal); i++)
+		if (!strcmp(c->type.base, temporal[i])) {
+			*kind = CHUNK_KEY_TEMPORAL;
+			return 0;
+		}
+	return -1;
+}
+
+static int prepare_copy(struct engine *e, struct strbuf *err)
+{
+	const struct osc_table_facts *t = &e->run->pf->table;
+	const struct ddl_plan *p = &e->run->plan;
+	static const char lock_clause[] = " LOCK IN SHARE MODE";
+	struct strbuf sql = STRBUF_INIT;
+	size_t i, n = strlen(lock_clause);
+
+	e->key_cols = xcalloc(p->key_nr, sizeof(*e->key_cols));
+	for (i = 0; i < p->key_nr; i++) {
+		const struct ddl_column *c =
+			&p->source.columns[p->key[i].source_ordinal];
+
+		e->key_cols[i].name = p->key[i].source_name;
+		if (key_kind(c, &e->key_cols[i].kind) < 0) {
+			strbuf_addf(err,
+				    "key column `%s` of %s is of type %s, "
+				    "which osc cannot chunk on yet; use a "
+				    "table whose primary key is integer, "
+				    "decimal, string or temporal",
+				    c->name, e->qtable.buf, c->type.base);
+			goto fail;
+		}
+		if (e->key_cols[i].kind == CHUNK_KEY_STRING &&
+		    !c->type.binary_attr)
+			e->key_cols[i].charset = c->type.charset;
+	}
+	e->key.schema = t->db;
+	e->key.table = t->table;
+	e->key.index = p->key_source_index;
+	e->key.ncols = p->key_nr;
+	e->key.cols = e->key_cols;
+	if (chunk_key_check(&e->key, err) < 0)
+		goto fail;
+	/* The whole-table statement, cut around where the range goes. */
+	if (ddl_build_copy_chunk(&sql, p, t->db, t->table, t->ghost_name, NULL,
+				 false, NULL, false, err) < 0)
+		goto fail;
+	if (sql.len < n || strcmp(sql.buf + sql.len - n, lock_clause))
+		BUG("copy statement does not end with LOCK IN SHARE MODE");
+	strbuf_add(&e->copy_prefix, sql.buf, sql.len - n);
+	strbuf_addstr(&e->copy_suffix, lock_clause);
+	strbuf_release(&sql);
+	return 0;
+fail:
+	strbuf_release(&sql);
+	return -1;
+}
+
+static int copy_should_stop(void *ctx)
+{
+	struct engine *e = ctx;
+
+	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL);
+}
+
+static void copy_on_chunk(void *ctx, const struct chunk_progress *cp)
+{
+	struct engine *e = ctx;
+
+	e->rows_copied = cp->rows_total;
+	show_progress(e, 0);
+}
+
+static int run_copy(struct engine *e, struct strbuf *err)
+{
+	const struct osc_options *o = e->run->opts;
+	struct chunk_copy_opts co;
+	struct chunk_copy_result res = CHUNK_COPY_RESULT_INIT;
+	int rc;
+
+	memset(&co, 0, sizeof(co));
+	co.key = &e->key;
+	co.prefix = e->copy_prefix.buf;
+	co.suffix = e->copy_suffix.buf;
+	co.chunk_rows = o->chunk_rows;
+	co.should_stop = copy_should_stop;
+	co.on_chunk = copy_on_chunk;
+	co.ctx = e;
+	rc = chunk_copy_run(e->copy_conn, &co, &res, err);
+	e->rows_copied = res.rows_copied;
+	verbose("copy: %llu rows in %llu chunks, %llu statements retried",
+		res.rows_copied, res.chunks, res.retries);
+	chunk_copy_result_release(&res);
+	if (rc == 1) {
+		if (!osc_applier_failed(e->applier, err))
+			strbuf_addstr(err, "interrupted during the copy");
+		return -1;
+	}
+	return rc;
+}
+
+/* ---- catch-up and cut-over ------------------------------------------ */
+
+/*
+ * Wait until the applier has replayed everything the server has logged
+ * so far, re-reading the server's position until one wait succeeds.
+ */
+static int catch_up(struct engine *e, struct strbuf *err)
+{
+	struct binlog_pos pos;
+	int rc;
+
+	for (;;) {
+		if (cleanup_interrupted()) {
+			strbuf_addstr(err, "interrupted while catching up");
+			return -1;
+		}
+		if (master_position(e->run->pf->db, &pos, err) < 0)
+			return -1;
+		rc = osc_applier_wait_for(e->applier, &pos, 1000, err);
+		show_progress(e, 0);
+		if (rc <= 0)
+			return rc;
+	}
+}
+
+static int cutover_catch_up(void *ctx, const struct cutover_catch_up *cc,
+			    struct strbuf *err)
+{
+	struct engine *e = ctx;
+	struct binlog_pos pos;
+	int rc;
+
+	snprintf(pos.file, sizeof(pos.file), "%s", cc->position.file);
+	pos.pos = cc->position.pos;
+	rc = osc_applier_wait_for(e->applier, &pos, e->catch_up_timeout_ms,
+				  err);
+	if (rc < 0)
+		return -1;
+	if (rc > 0) {
+		verbose("cut-over: replay did not reach %s:%llu within %u ms; "
+			"releasing the lock and trying again",
+			pos.file, (unsigned long long)pos.pos,
+			e->catch_up_timeout_ms);
+		return 1;
+	}
+	/* From here a RENAME of the table in the binlog is ours. */
+	osc_applier_expect_rename(e->applier, 1);
+	return 0;
+}
+
+static int cutover_should_stop(void *ctx)
+{
+	struct engine *e = ctx;
+
+	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL);
+}
+
+/* ---- cleanup of the run's tables ------------------------------------ */
+
+static int drop_table(struct engine *e, const char *name, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int ret;
+
+	strbuf_addstr(&sql, "DROP TABLE IF EXISTS ");
+	osc_run_qname(&sql, e->run, name);
+	ret = db_exec(e->run->pf->db, sql.buf, err);
+	strbuf_release(&sql);
+	return ret;
+}
+
+static void engine_release(struct engine *e)
+{
+	if (e->applier)
+		osc_applier_stop(e->applier);
+	e->applier = NULL;
+	if (e->heartbeat)
+		throttle_heartbeat_stop(e->heartbeat);
+	e->heartbeat = NULL;
+	db_close(e->copy_conn);
+	e->copy_conn = NULL;
+	if (e->progress) {
+		progress_done(e->progress);
+		progress_free(e->progress);
+	}
+	e->progress = NULL;
+	FREE_AND_NULL(e->key_cols);
+}
+
+int osc_engine_run(struct osc_run *run)
+{
+	const struct osc_options *o = run->opts;
+	struct osc_table_facts *t = &run->pf->table;
+	struct engine eng, *e = &eng;
+	struct strbuf err = STRBUF_INIT, sql = STRBUF_INIT;
+	struct binlog_pos start;
+	struct cutover_opts co;
+	struct cutover_result cres;
+	struct progress_config pc = { PROGRESS_AUTO, 0 };
+	int status = OSC_EXIT_FAILED, n, rc;
+	long slipped;
+
+	memset(e, 0, sizeof(*e));
+	e->run = run;
+	e->start_ms = now_ms();
+	strbuf_init(&e->qtable, 0);
+	strbuf_init(&e->copy_prefix, 0);
+	strbuf_init(&e->copy_suffix, 0);
+	progress_rate_init(&e->rate);
+	e->st = (struct progress_status)PROGRESS_STATUS_INIT;
+	e->catch_up_timeout_ms = (unsigned int)o->cut_over_lock_timeout_ms;
+	if (o->verbosity >= 0)
+		e->progress = progress_new(&pc);
+	else {
+		pc.mode = PROGRESS_OFF;
+		e->progress = progress_new(&pc);
+	}
+	osc_run_qname(&e->qtable, run, t->table);
+
+	/* Phase 2: the ghost and the plan. */
+	set_phase(e, "ghost");
+	if (osc_run_take_lock(run, &err) < 0 ||
+	    osc_ghost_create(run, &err) < 0)
+		goto fail;
+	n = osc_ghost_check_data(run, &err);
+	if (n < 0)
+		goto fail;
+	if (n > 0) {
+		strbuf_addf(&err, "%d data check%s failed; nothing was changed",
+			    n, n > 1 ? "s" : "");
+		goto fail;
+	}
+	for (n = 0; n < (int)run->plan.risks_nr; n++)
+		if (run->plan.risks[n].severity >= DDL_SEV_WARNING)
+			warning("%s", run->plan.risks[n].message);
+	if (prepare_copy(e, &err) < 0)
+		goto fail;
+
+	/* Phase 3: the changelog, the position, the applier. */
+	set_phase(e, "stream");
+	run->changelog_undo = osc_push_drop_table(run, t->changelog_name);
+	if (throttle_changelog_create_sql(&sql, t->db, t->changelog_name,
+					  &err) < 0 ||
+	    db_exec(run->pf->db, sql.buf, &err) < 0)
+		goto fail;
+	if (master_position(run->pf->db, &start, &err) < 0)
+		goto fail;
+	verbose("binlog: replaying changes after %s:%llu", start.file,
+		(unsigned long long)start.pos);
+	e->applier = osc_applier_start(run, &start, &err);
+	if (!e->applier)
+		goto fail;
+	e->heartbeat = throttle_heartbeat_start(&run->pf->dbopts, t->db,
+						t->changelog_name, 100, &err);
+	if (!e->heartbeat)
+		goto fail;
+	e->copy_conn = db_connect(&run->pf->dbopts, "copy", NULL, &err);
+	if (!e->copy_conn)
+		goto fail;
+
+	/* Phase 4: the copy (the applier replays meanwhile). */
+	set_phase(e, "copy");
+	if (run_copy(e, &err) < 0)
+		goto fail;
+	show_progress(e, 1);
+	info("copy: %" PRIu64 " rows copied into %s", e->rows_copied,
+	     t->ghost_name);
+
+	/* Phase 6: catch up, then swap. */
+	set_phase(e, "catch-up");
+	if (catch_up(e, &err) < 0)
+		goto fail;
+	set_phase(e, "cut-over");
+	memset(&co, 0, sizeof(co));
+	memset(&cres, 0, sizeof(cres));
+	co.conn = &run->pf->dbopts;
+	co.schema = t->db;
+	co.table = t->table;
+	co.ghost = t->ghost_name;
+	co.old = t->old_name;
+	co.method = CUTOVER_AUTO;
+	co.lock_wait_timeout_s =
+		(unsigned int)((o->cut_over_lock_timeout_ms + 999) / 1000);
+	co.retries = (int)o->cut_over_retries;
+	co.catch_up = cutover_catch_up;
+	co.should_stop = cutover_should_stop;
+	co.ctx = e;
+	rc = cutover_run(&co, &cres, &err);
+	if (rc == CUTOVER_UNKNOWN) {
+		error("%s", err.buf);
+		error("the cut-over did not finish cleanly: look at %s, "
+		      "`%s` and `%s` before doing anything else",
+		      e->qtable.buf, t->ghost_name, t->old_name);
+		status = OSC_EXIT_CLEANUP_INCOMPLETE;
+		goto out;
+	}
+	if (rc != CUTOVER_SWAPPED)
+		goto fail;
+	/* The ghost is the table now: never drop it. */
+	if (run->ghost_undo >= 0) {
+		cleanup_pop(run->ghost_undo);
+		run->ghost_undo = -1;
+	}
+	slipped = osc_applier_verify_rename(e->applier, 10000, &err);
+	if (slipped != 0) {
+		if (slipped > 0)
+			error("%ld row change%s on %s reached the old table "
+			      "after the cut-over lock was released and before "
+			      "the RENAME: they are in `%s`, not in the new "
+			      "table; the old table is kept so you can recover "
+			      "them",
+			      slipped, slipped > 1 ? "s" : "", e->qtable.buf,
+			      t->old_name);
+		else
+			error("cannot confirm that no write slipped past the "
+			      "cut-over: %s; the old table is kept as `%s`",
+			      err.buf, t->old_name);
+		strbuf_reset(&err);
+		engine_release(e);
+		drop_table(e, t->changelog_name, &err);
+		goto out;
+	}
+	info("cut-over: swapped after %d attempt%s; writers waited %.0f ms",
+	     cres.attempts, cres.attempts > 1 ? "s" : "", cres.blocked_ms);
+
+	/* Phase 7: cleanup. */
+	set_phase(e, "cleanup");
+	engine_release(e);
+	if (drop_table(e, t->changelog_name, &err) < 0)
+		goto fail_after_swap;
+	if (run->changelog_undo >= 0) {
+		cleanup_pop(run->changelog_undo);
+		run->changelog_undo = -1;
+	}
+	if (!o->no_drop_old_table) {
+		if (drop_table(e, t->old_name, &err) < 0)
+			goto fail_after_swap;
+	} else {
+		info("the original table is kept as `%s`.`%s`", t->db,
+		     t->old_name);
+	}
+	info("done: %s migrated; %" PRIu64 " rows copied, %" PRIu64
+	     " row changes replayed, writers blocked %.0f ms, %.1f s in all",
+	     e->qtable.buf, e->rows_copied, e->st.events_applied,
+	     cres.blocked_ms, (double)(now_ms() - e->start_ms) / 1000.0);
+	status = OSC_EXIT_OK;
+	goto out;
+
+fail_after_swap:
+	error("the table was migrated, but cleaning up failed: %s", err.buf);
+	status = OSC_EXIT_CLEANUP_INCOMPLETE;
+	goto out;
+fail:
+	if (!err.len && e->applier)
+		osc_applier_failed(e->applier, &err);
+	if (!err.len)
+		strbuf_addstr(&err, "the migration failed");
+	if (cleanup_interrupted())
+		error("%s; stopping and cleaning up", err.buf);
+	else
+		error("%s; %s is unchanged", err.buf, e->qtable.buf);
+	status = OSC_EXIT_FAILED;
+out:
+	engine_release(e);
+	strbuf_release(&e->qtable);
+	strbuf_release(&e->copy_prefix);
+	strbuf_release(&e->copy_suffix);
+	strbuf_release(&err);
+	strbuf_release(&sql);
+	return status;
+}
