@@ -75,10 +75,36 @@ out:
 }
 
 struct drop_undo {
-	const struct db_options *dbopts;
+	struct db_options dbopts;
 	char *db;
 	char *table;
 };
+
+static const char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+/*
+ * The undo's own copy of the connection options: the stack runs from
+ * cleanup_exit() after main has released the preflight and the options
+ * (a pointer to them reached the library as zeroes, and the undo then
+ * tried the default socket). Never freed: the entry lives until exit.
+ */
+static void copy_dbopts(struct db_options *dst, const struct db_options *src)
+{
+	*dst = *src;
+	dst->host = dup_or_null(src->host);
+	dst->user = dup_or_null(src->user);
+	dst->password = dup_or_null(src->password);
+	dst->socket = dup_or_null(src->socket);
+	dst->ssl_ca = dup_or_null(src->ssl_ca);
+	dst->ssl_capath = dup_or_null(src->ssl_capath);
+	dst->ssl_cert = dup_or_null(src->ssl_cert);
+	dst->ssl_key = dup_or_null(src->ssl_key);
+	dst->ssl_cipher = dup_or_null(src->ssl_cipher);
+	dst->ssl_crl = dup_or_null(src->ssl_crl);
+}
 
 static int undo_drop_table(void *data, struct strbuf *err)
 {
@@ -87,7 +113,7 @@ static int undo_drop_table(void *data, struct strbuf *err)
 	struct db *conn;
 	int ret = -1;
 
-	conn = db_connect(u->dbopts, "cleanup", NULL, err);
+	conn = db_connect(&u->dbopts, "cleanup", NULL, err);
 	if (!conn)
 		goto out;
 	strbuf_addstr(&sql, "DROP TABLE IF EXISTS ");
@@ -108,8 +134,9 @@ int osc_push_drop_table(struct osc_run *run, const char *table)
 	struct strbuf what = STRBUF_INIT, sql = STRBUF_INIT;
 	int handle;
 
-	/* Lives until exit: the stack may run from die(). */
-	u->dbopts = &run->pf->dbopts;
+	/* Lives until exit: the stack may run from die(), or from
+	 * cleanup_exit() after the preflight was released. */
+	copy_dbopts(&u->dbopts, &run->pf->dbopts);
 	u->db = xstrdup(run->pf->table.db);
 	u->table = xstrdup(table);
 	strbuf_addstr(&what, "table ");
