@@ -187,6 +187,21 @@ struct chunk_copy_opts {
 	const struct chunk_bound *start_after;
 	/* Poll interval while paused; 0: 100 ms. */
 	unsigned int pause_poll_ms;
+	/*
+	 * Nonzero: after each chunk read the statement's warnings (SHOW
+	 * WARNINGS) and fail the copy on any of them except a duplicate on
+	 * the index `dup_key_ok` (the shared key as the ghost names it:
+	 * such a row was already written by the applier, which is what
+	 * INSERT IGNORE is there for). INSERT IGNORE turns every other
+	 * problem into a warning and changes the value or drops the row:
+	 * a value the new column type cannot hold (truncated, out of
+	 * range, NULL into NOT NULL), or a duplicate on a unique key the
+	 * ALTER adds. err then names the warning and the key of the
+	 * offending row (found again by its row number in the chunk).
+	 * gh-ost's --panic-on-warnings is the model.
+	 */
+	int fail_on_warnings;
+	const char *dup_key_ok;
 
 	/*
 	 * Callbacks, each may be NULL. should_pause: the copier waits

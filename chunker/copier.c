@@ -170,6 +170,115 @@ out:
 	return ret;
 }
 
+/*
+ * The index name of a "Duplicate entry '...' for key 'NAME'" warning:
+ * MariaDB gives the bare name, MySQL 8.0.19+ "table.NAME". Returns 1 when
+ * the warning is a duplicate on `key`.
+ */
+static int dup_on_key(const char *msg, const char *key)
+{
+	const char *p = strstr(msg, "' for key '"), *end;
+	size_t n = key ? strlen(key) : 0;
+
+	if (!key || strncmp(msg, "Duplicate entry '", 17) || !p)
+		return 0;
+	p += strlen("' for key '");
+	end = strrchr(p, '\'');
+	if (!end || end < p)
+		return 0;
+	if ((size_t)(end - p) < n || strncmp(end - n, key, n))
+		return 0;
+	return (size_t)(end - p) == n || end[-(long)n - 1] == '.';
+}
+
+/* "... at row N" at the end of a warning: N, or 0. */
+static unsigned long long warning_row(const char *msg)
+{
+	const char *p = strstr(msg, " at row ");
+
+	return p ? strtoull(p + strlen(" at row "), NULL, 10) : 0;
+}
+
+/*
+ * After a chunk (lower, ...]: the first warning that is not a duplicate
+ * on the shared key fails the copy. Returns 0, or -1 with err.
+ */
+static int check_warnings(struct db *db, const struct chunk_copy_opts *o,
+			  const struct chunk_bound *lower, int attempts,
+			  unsigned long long *retries, struct strbuf *err)
+{
+	struct db_result *res = NULL;
+	struct db_row row;
+	struct strbuf msg = STRBUF_INIT, sql = STRBUF_INIT;
+	unsigned long long at = 0;
+	unsigned int code = 0, others = 0;
+	int r, ret = -1;
+
+	if (db_query(db, "SHOW WARNINGS", &res, err) < 0)
+		goto out;
+	while ((r = db_result_next(res, &row, err)) == 1) {
+		const char *text;
+
+		if (row.ncols < 3 || !row.values[2])
+			continue;
+		text = row.values[2];
+		if (dup_on_key(text, o->dup_key_ok))
+			continue;
+		if (msg.len) {
+			others++;
+			continue;
+		}
+		code = row.values[1] ? (unsigned int)strtoul(row.values[1],
+							     NULL, 10)
+				     : 0;
+		strbuf_add(&msg, text, row.lengths[2] > 200 ? 200
+							    : row.lengths[2]);
+		at = warning_row(text);
+	}
+	if (r < 0)
+		goto out;
+	db_result_free(res);
+	res = NULL;
+	if (!msg.len) {
+		ret = 0;
+		goto out;
+	}
+	strbuf_addf(err, "copying table `%s` into the ghost changed data: "
+		    "warning %u: %s", o->key->table, code, msg.buf);
+	if (others)
+		strbuf_addf(err, " (and %u more)", others);
+	/* Rows are read in key order, so row N is the N-th after lower. */
+	if (at) {
+		struct chunk_bound b = CHUNK_BOUND_INIT;
+		struct strbuf ignore = STRBUF_INIT;
+		size_t i;
+
+		if (!chunk_plan_boundary_sql(o->key, lower, at, &sql,
+					     &ignore) &&
+		    !run_retrying(db, sql.buf, &res, attempts, retries,
+				  &ignore) &&
+		    db_result_next(res, &row, &ignore) == 1 &&
+		    !chunk_bound_from_row(o->key, row.values, row.lengths,
+					  row.ncols, &b, &ignore)) {
+			strbuf_addstr(err, "; first row with key (");
+			for (i = 0; i < b.nvalues; i++)
+				strbuf_addf(err, "%s%s", i ? ", " : "",
+					    b.values[i]);
+			strbuf_addch(err, ')');
+		}
+		chunk_bound_release(&b);
+		strbuf_release(&ignore);
+	}
+	strbuf_addstr(err, "; the new definition cannot hold every value "
+		      "(a native ALTER would fail the same way): change the "
+		      "ALTER or fix the data first");
+out:
+	db_result_free(res);
+	strbuf_release(&msg);
+	strbuf_release(&sql);
+	return ret;
+}
+
 int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 		   struct chunk_copy_result *res, struct strbuf *err)
 {
@@ -228,6 +337,10 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 			goto out;
 		elapsed = now_ms() - t0;
 		rows = db_affected_rows(db);
+		if (o->fail_on_warnings &&
+		    check_warnings(db, o, &lower, attempts, &res->retries,
+				   err) < 0)
+			goto out;
 		res->rows_copied += rows;
 		res->chunks++;
 		next = o->chunk_time_ms
