@@ -9,6 +9,16 @@
  * statement costs a few round trips, not one per row. A deadlock or lock
  * wait timeout against the copier rolls the ghost transaction back and
  * runs it again: the statements are idempotent in order.
+ *
+ * Consecutive source transactions are replayed together, in one ghost
+ * transaction, until BATCH_MAX_OPS row changes or BATCH_MAX_MS have
+ * gathered, or at once when their end reaches the position someone
+ * waits for (osc_applier_wait_for): one transaction per source
+ * transaction cost three round trips each and could not keep up with a
+ * few busy writers (the catch-up before the cut-over never ended). The
+ * order of the statements is the binlog's, so the result is the same;
+ * the applied position moves at each flush. A quiet stream still
+ * flushes within a heartbeat (ours writes the changelog every 100 ms).
  */
 #include "util/compat.h"
 #include "osc/applier.h"
@@ -25,6 +35,9 @@
 #define STMT_MAX_BYTES (2u * 1024 * 1024)
 /* Deletes per DELETE statement. */
 #define DELETE_MAX_ROWS 500
+/* A batch of source transactions is flushed at this size or age. */
+#define BATCH_MAX_OPS 2000
+#define BATCH_MAX_MS 20
 
 enum op_kind {
 	OP_UPSERT,
@@ -56,6 +69,12 @@ struct osc_applier {
 	struct op *ops;
 	size_t ops_nr, ops_alloc;
 	int in_txn;
+	/* The batch: ops[0 .. ops_committed) are of committed transactions
+	 * ending at pending_pos, read but not yet replayed. */
+	size_t ops_committed;
+	int pending;
+	struct binlog_pos pending_pos;
+	uint64_t pending_since_ms;
 
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
@@ -71,7 +90,17 @@ struct osc_applier {
 	int rename_seen;
 	long slipped_rows;	/* rows on the table after the catch-up */
 	int watching;		/* count rows from now on */
+	int waiting;		/* osc_applier_wait_for() waits for ... */
+	struct binlog_pos wait_target;	/* ... this position */
 };
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)(ts.tv_nsec / 1000000);
+}
 
 int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b)
 {
@@ -82,13 +111,21 @@ int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b)
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-static void ops_clear(struct osc_applier *a)
+/* Forget the ops from `keep` on (an open transaction's, or all). */
+static void ops_truncate(struct osc_applier *a, size_t keep)
 {
 	size_t i;
 
-	for (i = 0; i < a->ops_nr; i++)
+	for (i = keep; i < a->ops_nr; i++)
 		free(a->ops[i].sql);
-	a->ops_nr = 0;
+	if (a->ops_nr > keep)
+		a->ops_nr = keep;
+}
+
+static void ops_clear(struct osc_applier *a)
+{
+	ops_truncate(a, 0);
+	a->ops_committed = 0;
 }
 
 static void fail(struct osc_applier *a, const char *msg)
@@ -262,6 +299,87 @@ out:
 	return ret;
 }
 
+/* Append a statement and its NUL to the list. */
+static void add_statement(struct strbuf *stmts, const struct strbuf *s,
+			  size_t *count)
+{
+	strbuf_addbuf(stmts, s);
+	strbuf_addch(stmts, '\0');
+	(*count)++;
+}
+
+/*
+ * Unique mode (DELETE by the shared key before each plain INSERT): the
+ * ops from `i` as far as no key repeats (every upsert is queued right
+ * after the DELETE of its own key, so the DELETEs name every key), as one
+ * DELETE ... OR ... per DELETE_MAX_ROWS keys and then multi-row INSERTs.
+ * With distinct keys no DELETE can remove a row the group inserts, so
+ * this gives the rows the op-by-op order gives; and a plain INSERT still
+ * fails on a duplicate of the new unique key. (One statement per row cost
+ * two round trips a row, slower than a couple of writers.) Returns the
+ * index after the group.
+ */
+static size_t build_unique_group(struct osc_applier *a, size_t i,
+				 struct strbuf *stmts, size_t *count)
+{
+	struct strbuf s = STRBUF_INIT;
+	size_t j, k, end, n;
+
+	for (end = i; end < a->ops_nr; end++) {
+		if (a->ops[end].kind != OP_DELETE)
+			continue;
+		for (k = i; k < end; k++)
+			if (a->ops[k].kind == OP_DELETE &&
+			    a->ops[k].len == a->ops[end].len &&
+			    !memcmp(a->ops[k].sql, a->ops[end].sql,
+				    a->ops[end].len))
+				break;
+		if (k < end)
+			break;
+		if (end - i >= 4 * DELETE_MAX_ROWS)
+			break;
+	}
+	for (j = i, n = 0; j < end; j++) {
+		if (a->ops[j].kind != OP_DELETE)
+			continue;
+		if (n && (n >= DELETE_MAX_ROWS ||
+			  s.len + a->ops[j].len > STMT_MAX_BYTES)) {
+			add_statement(stmts, &s, count);
+			n = 0;
+		}
+		if (!n) {
+			strbuf_reset(&s);
+			strbuf_addbuf(&s, &a->delete_head);
+		} else {
+			strbuf_addstr(&s, " OR ");
+		}
+		strbuf_add(&s, a->ops[j].sql, a->ops[j].len);
+		n++;
+	}
+	if (n)
+		add_statement(stmts, &s, count);
+	for (j = i, n = 0; j < end; j++) {
+		if (a->ops[j].kind != OP_UPSERT)
+			continue;
+		if (n && s.len + a->ops[j].len > STMT_MAX_BYTES) {
+			add_statement(stmts, &s, count);
+			n = 0;
+		}
+		if (!n) {
+			strbuf_reset(&s);
+			strbuf_addbuf(&s, &a->insert_head);
+		} else {
+			strbuf_addstr(&s, ", ");
+		}
+		strbuf_add(&s, a->ops[j].sql, a->ops[j].len);
+		n++;
+	}
+	if (n)
+		add_statement(stmts, &s, count);
+	strbuf_release(&s);
+	return end;
+}
+
 /*
  * The statements for the queued ops, appended to `stmts` (each followed
  * by a NUL so the list can be walked).
@@ -276,19 +394,8 @@ static void build_statements(struct osc_applier *a, struct strbuf *stmts,
 	while (i < a->ops_nr) {
 		enum op_kind kind = a->ops[i].kind;
 
-		if (kind == OP_UPSERT && a->unique_mode) {
-			/* Each upsert was queued after a DELETE by its
-			 * shared key (queue_rows): a plain INSERT then makes
-			 * a conflict on the new unique key an error, not a
-			 * silent delete of another row. One row at a time,
-			 * so two writes of one key cannot collide. */
-			strbuf_reset(&s);
-			strbuf_addbuf(&s, &a->insert_head);
-			strbuf_add(&s, a->ops[i].sql, a->ops[i].len);
-			strbuf_addbuf(stmts, &s);
-			strbuf_addch(stmts, '\0');
-			(*count)++;
-			i++;
+		if (a->unique_mode) {
+			i = build_unique_group(a, i, stmts, count);
 			continue;
 		}
 		strbuf_reset(&s);
@@ -304,9 +411,7 @@ static void build_statements(struct osc_applier *a, struct strbuf *stmts,
 								    : " OR ");
 			strbuf_add(&s, a->ops[j].sql, a->ops[j].len);
 		}
-		strbuf_addbuf(stmts, &s);
-		strbuf_addch(stmts, '\0');
-		(*count)++;
+		add_statement(stmts, &s, count);
 		i = j;
 	}
 	strbuf_release(&s);
@@ -370,12 +475,20 @@ failed:
 	return -1;
 }
 
+/*
+ * Replay the batch (the committed transactions read so far; never an
+ * open one) and move the applied position to `pos`.
+ */
 static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 		 struct strbuf *err)
 {
 	struct strbuf stmts = STRBUF_INIT;
 	size_t count = 0, nrows = a->ops_nr;
 	int ret = 0;
+
+	if (a->ops_nr != a->ops_committed)
+		BUG("applier: flush inside a transaction");
+	a->pending = 0;
 
 	if (a->ops_nr) {
 		build_statements(a, &stmts, &count);
@@ -386,10 +499,8 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 	if (ret < 0)
 		return -1;
 	pthread_mutex_lock(&a->mu);
-	if (nrows) {
-		a->transactions++;
+	if (nrows)
 		a->rows += nrows;
-	}
 	if (pos && osc_binlog_pos_cmp(pos, &a->applied) > 0)
 		a->applied = *pos;
 	pthread_cond_broadcast(&a->cond);
@@ -519,6 +630,29 @@ static int starts_with_word(const char *sql, const char *word)
 
 /* ---- the thread ----------------------------------------------------- */
 
+/*
+ * Replay the batch now? When someone waits for a position the batch
+ * reaches, or when it is big or old enough. While the cut-over watches
+ * for its RENAME (expect_rename), a change to the table read now came
+ * after the locked position: it is held, neither replayed (the ghost may
+ * be the table already) nor dropped (the attempt may fail and writers go
+ * on), until the RENAME shows up (it is counted as slipped then) or the
+ * next catch-up waits for it.
+ */
+static int batch_due(struct osc_applier *a)
+{
+	int due;
+
+	pthread_mutex_lock(&a->mu);
+	due = a->waiting &&
+	      osc_binlog_pos_cmp(&a->pending_pos, &a->wait_target) >= 0;
+	if (!due && !a->watching)
+		due = a->ops_nr >= BATCH_MAX_OPS ||
+		      mono_ms() - a->pending_since_ms >= BATCH_MAX_MS;
+	pthread_mutex_unlock(&a->mu);
+	return due;
+}
+
 static int is_our_table(struct osc_applier *a, const struct binlog_table *t)
 {
 	return !strcmp(t->db, a->run->pf->table.db) &&
@@ -530,7 +664,7 @@ static void *applier_main(void *arg)
 	struct osc_applier *a = arg;
 	struct strbuf err = STRBUF_INIT;
 	const struct binlog_event *ev;
-	int rc;
+	int rc, hold;
 
 	db_thread_init();
 	for (;;) {
@@ -609,16 +743,27 @@ static void *applier_main(void *arg)
 			goto out;
 		case BINLOG_EVENT_COMMIT:
 			a->in_txn = 0;
-			if (ev->u.commit.xa_prepare && a->ops_nr) {
+			if (ev->u.commit.xa_prepare &&
+			    a->ops_nr > a->ops_committed) {
 				fail(a, "an XA transaction changed the table; "
 					"osc cannot replay XA transactions");
 				goto out;
 			}
 			if (ev->u.commit.rollback) {
-				ops_clear(a);
+				ops_truncate(a, a->ops_committed);
 				break;
 			}
-			if (flush(a, &ev->pos, &err) < 0) {
+			if (a->ops_nr > a->ops_committed) {
+				pthread_mutex_lock(&a->mu);
+				a->transactions++;
+				pthread_mutex_unlock(&a->mu);
+			}
+			a->ops_committed = a->ops_nr;
+			if (!a->pending)
+				a->pending_since_ms = mono_ms();
+			a->pending = 1;
+			a->pending_pos = ev->pos;
+			if (batch_due(a) && flush(a, &ev->pos, &err) < 0) {
 				fail(a, err.buf);
 				goto out;
 			}
@@ -629,8 +774,15 @@ static void *applier_main(void *arg)
 				 ev->u.heartbeat.file);
 			a->server.pos = ev->u.heartbeat.pos;
 			pthread_mutex_unlock(&a->mu);
-			/* Everything before the server's position was sent. */
-			if (!a->in_txn && !a->ops_nr) {
+			/*
+			 * Everything before the server's position was sent:
+			 * replay the batch (unless the cut-over watches for
+			 * its RENAME, see batch_due) and move to it.
+			 */
+			pthread_mutex_lock(&a->mu);
+			hold = a->watching && a->ops_nr;
+			pthread_mutex_unlock(&a->mu);
+			if (!a->in_txn && !hold) {
 				struct binlog_pos hp = a->server;
 
 				if (flush(a, &hp, &err) < 0) {
@@ -640,8 +792,9 @@ static void *applier_main(void *arg)
 			}
 			break;
 		case BINLOG_EVENT_RECONNECT:
-			/* The open transaction comes again from its start. */
-			ops_clear(a);
+			/* The open transaction comes again from its start;
+			 * the committed ones in the batch do not. */
+			ops_truncate(a, a->ops_committed);
 			a->in_txn = 0;
 			warning("binlog stream reconnected (attempt %u)",
 				ev->u.reconnect.attempt);
@@ -807,6 +960,8 @@ int osc_applier_wait_for(struct osc_applier *a, const struct binlog_pos *pos,
 
 	deadline_in(&dl, timeout_ms);
 	pthread_mutex_lock(&a->mu);
+	a->waiting = 1;
+	a->wait_target = *pos;
 	for (;;) {
 		if (a->failed) {
 			strbuf_addbuf(err, &a->error);
@@ -820,6 +975,7 @@ int osc_applier_wait_for(struct osc_applier *a, const struct binlog_pos *pos,
 		if (pthread_cond_timedwait(&a->cond, &a->mu, &dl) == ETIMEDOUT)
 			break;
 	}
+	a->waiting = 0;
 	pthread_mutex_unlock(&a->mu);
 	return ret;
 }
