@@ -125,6 +125,36 @@ out:
 	return ret;
 }
 
+/*
+ * Test hook (documented in osc(1) ENVIRONMENT as test-only, like
+ * OSC_TEST_PAUSE_MS in main.c): OSC_TEST_PAUSE_AT=POINT:MS sleeps MS
+ * milliseconds once when the run reaches POINT ("copy-chunk": after the
+ * first chunk; "cut-over-locked": in the cut-over's catch-up, with the
+ * table locked), so that a test can signal or kill the process there.
+ * A signal or a failure of the applier ends the pause early.
+ */
+static void test_pause_at(struct engine *e, const char *point)
+{
+	const char *env = getenv("OSC_TEST_PAUSE_AT");
+	size_t n = strlen(point);
+	long ms;
+
+	if (!env || strncmp(env, point, n) || env[n] != ':')
+		return;
+	ms = strtol(env + n + 1, NULL, 10);
+	if (ms <= 0)
+		return;
+	fprintf(stderr, "osc: test pause at %s for %ld ms "
+		"(OSC_TEST_PAUSE_AT)\n", point, ms);
+	fflush(stderr);
+	for (; ms > 0 && !cleanup_interrupted() &&
+	       !osc_applier_failed(e->applier, NULL); ms -= 20) {
+		struct timespec ts = { 0, 20 * 1000000L };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* ---- the copy ------------------------------------------------------- */
 
 static int key_kind(const struct ddl_column *c, enum chunk_key_kind *kind)
@@ -220,6 +250,8 @@ static void copy_on_chunk(void *ctx, const struct chunk_progress *cp)
 
 	e->rows_copied = cp->rows_total;
 	show_progress(e, 0);
+	if (cp->chunks == 1)
+		test_pause_at(e, "copy-chunk");
 }
 
 static int run_copy(struct engine *e, struct strbuf *err)
@@ -236,6 +268,9 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	co.chunk_rows = o->chunk_rows;
 	co.should_stop = copy_should_stop;
 	co.on_chunk = copy_on_chunk;
+	/* A value the ghost cannot hold stops the run (chunker.h). */
+	co.fail_on_warnings = 1;
+	co.dup_key_ok = e->run->plan.key_ghost_index;
 	co.ctx = e;
 	rc = chunk_copy_run(e->copy_conn, &co, &res, err);
 	e->rows_copied = res.rows_copied;
@@ -282,12 +317,18 @@ static int cutover_catch_up(void *ctx, const struct cutover_catch_up *cc,
 	struct binlog_pos pos;
 	int rc;
 
+	test_pause_at(e, "cut-over-locked");
 	snprintf(pos.file, sizeof(pos.file), "%s", cc->position.file);
 	pos.pos = cc->position.pos;
 	rc = osc_applier_wait_for(e->applier, &pos, e->catch_up_timeout_ms,
 				  err);
 	if (rc < 0)
 		return -1;
+	/* A signal while t is locked: release it, never swap after. */
+	if (cleanup_interrupted()) {
+		strbuf_addstr(err, "interrupted during the cut-over");
+		return -1;
+	}
 	if (rc > 0) {
 		verbose("cut-over: replay did not reach %s:%llu within %u ms; "
 			"releasing the lock and trying again",
