@@ -5,3 +5,12 @@ EXTRA_DIST += $(ENGINE_E2E_TESTS)
 ENGINE_E2E = tests/e2e/t4100-engine-mirror.sh
 TESTS += $(ENGINE_E2E)
 EXTRA_DIST += $(ENGINE_E2E)
+# The engine under load, signals, unique keys, aborts (issue 5).
+EXTRA_DIST += tests/e2e/engine-lib.sh
+ENGINE_RUN_E2E = \
+	tests/e2e/t4201-engine-cutover.sh \
+	tests/e2e/t4202-engine-kill.sh \
+	tests/e2e/t4203-engine-unique.sh \
+	tests/e2e/t4204-engine-abort.sh
+TESTS += $(ENGINE_RUN_E2E)
+EXTRA_DIST += $(ENGINE_RUN_E2E)
