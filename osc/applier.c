@@ -441,11 +441,12 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 failed:
 		if (db_error_is_transient(db_errno(db))) {
 			struct strbuf ignore = STRBUF_INIT;
+			unsigned int code = db_errno(db);
 
 			db_exec(db, "ROLLBACK", &ignore);
 			strbuf_release(&ignore);
 			verbose("applier: retrying a transaction after error %u",
-				db_errno(db));
+				code);
 			continue;
 		}
 		if (db_errno(db) == DB_ER_DUP_ENTRY && a->unique_mode) {

@@ -16,6 +16,9 @@
 OSC_TIMEOUT=${OSC_TEST_TIMEOUT:-150}
 
 start_osc() {
+    # Empty it here: the child truncates it only after the fork, and
+    # wait_osc_line must not read the last run's lines.
+    : >"$E2E_DIR/osc.err"
     "$OSC_BIN" "$@" >"$E2E_DIR/osc.out" 2>"$E2E_DIR/osc.err" &
     OSC_PID=$!
 }
@@ -87,10 +90,10 @@ table_is_usable() {
     n=$(sql_value primary "SELECT COUNT(*) FROM $db.t") ||
         { e2e_fail "$db.t cannot be read"; return 1; }
     [ "$n" -gt 0 ] || { e2e_fail "$db.t is empty"; return 1; }
-    sql primary "CREATE TEMPORARY TABLE probe LIKE $db.t;
-        INSERT INTO probe SELECT * FROM $db.t ORDER BY id LIMIT 1;
+    sql primary "CREATE TEMPORARY TABLE $db.probe LIKE $db.t;
+        INSERT INTO $db.probe SELECT * FROM $db.t ORDER BY id LIMIT 1;
         BEGIN; DELETE FROM $db.t ORDER BY id LIMIT 1;
-        INSERT INTO $db.t SELECT * FROM probe; ROLLBACK" ||
+        INSERT INTO $db.t SELECT * FROM $db.probe; ROLLBACK" ||
         { e2e_fail "$db.t does not take writes"; return 1; }
     return 0
 }
