@@ -35,6 +35,8 @@
 #define STMT_MAX_BYTES (2u * 1024 * 1024)
 /* Deletes per DELETE statement. */
 #define DELETE_MAX_ROWS 500
+/* Attempts of a ghost transaction that meets deadlocks or lock waits. */
+#define APPLY_ATTEMPTS 30
 /* A batch of source transactions is flushed at this size or age. */
 #define BATCH_MAX_OPS 2000
 #define BATCH_MAX_MS 20
@@ -93,6 +95,14 @@ struct osc_applier {
 	int waiting;		/* osc_applier_wait_for() waits for ... */
 	struct binlog_pos wait_target;	/* ... this position */
 };
+
+static void sleep_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
 
 static uint64_t mono_ms(void)
 {
@@ -423,7 +433,7 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 	struct db *db = a->conn;
 	int attempt;
 
-	for (attempt = 0; attempt < 10; attempt++) {
+	for (attempt = 0; attempt < APPLY_ATTEMPTS; attempt++) {
 		const char *p = stmts->buf;
 		size_t i;
 
@@ -447,6 +457,9 @@ failed:
 			strbuf_release(&ignore);
 			verbose("applier: retrying a transaction after error %u",
 				code);
+			/* The copier's chunk holds the other locks: give it
+			 * time to commit instead of meeting it again at once. */
+			sleep_ms(attempt < 6 ? 10u << attempt : 500u);
 			continue;
 		}
 		if (db_errno(db) == DB_ER_DUP_ENTRY && a->unique_mode) {
@@ -471,8 +484,16 @@ failed:
 		}
 		return -1;
 	}
-	strbuf_addstr(err, "applier: a transaction kept failing with lock "
-			   "errors after 10 attempts");
+	{
+		struct strbuf last = STRBUF_INIT;
+
+		strbuf_addbuf(&last, err);
+		strbuf_reset(err);
+		strbuf_addf(err, "the applier's transaction on the ghost kept "
+			    "failing with lock errors after %d attempts; the "
+			    "last: %s", APPLY_ATTEMPTS, last.buf);
+		strbuf_release(&last);
+	}
 	return -1;
 }
 

@@ -511,6 +511,8 @@ int osc_engine_run(struct osc_run *run)
 		strbuf_reset(&err);
 		engine_release(e);
 		drop_table(e, t->changelog_name, &err);
+		/* Swapped, but not cleanly: not "failed, table untouched". */
+		status = OSC_EXIT_CLEANUP_INCOMPLETE;
 		goto out;
 	}
 	info("cut-over: swapped after %d attempt%s; writers waited %.0f ms",
