@@ -55,7 +55,7 @@ wait "$HOLDER"
 expect_status 0 || fail "the migration after a long transaction failed"
 expect_err 'swapped after ([2-9]|[1-9][0-9]+) attempts' ||
     e2e_fail "the long transaction did not make an attempt time out"
-e2e_log "held 5 s: $(grep '^cut-over:' "$E2E_DIR/osc.err")"
+e2e_log "held 5 s: $(grep "^cut-over: swapped after" "$E2E_DIR/osc.err")"
 expect_no_leftovers primary w
 sql primary "SHOW CREATE TABLE w.t" | grep -q 'KEY `k_i`' ||
     e2e_fail "the index was not added"
