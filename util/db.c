@@ -23,6 +23,8 @@ struct db {
 	 * that drains the results, so it cannot be asked afterwards.
 	 */
 	unsigned long long affected_rows;
+	/* Warnings of the last statement, kept the same way. */
+	unsigned int warnings;
 };
 
 struct db_result {
@@ -283,6 +285,7 @@ static int send_query(struct db *db, const char *sql, struct strbuf *err)
 		debug("sql[%s/%lu]: %s", db->label, db->thread_id, sql);
 	clear_error(db);
 	db->affected_rows = 0;
+	db->warnings = 0;
 	if (mysql_real_query(db->mysql, sql, strlen(sql))) {
 		add_query_error(db, sql, err);
 		return -1;
@@ -307,6 +310,7 @@ int db_exec(struct db *db, const char *sql, struct strbuf *err)
 			db->affected_rows =
 				(unsigned long long)mysql_affected_rows(
 					db->mysql);
+			db->warnings = mysql_warning_count(db->mysql);
 		}
 	} while (mysql_next_result(db->mysql) == 0);
 	if (mysql_errno(db->mysql)) {
@@ -347,6 +351,7 @@ static int run_query(struct db *db, const char *sql, struct db_result **out,
 		}
 		db->affected_rows =
 			(unsigned long long)mysql_affected_rows(db->mysql);
+		db->warnings = mysql_warning_count(db->mysql);
 		return 0;
 	}
 	*out = xcalloc(1, sizeof(**out));
@@ -475,6 +480,11 @@ out:
 unsigned long long db_affected_rows(struct db *db)
 {
 	return db->affected_rows;
+}
+
+unsigned int db_warning_count(const struct db *db)
+{
+	return db->warnings;
 }
 
 unsigned int db_errno(const struct db *db)

@@ -151,6 +151,11 @@ int db_query_u64(struct db *db, const char *sql, unsigned long long *value,
 
 /* Rows affected by the last statement. */
 unsigned long long db_affected_rows(struct db *db);
+/*
+ * Warnings the last statement that returned no result set raised (0 after
+ * a query with rows): whether SHOW WARNINGS has anything to say.
+ */
+unsigned int db_warning_count(const struct db *db);
 /* errno and SQLSTATE of the last failure on this connection (0/"00000"). */
 unsigned int db_errno(const struct db *db);
 const char *db_sqlstate(const struct db *db);
