@@ -198,7 +198,9 @@ struct chunk_copy_opts {
 	 * range, NULL into NOT NULL), or a duplicate on a unique key the
 	 * ALTER adds. err then names the warning and the key of the
 	 * offending row (found again by its row number in the chunk).
-	 * gh-ost's --panic-on-warnings is the model.
+	 * gh-ost's --panic-on-warnings is the model. Warning 1364 (a
+	 * column the copy leaves out, added NOT NULL without a DEFAULT,
+	 * takes its implicit default as in a native ALTER) is not a change.
 	 */
 	int fail_on_warnings;
 	const char *dup_key_ok;

@@ -427,6 +427,47 @@ static void build_statements(struct osc_applier *a, struct strbuf *stmts,
 	strbuf_release(&s);
 }
 
+/*
+ * The session runs without STRICT_ALL_TABLES, like the copy's INSERT
+ * IGNORE, so that a column the replay leaves out (one the ALTER adds NOT
+ * NULL without a DEFAULT) takes its implicit default as in a native ALTER
+ * (strict mode made every replayed insert fail with 1364). Any other
+ * warning means the ghost cannot hold a replayed value (truncated, out
+ * of range, NULL into NOT NULL): the run stops, as the copy does.
+ */
+#define APPLIER_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
+
+/* After a statement: 0, or -1 with err naming the first real warning. */
+static int check_warnings(struct osc_applier *a, struct strbuf *err)
+{
+	struct db_result *res = NULL;
+	struct db_row row;
+	int r, ret = 0;
+
+	if (!db_warning_count(a->conn))
+		return 0;
+	if (db_query(a->conn, "SHOW WARNINGS", &res, err) < 0)
+		return -1;
+	while ((r = db_result_next(res, &row, err)) == 1) {
+		if (row.ncols < 3 || !row.values[1] || !row.values[2] ||
+		    !strcmp(row.values[1], "1364"))
+			continue;
+		strbuf_addf(err, "replaying a change on `%s`.`%s` into the "
+			    "ghost changed data: warning %s: %.200s; the new "
+			    "definition cannot hold every value (a native "
+			    "ALTER would fail the same way): change the ALTER "
+			    "or fix the data first",
+			    a->run->pf->table.db, a->run->pf->table.table,
+			    row.values[1], row.values[2]);
+		ret = -1;
+		break;
+	}
+	if (r < 0)
+		ret = -1;
+	db_result_free(res);
+	return ret;
+}
+
 static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 			   size_t count, struct strbuf *err)
 {
@@ -443,6 +484,13 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 		for (i = 0; i < count; i++) {
 			if (db_exec(db, p, err) < 0)
 				goto failed;
+			if (check_warnings(a, err) < 0) {
+				struct strbuf ignore = STRBUF_INIT;
+
+				db_exec(db, "ROLLBACK", &ignore);
+				strbuf_release(&ignore);
+				return -1;
+			}
 			p += strlen(p) + 1;
 		}
 		if (db_exec(db, "COMMIT", err) < 0)
@@ -902,7 +950,9 @@ struct osc_applier *osc_applier_start(struct osc_run *run,
 	strbuf_addstr(&a->delete_head, " WHERE ");
 
 	a->conn = db_connect(&run->pf->dbopts, "applier", NULL, err);
-	if (!a->conn)
+	if (!a->conn ||
+	    db_exec(a->conn, "SET SESSION sql_mode = '" APPLIER_SQL_MODE "'",
+		    err) < 0)
 		goto fail;
 	memset(&so, 0, sizeof(so));
 	so.db = &run->pf->dbopts;

@@ -4,8 +4,10 @@
 #    ghost could no longer follow it);
 #  - a lossy type change: the copy's INSERT IGNORE would truncate values
 #    silently, so any warning but a duplicate on the shared key stops the
-#    run, naming the column and the first offending key; a widening change
-#    of the same column passes.
+#    run, naming the column and the first offending key (the replay stops
+#    on a value written meanwhile); a widening change of the same column
+#    passes, and so does a column added NOT NULL without a DEFAULT (its
+#    implicit default, as with a native ALTER).
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 e2e_init
 . "$OSC_SRCDIR/tests/e2e/engine-lib.sh"
@@ -47,6 +49,31 @@ run_osc_bounded "$OSC_TIMEOUT" $(osc_conn primary) \
 expect_status 1
 expect_err "warning 1264: Out of range value for column 'n' at row [0-9]+.*; first row with key \\(128\\)"
 expect_no_leftovers primary a
+
+# A long value written during the copy: the replay stops the run too.
+sql primary "UPDATE a.t SET s = 'ok' WHERE id = 7777"
+OSC_TEST_PAUSE_AT="copy-chunk:5000" start_osc $(osc_conn primary) \
+    --chunk-size=500 --alter="MODIFY s VARCHAR(5) NOT NULL" --execute a.t
+wait_osc_line 'test pause at copy-chunk' 60
+sql primary "UPDATE a.t SET s = 'far too long' WHERE id = 3"
+finish_osc
+expect_status 1
+expect_err "replaying a change on \`a\`.\`t\` into the ghost changed data: warning 1265: Data truncated for column 's'"
+expect_no_leftovers primary a
+sql primary "UPDATE a.t SET s = IF(id = 7777, REPEAT('long', 20), 'ok') WHERE id IN (3, 7777)"
+
+# A column added NOT NULL without a DEFAULT takes its implicit default, in
+# the copy and in the replay, as with a native ALTER.
+OSC_TEST_PAUSE_AT="copy-chunk:1500" start_osc $(osc_conn primary) \
+    --chunk-size=500 --alter="ADD COLUMN z INT NOT NULL" --execute a.t
+wait_osc_line 'test pause at copy-chunk' 60
+sql primary "INSERT INTO a.t (id, s, n) VALUES (30000, 'new', 1); UPDATE a.t SET n = n WHERE id = 5"
+finish_osc
+expect_status 0
+expect_no_leftovers primary a
+[ "$(sql_value primary "SELECT CONCAT(COUNT(*), ' ', SUM(z)) FROM a.t")" = "20001 0" ] ||
+    e2e_fail "added NOT NULL column: unexpected rows or values"
+sql primary "DELETE FROM a.t WHERE id = 30000; ALTER TABLE a.t DROP COLUMN z"
 
 # Widening passes and keeps every value.
 run_osc_bounded "$OSC_TIMEOUT" $(osc_conn primary) \
