@@ -315,15 +315,20 @@ static int cutover_catch_up(void *ctx, const struct cutover_catch_up *cc,
 {
 	struct engine *e = ctx;
 	struct binlog_pos pos;
+	uint64_t t0;
 	int rc;
 
 	test_pause_at(e, "cut-over-locked");
 	snprintf(pos.file, sizeof(pos.file), "%s", cc->position.file);
 	pos.pos = cc->position.pos;
+	t0 = now_ms();
 	rc = osc_applier_wait_for(e->applier, &pos, e->catch_up_timeout_ms,
 				  err);
 	if (rc < 0)
 		return -1;
+	verbose("cut-over: replay reached %s:%llu in %llu ms", pos.file,
+		(unsigned long long)pos.pos,
+		(unsigned long long)(now_ms() - t0));
 	/* A signal while t is locked: release it, never swap after. */
 	if (cleanup_interrupted()) {
 		strbuf_addstr(err, "interrupted during the cut-over");
