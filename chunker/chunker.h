@@ -197,6 +197,14 @@ struct chunk_copy_opts {
 	int (*should_pause)(void *ctx);
 	int (*should_stop)(void *ctx);
 	void (*on_chunk)(void *ctx, const struct chunk_progress *p);
+	/*
+	 * May be NULL. Called before each chunk with the size the copier
+	 * is about to use; a nonzero return replaces it (and, with
+	 * chunk_time_ms, the adaptation goes on from there). This is how
+	 * `chunk-size=N` on the status socket reaches a running copy.
+	 */
+	unsigned long long (*next_chunk_rows)(void *ctx,
+					      unsigned long long rows);
 	void *ctx;
 };
 

@@ -211,6 +211,13 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 			ret = 1;
 			goto out;
 		}
+		if (o->next_chunk_rows) {
+			unsigned long long want = o->next_chunk_rows(o->ctx,
+								     size);
+
+			if (want)
+				size = want;
+		}
 		more = next_boundary(db, o, &lower, size, attempts,
 				     &res->retries, &upper, err);
 		if (more < 0)
