@@ -236,10 +236,15 @@ int main(int argc, char **argv)
 		status = osc_engine_run(&run);
 		osc_run_release(&run);
 	}
-	osc_preflight_release(&pf);
-	osc_options_release(&opts);
+	/*
+	 * The cleanup stack's undo entries connect with pf.dbopts, whose
+	 * strings belong to opts: both must outlive cleanup_exit(), which
+	 * runs the stack and exits (releasing them first left a failed
+	 * run's ghost and changelog behind). Only the connection goes now.
+	 */
+	db_close(pf.db);
+	pf.db = NULL;
 	strbuf_release(&out);
-	db_global_end();
 	cleanup_exit(status);
 
 done:
