@@ -25,6 +25,7 @@
 #include "osc/applier.h"
 #include "osc/cleanup.h"
 #include "osc/cutover.h"
+#include "osc/engine-ops.h"
 #include "osc/progress.h"
 #include "throttle/throttle.h"
 #include "util/db.h"
@@ -40,10 +41,12 @@ struct engine {
 	struct throttle_heartbeat *heartbeat;
 	struct db *copy_conn;
 	struct progress *progress;
+	struct engine_ops *ops;	/* status, socket, hooks, flags */
 	struct progress_rate rate;
 	struct progress_status st;
 	uint64_t start_ms;
 	uint64_t rows_copied;
+	int copy_done;		/* rows_copied is the table's row count */
 	const char *phase;
 	struct strbuf qtable;	/* `db`.`t` for messages */
 	/* The copy statement, split around its range predicate. */
@@ -67,6 +70,8 @@ static void show_progress(struct engine *e, int force)
 {
 	struct osc_applier_stats as;
 
+	if (!e->progress)
+		return;		/* released */
 	memset(&as, 0, sizeof(as));
 	if (e->applier)
 		osc_applier_stats(e->applier, &as);
@@ -74,7 +79,8 @@ static void show_progress(struct engine *e, int force)
 	e->st.table = e->run->pf->table.table;
 	e->st.phase = e->phase;
 	e->st.rows_copied = e->rows_copied;
-	e->st.rows_estimate = e->run->pf->table.rows_estimate;
+	e->st.rows_estimate = e->copy_done ? e->rows_copied
+					   : e->run->pf->table.rows_estimate;
 	e->st.events_applied = as.rows;
 	e->st.elapsed_ms = now_ms() - e->start_ms;
 	progress_rate_add(&e->rate, now_ms(), e->rows_copied);
@@ -84,10 +90,7 @@ static void show_progress(struct engine *e, int force)
 		e->st.backlog_bytes = (int64_t)(as.server.pos - as.applied.pos);
 	else
 		e->st.backlog_bytes = -1;
-	if (force)
-		progress_show(e->progress, &e->st);
-	else
-		progress_update(e->progress, &e->st);
+	engine_ops_report(e->ops, &e->st, force);
 }
 
 static void set_phase(struct engine *e, const char *phase)
@@ -211,7 +214,30 @@ static int copy_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
 
-	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL);
+	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
+	       engine_ops_should_stop(e->ops);
+}
+
+/* Paused by the user (status socket); the status stays fresh meanwhile. */
+static int copy_should_pause(void *ctx)
+{
+	struct engine *e = ctx;
+	int pause = engine_ops_should_pause(e->ops);
+
+	if (pause)
+		show_progress(e, 0);
+	return pause;
+}
+
+static unsigned long long copy_next_chunk_rows(void *ctx,
+					       unsigned long long rows)
+{
+	return engine_ops_next_chunk_rows(((struct engine *)ctx)->ops, rows);
+}
+
+static void refresh_progress(void *ctx)
+{
+	show_progress(ctx, 0);
 }
 
 static void copy_on_chunk(void *ctx, const struct chunk_progress *cp)
@@ -235,6 +261,8 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	co.suffix = e->copy_suffix.buf;
 	co.chunk_rows = o->chunk_rows;
 	co.should_stop = copy_should_stop;
+	co.should_pause = copy_should_pause;
+	co.next_chunk_rows = copy_next_chunk_rows;
 	co.on_chunk = copy_on_chunk;
 	co.ctx = e;
 	rc = chunk_copy_run(e->copy_conn, &co, &res, err);
@@ -266,6 +294,8 @@ static int catch_up(struct engine *e, struct strbuf *err)
 			strbuf_addstr(err, "interrupted while catching up");
 			return -1;
 		}
+		if (engine_ops_should_stop(e->ops))
+			return -1;
 		if (master_position(e->run->pf->db, &pos, err) < 0)
 			return -1;
 		rc = osc_applier_wait_for(e->applier, &pos, 1000, err);
@@ -304,7 +334,9 @@ static int cutover_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
 
-	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL);
+	show_progress(e, 0);
+	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
+	       engine_ops_should_stop(e->ops);
 }
 
 /* ---- cleanup of the run's tables ------------------------------------ */
@@ -348,7 +380,9 @@ int osc_engine_run(struct osc_run *run)
 	struct binlog_pos start;
 	struct cutover_opts co;
 	struct cutover_result cres;
-	struct progress_config pc = { PROGRESS_AUTO, 0 };
+	struct progress_config pc = {
+		PROGRESS_AUTO, (unsigned int)(o->status_interval_ms / 1000)
+	};
 	int status = OSC_EXIT_FAILED, n, rc;
 	long slipped;
 
@@ -368,6 +402,10 @@ int osc_engine_run(struct osc_run *run)
 		e->progress = progress_new(&pc);
 	}
 	osc_run_qname(&e->qtable, run, t->table);
+	e->ops = engine_ops_start(run, e->progress, &err);
+	if (!e->ops)
+		goto fail;
+	engine_ops_hook(e->ops, HOOK_ON_STARTUP);
 
 	/* Phase 2: the ghost and the plan. */
 	set_phase(e, "ghost");
@@ -387,6 +425,7 @@ int osc_engine_run(struct osc_run *run)
 			warning("%s", run->plan.risks[n].message);
 	if (prepare_copy(e, &err) < 0)
 		goto fail;
+	engine_ops_hook(e->ops, HOOK_ON_VALIDATED);
 
 	/* Phase 3: the changelog, the position, the applier. */
 	set_phase(e, "stream");
@@ -414,9 +453,15 @@ int osc_engine_run(struct osc_run *run)
 	set_phase(e, "copy");
 	if (run_copy(e, &err) < 0)
 		goto fail;
+	e->copy_done = 1;
 	show_progress(e, 1);
 	info("copy: %" PRIu64 " rows copied into %s", e->rows_copied,
 	     t->ghost_name);
+	engine_ops_hook(e->ops, HOOK_ON_ROW_COPY_COMPLETE);
+	/* --postpone-cut-over-flag-file, on-before-cut-over. */
+	if (engine_ops_cut_over_gate(e->ops, refresh_progress,
+				     copy_should_stop, e, &err) < 0)
+		goto fail;
 
 	/* Phase 6: catch up, then swap. */
 	set_phase(e, "catch-up");
@@ -449,6 +494,7 @@ int osc_engine_run(struct osc_run *run)
 	if (rc != CUTOVER_SWAPPED)
 		goto fail;
 	/* The ghost is the table now: never drop it. */
+	engine_ops_swapped(e->ops);
 	if (run->ghost_undo >= 0) {
 		cleanup_pop(run->ghost_undo);
 		run->ghost_undo = -1;
@@ -503,6 +549,12 @@ fail_after_swap:
 	status = OSC_EXIT_CLEANUP_INCOMPLETE;
 	goto out;
 fail:
+	strbuf_reset(&sql);
+	if (engine_ops_stop_reason(e->ops, &sql)) {
+		/* A panic or --max-runtime: the reason, not its echo. */
+		strbuf_reset(&err);
+		strbuf_addbuf(&err, &sql);
+	}
 	if (!err.len && e->applier)
 		osc_applier_failed(e->applier, &err);
 	if (!err.len)
@@ -513,6 +565,8 @@ fail:
 		error("%s; %s is unchanged", err.buf, e->qtable.buf);
 	status = OSC_EXIT_FAILED;
 out:
+	engine_ops_finish(e->ops, status, err.buf);
+	e->ops = NULL;
 	engine_release(e);
 	strbuf_release(&e->qtable);
 	strbuf_release(&e->copy_prefix);

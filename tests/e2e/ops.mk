@@ -1,3 +1,7 @@
 # End-to-end tests of osc/ ops parts.
-TESTS += tests/e2e/t6001-ops-status-socket.sh
-EXTRA_DIST += tests/e2e/t6001-ops-status-socket.sh
+EXTRA_DIST += tests/e2e/ops-lib.sh
+OPS_E2E_TESTS = \
+	tests/e2e/t6001-ops-status-socket.sh \
+	tests/e2e/t6101-ops-socket.sh
+TESTS += $(OPS_E2E_TESTS)
+EXTRA_DIST += $(OPS_E2E_TESTS)
