@@ -729,8 +729,9 @@ int engine_ops_cut_over_gate(struct engine_ops *ops,
 			set_postponed(ops, 1);
 			goto wait;
 		}
-		if (flag_on)
-			info("cut-over no longer postponed by '%s'", flag);
+		if (flag_on && !released)
+			info("cut-over no longer postponed: '%s' is gone",
+			     flag);
 		flag_on = 0;
 		set_postponed(ops, hook_failing);
 		if (!ops->hooks.dir)

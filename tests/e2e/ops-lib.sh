@@ -60,8 +60,16 @@ EOH
     chmod +x "$1/$2"
 }
 
-# wait_osc PID: wait for a background osc, its exit status in OSC_STATUS.
+# wait_osc PID [TIMEOUT_SECONDS]: wait for a background osc (120 s at
+# most: then it is killed and the test fails); its exit status in
+# OSC_STATUS.
 wait_osc() {
+    if ! wait_for "${2:-120}" sh -c "! kill -0 $1"; then
+        kill "$1" 2>/dev/null
+        wait "$1" 2>/dev/null
+        show_osc_output
+        fail "osc (pid $1) did not finish within ${2:-120} s"
+    fi
     OSC_STATUS=0
     wait "$1" || OSC_STATUS=$?
 }
