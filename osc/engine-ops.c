@@ -490,6 +490,7 @@ struct engine_ops *engine_ops_start(struct osc_run *run,
 	ops->snap = (struct progress_status)PROGRESS_STATUS_INIT;
 	ops->snap.database = run->pf->table.db;
 	ops->snap.table = run->pf->table.table;
+	ops->snap.rows_estimate = run->pf->table.rows_estimate;
 	ops->snap_ms = ops->start_ms;
 	ops->chunk_rows = o->chunk_rows;
 	ops->hooks.dir = o->hooks_dir && *o->hooks_dir ? o->hooks_dir : NULL;

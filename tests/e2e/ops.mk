@@ -3,6 +3,7 @@ EXTRA_DIST += tests/e2e/ops-lib.sh
 OPS_E2E_TESTS = \
 	tests/e2e/t6001-ops-status-socket.sh \
 	tests/e2e/t6101-ops-socket.sh \
-	tests/e2e/t6102-ops-postpone.sh
+	tests/e2e/t6102-ops-postpone.sh \
+	tests/e2e/t6103-ops-hooks.sh
 TESTS += $(OPS_E2E_TESTS)
 EXTRA_DIST += $(OPS_E2E_TESTS)
