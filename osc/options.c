@@ -128,10 +128,10 @@ const struct osc_option osc_option_table[] = {
 
     OPT_SECTION("Copy and cut-over"),
     OPT_U64("chunk-size", 0, chunk_rows, "ROWS", 1, 10000000, 0,
-	    "rows copied per chunk (one transaction each) [1000]"),
+	    "rows per chunk, one transaction each [1000]"),
     OPT_DURATION("cut-over-lock-timeout", 0, cut_over_lock_timeout_ms, 1000,
 		 1000, 3600 * 1000, 0,
-		 "longest writers wait at the cut-over, per attempt [2s]"),
+		 "writers' longest wait per cut-over attempt [2s]"),
     OPT_U64("cut-over-retries", 0, cut_over_retries, "N", 0, 1000, 0,
 	    "cut-over attempts after the first one fails [10]"),
     OPT_BOOL("no-drop-old-table", 0, no_drop_old_table, 0,
@@ -140,8 +140,8 @@ const struct osc_option osc_option_table[] = {
     OPT_SECTION("Watching and controlling the run"),
     OPT_DURATION("status-interval", 0, status_interval_ms, 1000, 1000,
 		 3600 * 1000, 0,
-		 "status line (not on a terminal) and on-status hook\n"
-		 "every DURATION [30s]"),
+		 "status line (not on a terminal) and on-status\n"
+		 "hook every DURATION [30s]"),
     OPT_STRING("status-socket", 0, status_socket, "PATH", 0,
 	       "serve status and commands on this unix socket"),
     OPT_STRING("postpone-cut-over-flag-file", 0, postpone_cut_over_flag_file,
