@@ -134,6 +134,9 @@ static void rename_stop(struct attempt *a)
 	if (!atomic_load(&job->done)) {
 		unsigned long id = db_thread_id(job->db);
 
+		verbose("cut-over: stopping the waiting rename (connection "
+			"%lu)", id);
+
 		if (db_execf(a->ctl, &err, "KILL QUERY %lu", id) < 0) {
 			strbuf_reset(&err);
 			if (db_reconnect(a->ctl, &err) < 0 ||
@@ -325,6 +328,12 @@ static enum attempt_status fail_attempt(struct attempt *a,
 					struct strbuf *err)
 {
 	release_attempt(a);
+	/* Say why R failed, unless it was our own KILL QUERY. */
+	if (a->rename.sql && atomic_load(&a->rename.done) &&
+	    a->rename.rc != 0 && a->rename.code != DB_ER_QUERY_INTERRUPTED &&
+	    !strstr(err->buf, a->rename.err.buf))
+		strbuf_addf(err, "; the rename failed too: %s",
+			    a->rename.err.buf);
 	if (a->rename.sql && atomic_load(&a->rename.done) &&
 	    a->rename.rc == 0) {
 		strbuf_reset(err);
@@ -391,22 +400,28 @@ static void close_connections(struct attempt *a)
 	strbuf_release(&a->rename.err);
 }
 
-static enum attempt_status call_catch_up(struct attempt *a, int attempt_no,
-					 struct strbuf *err)
+static enum attempt_status call_back(struct attempt *a, int attempt_no,
+				     int (*fn)(void *,
+					       const struct cutover_catch_up *,
+					       struct strbuf *),
+				     struct strbuf *err)
 {
 	struct cutover_catch_up cc;
 	int rc;
+
+	if (!fn)
+		return ATTEMPT_SWAPPED;
 
 	memset(&cc, 0, sizeof(cc));
 	cc.position = a->res->position;
 	cc.attempt = attempt_no;
 	cc.method = a->res->method;
 	cc.lock_thread_id = db_thread_id(a->lock);
-	rc = a->o->catch_up(a->o->ctx, &cc, err);
+	rc = fn(a->o->ctx, &cc, err);
 	if (rc == 0)
 		return ATTEMPT_SWAPPED;	/* i.e. go on */
 	if (!err->len)
-		strbuf_addstr(err, "the catch-up gave up");
+		strbuf_addstr(err, "the caller gave up");
 	return rc > 0 ? ATTEMPT_RETRY : ATTEMPT_FATAL;
 }
 
@@ -480,10 +495,24 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	 * before `t`), so a replay into the ghost would block behind it.
 	 * Nothing can change t meanwhile: L holds it.
 	 */
-	st = call_catch_up(a, attempt_no, err);
+	st = call_back(a, attempt_no, o->catch_up, err);
 	if (st != ATTEMPT_SWAPPED)
 		goto fail;
 	st = ATTEMPT_RETRY;
+	/*
+	 * If L died meanwhile, t was unlocked and may have changed: do not
+	 * even queue R (which the sentry would stop anyway).
+	 */
+	if (db_exec(a->lock, "DO 0", err) < 0) {
+		struct strbuf why = STRBUF_INIT;
+
+		strbuf_addf(&why, "the lock connection was lost during the "
+			    "catch-up: %s", err->buf);
+		strbuf_reset(err);
+		strbuf_addbuf(err, &why);
+		strbuf_release(&why);
+		goto fail;
+	}
 
 	/* 3. R's rename, which must be seen waiting on L's lock. */
 	strbuf_reset(&sql);
@@ -501,6 +530,10 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	if (wait_rename_visible(a, err) < 0)
 		goto fail;
 	verbose("cut-over: rename waits on the lock");
+	st = call_back(a, attempt_no, o->before_unlock, err);
+	if (st != ATTEMPT_SWAPPED)
+		goto fail;
+	st = ATTEMPT_RETRY;
 
 	/* 4. Drop the sentry under the lock, unlock: R goes first. */
 	strbuf_reset(&sql);
@@ -562,7 +595,7 @@ static enum attempt_status attempt_lock_rename(struct attempt *a,
 	st = ATTEMPT_RETRY;
 	if (read_position(a->lock, &a->res->position, err) < 0)
 		goto fail;
-	st = call_catch_up(a, attempt_no, err);
+	st = call_back(a, attempt_no, o->catch_up, err);
 	if (st != ATTEMPT_SWAPPED)
 		goto fail;
 	strbuf_addstr(&sql, "RENAME TABLE ");
@@ -581,6 +614,15 @@ static enum attempt_status attempt_lock_rename(struct attempt *a,
 		if (st == ATTEMPT_UNKNOWN)
 			goto out;
 		goto fail;
+	}
+	/*
+	 * Renamed, not yet unlocked: a refusal here cannot undo the rename
+	 * (only say so); the swap stands.
+	 */
+	if (call_back(a, attempt_no, o->before_unlock, err) !=
+	    ATTEMPT_SWAPPED) {
+		warning("cut-over: after the rename: %s", err->buf);
+		strbuf_reset(err);
 	}
 	st = ATTEMPT_SWAPPED;
 	if (db_exec(a->lock, "UNLOCK TABLES", err) < 0) {
