@@ -44,6 +44,12 @@ struct attempt {
 	struct rename_job rename;	/* R */
 	int sentry_created;
 	int locked;
+	/*
+	 * The sentry's DROP was sent on L: if it ran, it ran while L held t
+	 * locked since the position and after the catch-up, so a rename by R
+	 * after it is a correct swap.
+	 */
+	int drop_sent;
 	double lock_sent_ms, locked_ms, unlocked_ms;
 };
 
@@ -119,12 +125,11 @@ static void rename_join(struct rename_job *job)
 }
 
 /*
- * Make sure R is no longer waiting: KILL QUERY it from C (reconnecting C
- * once if needed), then wait for the thread. If R cannot be killed it is
- * still blocked by L (or by the sentry, which is still there), so waiting
- * for it is safe: it ends when its lock wait times out.
+ * Ask R to stop waiting: KILL QUERY it from C, reconnecting C once if
+ * needed. Best effort: if R cannot be killed, the sentry still makes its
+ * rename fail once L lets go.
  */
-static void rename_stop(struct attempt *a)
+static void rename_kill(struct attempt *a)
 {
 	struct rename_job *job = &a->rename;
 	struct strbuf err = STRBUF_INIT;
@@ -142,11 +147,10 @@ static void rename_stop(struct attempt *a)
 			if (db_reconnect(a->ctl, &err) < 0 ||
 			    db_execf(a->ctl, &err, "KILL QUERY %lu", id) < 0)
 				warning("cannot stop the waiting rename "
-					"(connection %lu): %s; waiting for "
-					"its lock timeout", id, err.buf);
+					"(connection %lu): %s; the sentry "
+					"will", id, err.buf);
 		}
 	}
-	rename_join(job);
 	strbuf_release(&err);
 }
 
@@ -205,15 +209,17 @@ out:
 }
 
 /*
- * Undo an attempt: R stopped first, then L's lock released (closing L is
- * enough if it is dead), then the sentry dropped. Errors here are logged,
- * not returned: the attempt has already failed.
+ * Undo an attempt: R killed, L's lock released (closing L is enough if it
+ * is dead), R finished, and only then the sentry dropped. While the
+ * sentry exists R cannot rename anything, so L may let go before R ends;
+ * the sentry must not go before R has ended. Errors here are logged, not
+ * returned: the attempt has already failed.
  */
 static void release_attempt(struct attempt *a)
 {
 	struct strbuf err = STRBUF_INIT;
 
-	rename_stop(a);
+	rename_kill(a);
 	if (a->locked && a->lock) {
 		if (db_exec(a->lock, "UNLOCK TABLES", &err) < 0) {
 			/* A dead L has no locks; a live one loses them. */
@@ -223,6 +229,11 @@ static void release_attempt(struct attempt *a)
 		a->unlocked_ms = now_ms();
 		a->locked = 0;
 	}
+	rename_join(&a->rename);
+	/* R renamed (the sentry was gone): `old` is now the original t. */
+	if (a->rename.sql && atomic_load(&a->rename.done) &&
+	    a->rename.rc == 0)
+		a->sentry_created = 0;
 	strbuf_reset(&err);
 	if (drop_sentry(a, &err) < 0)
 		warning("cut-over: %s", err.buf);
@@ -334,6 +345,13 @@ static enum attempt_status fail_attempt(struct attempt *a,
 	    !strstr(err->buf, a->rename.err.buf))
 		strbuf_addf(err, "; the rename failed too: %s",
 			    a->rename.err.buf);
+	if (a->rename.sql && atomic_load(&a->rename.done) &&
+	    a->rename.rc == 0 && a->drop_sent) {
+		verbose("cut-over: the rename ran after the sentry was "
+			"dropped (%s)", err->buf);
+		strbuf_reset(err);
+		return ATTEMPT_SWAPPED;
+	}
 	if (a->rename.sql && atomic_load(&a->rename.done) &&
 	    a->rename.rc == 0) {
 		strbuf_reset(err);
@@ -539,6 +557,7 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	strbuf_reset(&sql);
 	strbuf_addstr(&sql, "DROP TABLE ");
 	add_table(&sql, o, o->old);
+	a->drop_sent = 1;
 	if (db_exec(a->lock, sql.buf, err) < 0)
 		goto fail;
 	a->sentry_created = 0;
@@ -725,6 +744,7 @@ int cutover_run(const struct cutover_opts *o, struct cutover_result *res,
 		res->attempts = n;
 		a.sentry_created = 0;
 		a.locked = 0;
+		a.drop_sent = 0;
 		a.lock_sent_ms = a.locked_ms = a.unlocked_ms = 0;
 		strbuf_reset(&last);
 		st = res->method == CUTOVER_LOCK_RENAME
