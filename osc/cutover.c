@@ -626,10 +626,11 @@ static enum attempt_status attempt_lock_rename(struct attempt *a,
 	strbuf_addstr(&sql, " TO ");
 	add_table(&sql, o, o->table);
 	if (db_exec(a->lock, sql.buf, err) < 0) {
-		st = db_error_is_disconnect(db_errno(a->lock)) ? ATTEMPT_UNKNOWN
-			: db_errno(a->lock) == DB_ER_TABLE_EXISTS
-				? ATTEMPT_FATAL
-				: ATTEMPT_RETRY;
+		unsigned int code = db_errno(a->lock);
+
+		st = db_error_is_disconnect(code) ? ATTEMPT_UNKNOWN
+		     : db_error_is_transient(code) ? ATTEMPT_RETRY
+						   : ATTEMPT_FATAL;
 		if (st == ATTEMPT_UNKNOWN)
 			goto out;
 		goto fail;
