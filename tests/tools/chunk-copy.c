@@ -3,14 +3,16 @@
  *
  *   chunk-copy [connection] --database=DB --table=T --target=T2
  *              [--chunk-size=N] [--chunk-time=MS] [--stop-after=N]
- *              [--pause-file=F]
+ *              [--pause-file=F] [--check-warnings]
  *
  * Copies every column of T into the pre-created, identical T2 with
  * chunk_copy_run(), chunking on T's primary key (its columns, kinds and
  * character sets read from information_schema). --stop-after=N stops the
  * first run after N chunks and resumes from the boundary it reached, as a
  * resume from a checkpoint would. While --pause-file exists the copier is
- * paused (should_pause). Prints one summary line; with -v, one
+ * paused (should_pause). --check-warnings makes any chunk warning but a
+ * duplicate on the target's PRIMARY KEY fatal. Prints one summary line;
+ * with -v, one
  * line per chunk. The e2e test compares T and T2 with `writer --verify`.
  */
 #include "util/compat.h"
@@ -30,6 +32,7 @@ static unsigned long long chunk_size = 1000, stop_after;
 static unsigned int chunk_time_ms;
 static int trace;
 static const char *pause_file;
+static int check_warnings;
 
 struct run_state {
 	unsigned long long chunks;
@@ -196,7 +199,7 @@ static unsigned long long parse_u64(const char *s, const char *what)
 static void parse_options(int argc, char **argv)
 {
 	enum { O_DB = 256, O_TABLE, O_TARGET, O_SIZE, O_TIME, O_STOP,
-	       O_PAUSE };
+	       O_PAUSE, O_WARN };
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'h' },
 		{ "port", required_argument, NULL, 'P' },
@@ -210,6 +213,7 @@ static void parse_options(int argc, char **argv)
 		{ "chunk-time", required_argument, NULL, O_TIME },
 		{ "stop-after", required_argument, NULL, O_STOP },
 		{ "pause-file", required_argument, NULL, O_PAUSE },
+		{ "check-warnings", no_argument, NULL, O_WARN },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -257,12 +261,15 @@ static void parse_options(int argc, char **argv)
 		case O_PAUSE:
 			pause_file = optarg;
 			break;
+		case O_WARN:
+			check_warnings = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: chunk-copy [-h H -P P -u U "
 				"-p P -S S] --database=DB --table=T "
 				"--target=T2 [--chunk-size=N] "
 				"[--chunk-time=MS] [--stop-after=N] "
-				"[--pause-file=F] [-v]\n");
+				"[--pause-file=F] [--check-warnings] [-v]\n");
 			exit(2);
 		}
 	}
@@ -300,6 +307,8 @@ int main(int argc, char **argv)
 	o.should_stop = should_stop;
 	o.should_pause = should_pause;
 	o.pause_poll_ms = 20;
+	if (check_warnings)
+		o.ghost_key_name = "PRIMARY";
 	o.on_chunk = on_chunk;
 	o.ctx = &st;
 	st.stop_after = stop_after;
