@@ -234,6 +234,9 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	co.prefix = e->copy_prefix.buf;
 	co.suffix = e->copy_suffix.buf;
 	co.chunk_rows = o->chunk_rows;
+	/* Read each chunk's warnings: INSERT IGNORE turns a value the ghost
+	 * cannot hold into a warning and a silent change. */
+	co.ghost_key_name = e->run->plan.key_ghost_index;
 	co.should_stop = copy_should_stop;
 	co.on_chunk = copy_on_chunk;
 	co.ctx = e;
