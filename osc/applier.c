@@ -312,13 +312,31 @@ static void build_statements(struct osc_applier *a, struct strbuf *stmts,
 	strbuf_release(&s);
 }
 
+/*
+ * Deadlocks and lock waits against the copier (whose chunk holds share
+ * locks on the table's rows while it inserts into the ghost) are normal
+ * under load, and InnoDB picks the smaller transaction, usually ours, as
+ * the victim: retry for a long while with a growing pause before giving
+ * up.
+ */
+#define APPLY_ATTEMPTS 100
+
+static void pause_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 			   size_t count, struct strbuf *err)
 {
 	struct db *db = a->conn;
+	unsigned int delay_ms = 5;
 	int attempt;
 
-	for (attempt = 0; attempt < 10; attempt++) {
+	for (attempt = 0; attempt < APPLY_ATTEMPTS; attempt++) {
 		const char *p = stmts->buf;
 		size_t i;
 
@@ -341,6 +359,9 @@ failed:
 			strbuf_release(&ignore);
 			verbose("applier: retrying a transaction after error %u",
 				db_errno(db));
+			pause_ms(delay_ms);
+			if (delay_ms < 1000)
+				delay_ms *= 2;
 			continue;
 		}
 		if (db_errno(db) == DB_ER_DUP_ENTRY && a->unique_mode) {
@@ -365,8 +386,16 @@ failed:
 		}
 		return -1;
 	}
-	strbuf_addstr(err, "applier: a transaction kept failing with lock "
-			   "errors after 10 attempts");
+	{
+		struct strbuf last = STRBUF_INIT;
+
+		strbuf_addbuf(&last, err);
+		strbuf_reset(err);
+		strbuf_addf(err, "replaying a transaction onto the ghost kept "
+			    "failing on lock conflicts (%d attempts): %s",
+			    APPLY_ATTEMPTS, last.buf);
+		strbuf_release(&last);
+	}
 	return -1;
 }
 
