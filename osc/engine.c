@@ -237,6 +237,8 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	/* Read each chunk's warnings: INSERT IGNORE turns a value the ghost
 	 * cannot hold into a warning and a silent change. */
 	co.ghost_key_name = e->run->plan.key_ghost_index;
+	/* Deadlocks with the applier are normal under load. */
+	co.attempts = 100;
 	co.should_stop = copy_should_stop;
 	co.on_chunk = copy_on_chunk;
 	co.ctx = e;
