@@ -25,6 +25,14 @@
 #define STMT_MAX_BYTES (2u * 1024 * 1024)
 /* Deletes per DELETE statement. */
 #define DELETE_MAX_ROWS 500
+/*
+ * Committed transactions are gathered into one ghost transaction until it
+ * holds this many row changes or the oldest has waited this long: one
+ * round trip per source transaction cannot keep up with a busy table.
+ * The next event (our own heartbeat writes one every 100 ms) flushes.
+ */
+#define BATCH_MAX_ROWS 2000
+#define BATCH_MAX_MS 20
 
 enum op_kind {
 	OP_UPSERT,
@@ -52,10 +60,14 @@ struct osc_applier {
 	struct strbuf insert_head;  /* INSERT INTO g (cols) VALUES */
 	struct strbuf delete_head;  /* DELETE FROM g WHERE */
 
-	/* The transaction being read. */
+	/* Committed transactions not yet replayed, then the open one. */
 	struct op *ops;
 	size_t ops_nr, ops_alloc;
+	size_t txn_start;	/* ops of the open transaction start here */
 	int in_txn;
+	struct binlog_pos pending_pos; /* end of the last gathered commit */
+	uint64_t pending_txns;
+	uint64_t pending_since_ms;	/* 0: nothing gathered */
 
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
@@ -82,13 +94,29 @@ int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b)
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-static void ops_clear(struct osc_applier *a)
+/* Forget the ops from `n` on (a rolled back or repeated transaction). */
+static void ops_truncate(struct osc_applier *a, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < a->ops_nr; i++)
+	for (i = n; i < a->ops_nr; i++)
 		free(a->ops[i].sql);
-	a->ops_nr = 0;
+	if (n < a->ops_nr)
+		a->ops_nr = n;
+}
+
+static void ops_clear(struct osc_applier *a)
+{
+	ops_truncate(a, 0);
+	a->txn_start = 0;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)(ts.tv_nsec / 1000000);
 }
 
 static void fail(struct osc_applier *a, const char *msg)
@@ -415,10 +443,10 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 	if (ret < 0)
 		return -1;
 	pthread_mutex_lock(&a->mu);
-	if (nrows) {
-		a->transactions++;
-		a->rows += nrows;
-	}
+	a->transactions += a->pending_txns;
+	a->rows += nrows;
+	a->pending_txns = 0;
+	a->pending_since_ms = 0;
 	if (pos && osc_binlog_pos_cmp(pos, &a->applied) > 0)
 		a->applied = *pos;
 	pthread_cond_broadcast(&a->cond);
@@ -586,6 +614,7 @@ static void *applier_main(void *arg)
 		switch (ev->kind) {
 		case BINLOG_EVENT_BEGIN:
 			a->in_txn = 1;
+			a->txn_start = a->ops_nr;
 			break;
 		case BINLOG_EVENT_ROWS:
 			if (!is_our_table(a, ev->u.rows.table))
@@ -638,18 +667,30 @@ static void *applier_main(void *arg)
 			goto out;
 		case BINLOG_EVENT_COMMIT:
 			a->in_txn = 0;
-			if (ev->u.commit.xa_prepare && a->ops_nr) {
+			if (ev->u.commit.xa_prepare && a->ops_nr > a->txn_start) {
 				fail(a, "an XA transaction changed the table; "
 					"osc cannot replay XA transactions");
 				goto out;
 			}
 			if (ev->u.commit.rollback) {
-				ops_clear(a);
+				ops_truncate(a, a->txn_start);
 				break;
 			}
-			if (flush(a, &ev->pos, &err) < 0) {
-				fail(a, err.buf);
-				goto out;
+			a->pending_pos = ev->pos;
+			if (a->ops_nr > a->txn_start) {
+				a->pending_txns++;
+				if (!a->pending_since_ms)
+					a->pending_since_ms = mono_ms();
+			}
+			a->txn_start = a->ops_nr;
+			/* Nothing gathered: only the position moves. */
+			if (!a->ops_nr ||
+			    a->ops_nr >= BATCH_MAX_ROWS ||
+			    mono_ms() - a->pending_since_ms >= BATCH_MAX_MS) {
+				if (flush(a, &a->pending_pos, &err) < 0) {
+					fail(a, err.buf);
+					goto out;
+				}
 			}
 			break;
 		case BINLOG_EVENT_HEARTBEAT:
@@ -659,10 +700,12 @@ static void *applier_main(void *arg)
 			a->server.pos = ev->u.heartbeat.pos;
 			pthread_mutex_unlock(&a->mu);
 			/* Everything before the server's position was sent. */
-			if (!a->in_txn && !a->ops_nr) {
+			if (!a->in_txn) {
 				struct binlog_pos hp = a->server;
 
-				if (flush(a, &hp, &err) < 0) {
+				if ((a->ops_nr &&
+				     flush(a, &a->pending_pos, &err) < 0) ||
+				    flush(a, &hp, &err) < 0) {
 					fail(a, err.buf);
 					goto out;
 				}
@@ -670,7 +713,7 @@ static void *applier_main(void *arg)
 			break;
 		case BINLOG_EVENT_RECONNECT:
 			/* The open transaction comes again from its start. */
-			ops_clear(a);
+			ops_truncate(a, a->txn_start);
 			a->in_txn = 0;
 			warning("binlog stream reconnected (attempt %u)",
 				ev->u.reconnect.attempt);
