@@ -39,27 +39,32 @@
  *
  * How osc uses it (the order of DESIGN.md 3):
  *
- *   1. ddl_parse_alter(--alter text) during option checks: a refusal is a
- *      usage error, print the message as is.
- *   2. ddl_table_from_create(SHOW CREATE TABLE `db`.`t`) in preflight;
- *      ddl_plan_build(&source, &alter, NULL, ...) gives the plan that a
- *      dry run prints before it touches anything (ddl_plan_render).
- *   3. Ghost phase: ddl_build_ghost_create() and ddl_build_ghost_alter()
- *      (names from ddl_object_name()), then SHOW CREATE TABLE of the
- *      ghost, ddl_table_from_create() again, and the final plan with
- *      ddl_plan_build(&source, &alter, &ghost, ...). A DDL_SEV_DANGER
- *      risk needs its check before the copy: ddl_build_dup_check() for
- *      each plan->unique_checks[i] that is not uncheckable, and
+ *   1. ddl_parse_alter(--alter text) in preflight (osc/preflight.c): a
+ *      refusal fails the run (exit status 1, nothing created), the
+ *      message printed after "--alter: ".
+ *   2. Ghost phase (osc/ghost.c, for a dry run and for --execute):
+ *      ddl_table_from_create(SHOW CREATE TABLE `db`.`t`), then
+ *      ddl_plan_build(&source, &alter, NULL, ...), which refuses what the
+ *      model alone can refuse before the server is touched and feeds
+ *      ddl_build_ghost_create() and ddl_build_ghost_alter() (the ghost's
+ *      name comes from osc_object_name(), osc/names.h). Then SHOW CREATE
+ *      TABLE of the ghost, ddl_table_from_create() again, and the final
+ *      plan with ddl_plan_build(&source, &alter, &ghost, ...), which the
+ *      dry run prints (ddl_plan_render). A DDL_SEV_DANGER risk needs its
+ *      check before the copy: ddl_build_dup_check() for each
+ *      plan->unique_checks[i] that is not uncheckable, and
  *      ddl_build_null_check() for each DDL_RISK_NOT_NULL_ADDED subject;
- *      a row back means refuse (or the user's explicit override).
+ *      a row back means refuse.
  *   4. Copy with ddl_build_copy_chunk() over plan->key, replay with
  *      ddl_build_replace() / ddl_build_delete(), decoding binlog rows by
  *      plan->map[i].source_ordinal and plan->key[i].source_ordinal.
  *
  * Because the chunk copy is INSERT IGNORE, a value the ghost cannot hold
  * (a lossy type change, a NULL into NOT NULL) becomes a warning instead of
- * an error; the copier should read the statement's warnings and stop on
- * anything but 1062 (see struct ddl_unique_check for 1062 itself).
+ * an error, and a row that fails a CHECK constraint of the ghost is
+ * skipped with a warning (4025 on MariaDB, 3819 on MySQL); the copier
+ * should read the statement's warnings and stop on anything but 1062 (see
+ * struct ddl_unique_check for 1062 itself).
  */
 #ifndef OSC_DDL_DDL_H
 #define OSC_DDL_DDL_H
@@ -479,33 +484,6 @@ bool ddl_plan_has_danger(const struct ddl_plan *p);
 void ddl_plan_render(struct strbuf *out, const struct ddl_plan *p,
 		     const char *db, const char *table,
 		     const char *ghost_table);
-
-/* ---------------------------------------------------------------------
- * Object names (DESIGN.md 2)
- */
-
-enum ddl_object {
-	DDL_OBJ_GHOST = 0, /* _t_new */
-	DDL_OBJ_OLD,       /* _t_old */
-	DDL_OBJ_CHANGELOG, /* _t_osc */
-};
-
-#define DDL_NAME_MAX_CHARS 64
-
-/*
- * Append the name of the helper object for table `table` to `out`:
- * "_<table>_new" and so on. When that is longer than 64 characters
- * (UTF-8 characters, not bytes; an invalid byte counts as one), the table
- * part is cut at a character boundary and followed by "_" and 8 hex
- * digits of a hash of the whole table name, so the result is exactly 64
- * characters, stable from run to run and the same stem for all three
- * objects.
- */
-void ddl_object_name(struct strbuf *out, const char *table,
-		     enum ddl_object which);
-
-/* Number of characters of a UTF-8 string (invalid bytes count as one). */
-size_t ddl_utf8_chars(const char *s, size_t len);
 
 /* ---------------------------------------------------------------------
  * SQL builders. Each appends one statement (no ';') to `out`. `db`,

@@ -715,6 +715,18 @@ static bool values_contain(const struct ddl_type *t, const char *v)
 }
 
 /* Width in characters of the text form of a value of type `t`, or -1. */
+/* Characters in a UTF-8 string: a byte that is not a continuation byte
+ * (10xxxxxx) starts one. */
+static long long utf8_chars(const char *s)
+{
+	long long n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
 static long long text_width(const struct ddl_type *t)
 {
 	int ib = int_bytes(t->base);
@@ -735,8 +747,7 @@ static long long text_width(const struct ddl_type *t)
 		return 4;
 	if (!strcmp(t->base, "enum") || !strcmp(t->base, "set")) {
 		for (i = 0; i < t->values_nr; i++) {
-			long long n = (long long)ddl_utf8_chars(
-				t->values[i], strlen(t->values[i]));
+			long long n = utf8_chars(t->values[i]);
 
 			if (!strcmp(t->base, "set"))
 				w += n + 1;

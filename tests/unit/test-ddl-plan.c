@@ -1096,83 +1096,6 @@ static void test_render(void **state)
 	strbuf_release(&sb);
 }
 
-/* ---------------------------------------------------------------------
- * Object names
- */
-
-static void test_object_names(void **state)
-{
-	static const struct {
-		const char *table;
-		enum ddl_object which;
-		const char *want; /* NULL: only check the length */
-	} cases[] = {
-		{ "t", DDL_OBJ_GHOST, "_t_new" },
-		{ "t", DDL_OBJ_OLD, "_t_old" },
-		{ "t", DDL_OBJ_CHANGELOG, "_t_osc" },
-		{ "a`b", DDL_OBJ_GHOST, "_a`b_new" },
-		{ "orders", DDL_OBJ_CHANGELOG, "_orders_osc" },
-		/* 59 characters: 64 with "_" and "_new" */
-		{ "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghi",
-		  DDL_OBJ_GHOST,
-		  "_abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghi"
-		  "_new" },
-		/* 60: shortened */
-		{ "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij",
-		  DDL_OBJ_GHOST, NULL },
-		{ "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
-		  "abcd",
-		  DDL_OBJ_OLD, NULL },
-		/* 59 Cyrillic characters (118 bytes) fit */
-		{ "яяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяя",
-		  DDL_OBJ_GHOST,
-		  "_яяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяя"
-		  "_new" },
-		{ "яяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяя"
-		  "яяяя",
-		  DDL_OBJ_GHOST, NULL },
-		{ "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀"
-		  "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀",
-		  DDL_OBJ_CHANGELOG, NULL },
-	};
-	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		strbuf_reset(&a);
-		ddl_object_name(&a, cases[i].table, cases[i].which);
-		if (cases[i].want) {
-			assert_string_equal(a.buf, cases[i].want);
-			continue;
-		}
-		/* shortened: exactly 64 characters, same stem each time */
-		assert_int_equal(ddl_utf8_chars(a.buf, a.len), 64);
-		strbuf_reset(&b);
-		ddl_object_name(&b, cases[i].table, cases[i].which);
-		assert_string_equal(a.buf, b.buf);
-		strbuf_reset(&b);
-		ddl_object_name(&b, cases[i].table,
-				cases[i].which == DDL_OBJ_GHOST ? DDL_OBJ_OLD :
-								  DDL_OBJ_GHOST);
-		assert_int_equal(a.len, b.len);
-		assert_memory_equal(a.buf, b.buf, a.len - 4);
-	}
-	/* two long names with the same start differ */
-	strbuf_reset(&a);
-	strbuf_reset(&b);
-	ddl_object_name(&a, "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
-			    "abcdefghij_one", DDL_OBJ_GHOST);
-	ddl_object_name(&b, "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
-			    "abcdefghij_two", DDL_OBJ_GHOST);
-	assert_string_not_equal(a.buf, b.buf);
-	/* the cut is on a character boundary */
-	assert_int_equal(ddl_utf8_chars("\xd1\x8f\xff", 3), 2);
-	assert_int_equal(ddl_utf8_chars("\xf0\x9f\x98\x80", 4), 1);
-	assert_int_equal(ddl_utf8_chars("\xf0\x9f\x98", 3), 3);
-	strbuf_release(&a);
-	strbuf_release(&b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1181,7 +1104,6 @@ int main(void)
 		cmocka_unit_test(test_sql_builders),
 		cmocka_unit_test(test_plan_ordinals),
 		cmocka_unit_test(test_render),
-		cmocka_unit_test(test_object_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
