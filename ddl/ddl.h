@@ -137,6 +137,9 @@ struct ddl_column {
 	char *gen_expr; /* the expression text, parentheses included; or NULL */
 	bool invisible;
 	char *comment; /* decoded COMMENT string, or NULL */
+	/* A CHECK constraint given with the column (MariaDB keeps it there):
+	 * "CHECK (...)" as written, or NULL. */
+	char *check;
 };
 
 enum ddl_index_kind {
@@ -357,6 +360,7 @@ enum ddl_risk_kind {
 	DDL_RISK_FOREIGN_KEYS,      /* foreign keys involved */
 	DDL_RISK_PARTITION_DATA,    /* a partition change can drop rows */
 	DDL_RISK_ENUM_CHANGED,      /* enum/set members changed or reordered */
+	DDL_RISK_CHECK_ADDED,       /* a new CHECK constraint: rows may fail */
 };
 
 enum ddl_severity {
@@ -396,6 +400,20 @@ struct ddl_unique_check {
 	bool uncheckable;
 };
 
+/*
+ * A CHECK constraint of the ghost (table or column level) whose text is
+ * not one of the source's. A native ALTER refuses rows that fail it; the
+ * chunk copy (INSERT IGNORE) would skip them with a warning. Before the
+ * copy the engine runs ddl_build_constraint_check() and refuses when a
+ * row comes back.
+ */
+struct ddl_constraint_check {
+	char *name; /* the constraint's name, or the column's for a column
+		     * CHECK; NULL for an unnamed one in a computed model */
+	bool on_column;
+	char *text; /* "CHECK (...)" as the ghost has it */
+};
+
 struct ddl_plan {
 	struct ddl_table source; /* a copy of the source model */
 	struct ddl_table ghost;  /* the ghost model (computed or given) */
@@ -426,6 +444,9 @@ struct ddl_plan {
 
 	struct ddl_unique_check *unique_checks;
 	size_t unique_checks_nr, unique_checks_alloc;
+
+	struct ddl_constraint_check *constraint_checks;
+	size_t constraint_checks_nr, constraint_checks_alloc;
 
 	struct ddl_risk *risks;
 	size_t risks_nr, risks_alloc;
@@ -593,5 +614,21 @@ int ddl_build_dup_check(struct strbuf *out, const struct ddl_plan *p,
 int ddl_build_null_check(struct strbuf *out, const struct ddl_plan *p,
 			 const char *ghost_column, const char *db,
 			 const char *table, struct strbuf *err);
+
+/*
+ * For plan->constraint_checks[i], run on the source:
+ *   SELECT `k1`, `k2` FROM `db`.`table` WHERE NOT (<expr>) LIMIT 1
+ * with the shared key's source columns, and <expr> the constraint's
+ * expression with each ghost column replaced by its source column
+ * (renames followed) or, for an added column, by its constant default. A
+ * row back is a row the constraint refuses (an expression that is NULL
+ * passes, as in the server). The expression is evaluated on the source's
+ * values, before any type change the ALTER makes. Fails when a column of
+ * the expression has no such stand-in (a generated column, an added
+ * column with an expression default or none).
+ */
+int ddl_build_constraint_check(struct strbuf *out, const struct ddl_plan *p,
+			       size_t check_index, const char *db,
+			       const char *table, struct strbuf *err);
 
 #endif

@@ -166,6 +166,8 @@ check ignored-index d t "$MAIN" "$MAIN_ROWS" \
 	"ALTER INDEX k_a IGNORED"
 check add-check d t "$MAIN" "$MAIN_ROWS" \
 	"ADD CONSTRAINT ck_a CHECK (a BETWEEN 0 AND 100), ADD CHECK (b <> '')"
+check column-check d t "$MAIN" "$MAIN_ROWS" \
+	"MODIFY a INT DEFAULT 0 CHECK (a >= 0), ADD COLUMN pct TINYINT CHECK (pct BETWEEN 0 AND 100)"
 check drop-check d t "$MAIN" "$MAIN_ROWS" \
 	"DROP CONSTRAINT ck_d"
 check table-comment d t "$MAIN" "$MAIN_ROWS" \

@@ -7,7 +7,8 @@
 #   offset N: 'TEXT'"): N is the byte offset of the clause in --alter.
 # - ALTERs the model refuses before the ghost is built, ALTERs the server
 #   refuses on the ghost, and ALTERs the data refuses (duplicates for a new
-#   unique key, NULLs for a new NOT NULL), in a dry run and with --execute.
+#   unique key, NULLs for a new NOT NULL, rows that fail a new CHECK), in a
+#   dry run and with --execute.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 e2e_init
 start_server primary
@@ -130,6 +131,13 @@ for mode in "" --execute; do
 	rejected "nulls$mode" \
 		'column `a` made NOT NULL by the ALTER holds NULLs in `d`.`t`' \
 		"MODIFY a INT NOT NULL" $mode
+	# The copy's INSERT IGNORE would skip the rows a new CHECK refuses.
+	rejected "check$mode" \
+		'constraint `ck` CHECK \(`a` < 3\) added by the ALTER fails on rows of `d`.`t`, e.g. key \(3\)' \
+		"ADD CONSTRAINT ck CHECK (a < 3)" $mode
+	rejected "column-check$mode" \
+		"the CHECK of column \`b\` CHECK \(\`b\` <> 'dup'\) added by the ALTER fails on rows of \`d\`.\`t\`, e.g. key \(1\)" \
+		"MODIFY b VARCHAR(20) NOT NULL DEFAULT '' CHECK (b <> 'dup')" $mode
 done
 
 # The server's refusal in JSON: the error is one JSON line.

@@ -64,6 +64,8 @@ static void exercise_plan(const struct ddl_plan *p)
 	}
 	for (i = 0; i < p->unique_checks_nr; i++)
 		ddl_build_dup_check(&sb, p, i, "db", "t", &err);
+	for (i = 0; i < p->constraint_checks_nr; i++)
+		ddl_build_constraint_check(&sb, p, i, "db", "t", &err);
 	for (i = 0; i < p->map_nr; i++)
 		ddl_build_null_check(&sb, p, p->map[i].ghost_name, "db", "t",
 				     &err);
