@@ -102,6 +102,15 @@ struct cutover_opts {
 	 */
 	int (*catch_up)(void *ctx, const struct cutover_catch_up *cc,
 			struct strbuf *err);
+	/*
+	 * Called last before the unlock, with everything still locked: with
+	 * SENTRY once R is seen waiting, with LOCK_RENAME after the rename.
+	 * A place to check that the binlog holds no change to t after the
+	 * position (DESIGN.md 5, step 5). Same returns as catch_up. May be
+	 * NULL.
+	 */
+	int (*before_unlock)(void *ctx, const struct cutover_catch_up *cc,
+			     struct strbuf *err);
 	/* Checked between attempts; nonzero: give up. May be NULL. */
 	int (*should_stop)(void *ctx);
 	void *ctx;

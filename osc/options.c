@@ -128,14 +128,14 @@ const struct osc_option osc_option_table[] = {
 
     OPT_SECTION("Copy and cut-over"),
     OPT_U64("chunk-size", 0, chunk_rows, "ROWS", 1, 10000000, 0,
-	    "rows copied per chunk (one transaction each) [1000]"),
+	    "rows per chunk, one transaction each [1000]"),
     OPT_DURATION("cut-over-lock-timeout", 0, cut_over_lock_timeout_ms, 1000,
 		 1000, 3600 * 1000, 0,
-		 "longest writers wait at the cut-over, per attempt [2s]"),
+		 "writers wait at most this, per attempt [2s]"),
     OPT_U64("cut-over-retries", 0, cut_over_retries, "N", 0, 1000, 0,
-	    "cut-over attempts after the first one fails [10]"),
+	    "cut-over attempts after a failed one [10]"),
     OPT_BOOL("no-drop-old-table", 0, no_drop_old_table, 0,
-	     "keep the original table as _t_old after the swap"),
+	     "keep the original table as _t_old"),
 
     OPT_SECTION("Connection (also read from [client] in option files)"),
     OPT_STRING("host", 'h', host, "HOST", OSC_OPT_CLIENT,
