@@ -33,6 +33,9 @@
  */
 #define BATCH_MAX_ROWS 2000
 #define BATCH_MAX_MS 20
+#define BATCH_MAX_BYTES (3u * 1024 * 1024)
+/* A ghost transaction smaller than this goes in one round trip. */
+#define ONE_TRIP_MAX_BYTES (4u * 1024 * 1024)
 
 enum op_kind {
 	OP_UPSERT,
@@ -64,6 +67,7 @@ struct osc_applier {
 	struct op *ops;
 	size_t ops_nr, ops_alloc;
 	size_t txn_start;	/* ops of the open transaction start here */
+	size_t ops_bytes;	/* SQL text held by ops */
 	int in_txn;
 	struct binlog_pos pending_pos; /* end of the last gathered commit */
 	uint64_t pending_txns;
@@ -99,8 +103,10 @@ static void ops_truncate(struct osc_applier *a, size_t n)
 {
 	size_t i;
 
-	for (i = n; i < a->ops_nr; i++)
+	for (i = n; i < a->ops_nr; i++) {
+		a->ops_bytes -= a->ops[i].len;
 		free(a->ops[i].sql);
+	}
 	if (n < a->ops_nr)
 		a->ops_nr = n;
 }
@@ -234,6 +240,7 @@ static void push_op(struct osc_applier *a, enum op_kind kind,
 	ALLOC_GROW(a->ops, a->ops_nr + 1, a->ops_alloc);
 	a->ops[a->ops_nr].kind = kind;
 	a->ops[a->ops_nr].sql = strbuf_detach(text, &a->ops[a->ops_nr].len);
+	a->ops_bytes += a->ops[a->ops_nr].len;
 	a->ops_nr++;
 }
 
@@ -364,11 +371,36 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 	unsigned int delay_ms = 5;
 	int attempt;
 
+	struct strbuf one = STRBUF_INIT;
+	unsigned int code;
+	size_t i;
+
+	/*
+	 * The whole transaction in one round trip (gh-ost does the same),
+	 * unless it is too big for one packet: max_allowed_packet is 16 MiB
+	 * by default on MariaDB, and at least 4 MiB on any server.
+	 */
+	if (stmts->len < ONE_TRIP_MAX_BYTES) {
+		const char *p = stmts->buf;
+
+		strbuf_addstr(&one, "BEGIN;\n");
+		for (i = 0; i < count; i++) {
+			strbuf_addstr(&one, p);
+			strbuf_addstr(&one, ";\n");
+			p += strlen(p) + 1;
+		}
+		strbuf_addstr(&one, "COMMIT");
+	}
 	for (attempt = 0; attempt < APPLY_ATTEMPTS; attempt++) {
 		const char *p = stmts->buf;
-		size_t i;
 
 		strbuf_reset(err);
+		if (one.len) {
+			if (db_exec(db, one.buf, err) < 0)
+				goto failed;
+			strbuf_release(&one);
+			return 0;
+		}
 		if (db_exec(db, "BEGIN", err) < 0)
 			goto failed;
 		for (i = 0; i < count; i++) {
@@ -380,19 +412,20 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 			goto failed;
 		return 0;
 failed:
-		if (db_error_is_transient(db_errno(db))) {
+		code = db_errno(db);
+		if (db_error_is_transient(code)) {
 			struct strbuf ignore = STRBUF_INIT;
 
 			db_exec(db, "ROLLBACK", &ignore);
 			strbuf_release(&ignore);
 			verbose("applier: retrying a transaction after error %u",
-				db_errno(db));
+				code);
 			pause_ms(delay_ms);
 			if (delay_ms < 1000)
 				delay_ms *= 2;
 			continue;
 		}
-		if (db_errno(db) == DB_ER_DUP_ENTRY && a->unique_mode) {
+		if (code == DB_ER_DUP_ENTRY && a->unique_mode) {
 			struct strbuf msg = STRBUF_INIT;
 
 			strbuf_addf(&msg,
@@ -412,8 +445,10 @@ failed:
 			db_exec(db, "ROLLBACK", &ignore);
 			strbuf_release(&ignore);
 		}
+		strbuf_release(&one);
 		return -1;
 	}
+	strbuf_release(&one);
 	{
 		struct strbuf last = STRBUF_INIT;
 
@@ -686,6 +721,7 @@ static void *applier_main(void *arg)
 			/* Nothing gathered: only the position moves. */
 			if (!a->ops_nr ||
 			    a->ops_nr >= BATCH_MAX_ROWS ||
+			    a->ops_bytes >= BATCH_MAX_BYTES ||
 			    mono_ms() - a->pending_since_ms >= BATCH_MAX_MS) {
 				if (flush(a, &a->pending_pos, &err) < 0) {
 					fail(a, err.buf);
@@ -798,7 +834,12 @@ struct osc_applier *osc_applier_start(struct osc_run *run,
 	quote_qualified(&a->delete_head, t->db, t->ghost_name);
 	strbuf_addstr(&a->delete_head, " WHERE ");
 
-	a->conn = db_connect(&run->pf->dbopts, "applier", NULL, err);
+	{
+		struct db_options mo = run->pf->dbopts;
+
+		mo.multi_statements = 1;
+		a->conn = db_connect(&mo, "applier", NULL, err);
+	}
 	if (!a->conn)
 		goto fail;
 	memset(&so, 0, sizeof(so));
