@@ -75,7 +75,7 @@ out:
 }
 
 struct drop_undo {
-	const struct db_options *dbopts;
+	struct db_options *dbopts;
 	char *db;
 	char *table;
 };
@@ -108,8 +108,9 @@ int osc_push_drop_table(struct osc_run *run, const char *table)
 	struct strbuf what = STRBUF_INIT, sql = STRBUF_INIT;
 	int handle;
 
-	/* Lives until exit: the stack may run from die(). */
-	u->dbopts = &run->pf->dbopts;
+	/* Lives until exit: the stack runs after main has released the
+	 * options and the preflight facts, and may run from die(). */
+	u->dbopts = db_options_dup(&run->pf->dbopts);
 	u->db = xstrdup(run->pf->table.db);
 	u->table = xstrdup(table);
 	strbuf_addstr(&what, "table ");
@@ -327,6 +328,41 @@ int osc_ghost_check_data(struct osc_run *run, struct strbuf *err)
 			      "the ALTER",
 			      u->index_name, u->added ? "added" : "narrowed",
 			      t->db, t->table, row.buf);
+			failures++;
+		}
+	}
+	for (i = 0; i < p->constraint_checks_nr; i++) {
+		const struct ddl_constraint_check *c = &p->constraint_checks[i];
+		struct strbuf why = STRBUF_INIT;
+		const char *name = c->name ? c->name : "(unnamed)";
+
+		strbuf_reset(&sql);
+		strbuf_reset(&row);
+		if (ddl_build_constraint_check(&sql, p, i, t->db, t->table,
+					       &why) < 0) {
+			/* The copy's INSERT IGNORE would skip a failing row:
+			 * say so rather than stay silent. */
+			warning("%s `%s` cannot be checked in advance (%s); rows "
+				"of `%s`.`%s` that fail %s would be left out "
+				"of the copy",
+				c->on_column ? "the CHECK of column"
+					     : "constraint",
+				name, why.buf, t->db, t->table, c->text);
+			strbuf_release(&why);
+			continue;
+		}
+		strbuf_release(&why);
+		verbose("checking the rows against %s", c->text);
+		r = check_query(run->pf->db, sql.buf, &row, err);
+		if (r < 0)
+			goto fail;
+		if (r == 1) {
+			error("%s `%s` %s added by the ALTER fails on rows "
+			      "of `%s`.`%s`, e.g. key (%s); fix them first "
+			      "or change the ALTER",
+			      c->on_column ? "the CHECK of column"
+					   : "constraint",
+			      name, c->text, t->db, t->table, row.buf);
 			failures++;
 		}
 	}

@@ -236,16 +236,14 @@ int main(int argc, char **argv)
 		status = osc_engine_run(&run);
 		osc_run_release(&run);
 	}
-	/*
-	 * The cleanup stack's undo entries connect with pf.dbopts, whose
-	 * strings belong to opts: both must outlive cleanup_exit(), which
-	 * runs the stack and exits (releasing them first left a failed
-	 * run's ghost and changelog behind). Only the connection goes now.
-	 */
-	db_close(pf.db);
-	pf.db = NULL;
+	/* What a failed run left on the stack is undone with pf's connection
+	 * options, while pf's connection still holds the lock. */
+	status = cleanup_finish(status);
+	osc_preflight_release(&pf);
+	osc_options_release(&opts);
 	strbuf_release(&out);
-	cleanup_exit(status);
+	db_global_end();
+	return status;
 
 done:
 	osc_options_release(&opts);

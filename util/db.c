@@ -109,6 +109,22 @@ static void free_options(struct db_options *o)
 	memset(o, 0, sizeof(*o));
 }
 
+struct db_options *db_options_dup(const struct db_options *src)
+{
+	struct db_options *o = xcalloc(1, sizeof(*o));
+
+	copy_options(o, src);
+	return o;
+}
+
+void db_options_free(struct db_options *o)
+{
+	if (!o)
+		return;
+	free_options(o);
+	free(o);
+}
+
 void db_describe_target(const struct db_options *opts, struct strbuf *out)
 {
 	if (opts->host && strcmp(opts->host, "localhost")) {
@@ -196,7 +212,9 @@ static int open_connection(struct db *db, struct strbuf *err)
 	}
 	set_options(db->mysql, o);
 	if (!mysql_real_connect(db->mysql, host, o->user, o->password, NULL,
-				o->port, o->socket, 0)) {
+				o->port, o->socket,
+				o->multi_statements ? CLIENT_MULTI_STATEMENTS
+						    : 0)) {
 		struct strbuf where = STRBUF_INIT;
 
 		keep_error(db);
