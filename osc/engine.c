@@ -317,7 +317,14 @@ static int catch_up(struct engine *e, struct strbuf *err)
 		if (rc < 0)
 			return -1;
 		rounds++;
-		if (now_ms() - round_start < 500 || rounds >= 20)
+		/*
+		 * A quick round means the backlog is small. A writer that
+		 * keeps the server busy can hold the single applier at its
+		 * own pace: after a few rounds go on anyway; under the
+		 * cut-over's lock the writers wait and the applier finishes
+		 * the rest alone (or the attempt times out and is retried).
+		 */
+		if (now_ms() - round_start < 500 || rounds >= 3)
 			return 0;
 	}
 }
