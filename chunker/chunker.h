@@ -154,6 +154,18 @@ unsigned long long chunk_size_next(const struct chunk_size_params *p,
 				   unsigned long long prev_rows,
 				   unsigned long long rows, double elapsed_ms);
 
+/*
+ * Is a warning of a chunk's INSERT IGNORE the expected kind: a duplicate
+ * (1062) on the ghost's shared key `key`, i.e. a row the applier wrote
+ * first? MariaDB writes "Duplicate entry 'v' for key 'PRIMARY'", MySQL 8
+ * "... for key '_t_new.PRIMARY'". `code` and `msg` are SHOW WARNINGS'
+ * Code and Message. 1364 (a column the copy leaves out, added NOT NULL
+ * without a DEFAULT, takes its implicit default as in a native ALTER) is
+ * expected too. Pure.
+ */
+int chunk_warning_is_expected(const char *code, const char *msg,
+			      const char *key);
+
 /* ---- the copier loop ---- */
 
 struct chunk_progress {
@@ -188,22 +200,15 @@ struct chunk_copy_opts {
 	/* Poll interval while paused; 0: 100 ms. */
 	unsigned int pause_poll_ms;
 	/*
-	 * Nonzero: after each chunk read the statement's warnings (SHOW
-	 * WARNINGS) and fail the copy on any of them except a duplicate on
-	 * the index `dup_key_ok` (the shared key as the ghost names it:
-	 * such a row was already written by the applier, which is what
-	 * INSERT IGNORE is there for). INSERT IGNORE turns every other
-	 * problem into a warning and changes the value or drops the row:
-	 * a value the new column type cannot hold (truncated, out of
-	 * range, NULL into NOT NULL), or a duplicate on a unique key the
-	 * ALTER adds. err then names the warning and the key of the
-	 * offending row (found again by its row number in the chunk).
-	 * gh-ost's --panic-on-warnings is the model. Warning 1364 (a
-	 * column the copy leaves out, added NOT NULL without a DEFAULT,
-	 * takes its implicit default as in a native ALTER) is not a change.
+	 * The shared key's index name in the ghost ("PRIMARY"). When set,
+	 * each chunk's warnings are read: INSERT IGNORE turns what strict
+	 * mode would refuse (a truncated or out-of-range value, a duplicate
+	 * on a unique key the ALTER added) into warnings and goes on, so a
+	 * warning other than a duplicate on this key (a row the applier
+	 * wrote first, which is expected) fails the copy, naming it. NULL:
+	 * warnings are not read (one round trip less per chunk).
 	 */
-	int fail_on_warnings;
-	const char *dup_key_ok;
+	const char *ghost_key_name;
 
 	/*
 	 * Callbacks, each may be NULL. should_pause: the copier waits
@@ -214,6 +219,14 @@ struct chunk_copy_opts {
 	int (*should_pause)(void *ctx);
 	int (*should_stop)(void *ctx);
 	void (*on_chunk)(void *ctx, const struct chunk_progress *p);
+	/*
+	 * May be NULL. Called before each chunk with the size the copier
+	 * is about to use; a nonzero return replaces it (and, with
+	 * chunk_time_ms, the adaptation goes on from there). This is how
+	 * `chunk-size=N` on the status socket reaches a running copy.
+	 */
+	unsigned long long (*next_chunk_rows)(void *ctx,
+					      unsigned long long rows);
 	void *ctx;
 };
 

@@ -93,6 +93,80 @@ out:
 	return ret;
 }
 
+/*
+ * Read the last chunk (lower, ...]'s warnings. Returns 0 when there is
+ * none but the expected ones (chunk_warning_is_expected), -1 with the
+ * first other one in err, and the key of its row: rows are read in key
+ * order, so "at row N" is the N-th row after `lower`.
+ */
+static int check_warnings(struct db *db, const struct chunk_copy_opts *o,
+			  const struct chunk_bound *lower, struct strbuf *err)
+{
+	struct db_result *res = NULL;
+	struct db_row row;
+	struct strbuf sql = STRBUF_INIT, ignore = STRBUF_INIT;
+	struct chunk_bound b = CHUNK_BOUND_INIT;
+	unsigned long long listed = 0, total = db_warning_count(db), at = 0;
+	int r, ret = -1;
+	size_t i;
+
+	if (!total)
+		return 0;
+	if (db_query(db, "SHOW WARNINGS", &res, err) < 0)
+		return -1;
+	while ((r = db_result_next(res, &row, err)) == 1) {
+		const char *code = row.ncols > 1 ? row.values[1] : NULL;
+		const char *msg = row.ncols > 2 ? row.values[2] : NULL;
+		const char *p;
+
+		listed++;
+		if (chunk_warning_is_expected(code, msg, o->ghost_key_name))
+			continue;
+		strbuf_addf(err, "table `%s`: copying a chunk gave warning "
+			    "%s: %s", o->key->table, code ? code : "?",
+			    msg ? msg : "(no message)");
+		if (msg && (p = strstr(msg, " at row ")))
+			at = strtoull(p + strlen(" at row "), NULL, 10);
+		break;
+	}
+	db_result_free(res);
+	res = NULL;
+	if (r < 0)
+		goto out;
+	if (r == 1) {
+		if (at &&
+		    !chunk_plan_boundary_sql(o->key, lower, at, &sql,
+					     &ignore) &&
+		    !db_query(db, sql.buf, &res, &ignore) &&
+		    db_result_next(res, &row, &ignore) == 1 &&
+		    !chunk_bound_from_row(o->key, row.values, row.lengths,
+					  row.ncols, &b, &ignore)) {
+			strbuf_addstr(err, "; first row with key (");
+			for (i = 0; i < b.nvalues; i++)
+				strbuf_addf(err, "%s%s", i ? ", " : "",
+					    b.values[i]);
+			strbuf_addch(err, ')');
+		}
+		strbuf_addstr(err, "; the ghost would not hold the same data "
+				   "(a native ALTER would fail the same way): "
+				   "change the ALTER or fix the data first");
+		goto out;
+	}
+	if (listed < total) {
+		strbuf_addf(err, "table `%s`: a chunk gave %llu warnings, more "
+			    "than can be checked (%llu); use a smaller chunk "
+			    "size", o->key->table, total, listed);
+		goto out;
+	}
+	ret = 0;
+out:
+	db_result_free(res);
+	chunk_bound_release(&b);
+	strbuf_release(&sql);
+	strbuf_release(&ignore);
+	return ret;
+}
+
 /* Wait while paused. Returns 1 when asked to stop meanwhile. */
 static int wait_while_paused(const struct chunk_copy_opts *o)
 {
@@ -170,124 +244,6 @@ out:
 	return ret;
 }
 
-/*
- * The index name of a "Duplicate entry '...' for key 'NAME'" warning:
- * MariaDB gives the bare name, MySQL 8.0.19+ "table.NAME". Returns 1 when
- * the warning is a duplicate on `key`.
- */
-static int dup_on_key(const char *msg, const char *key)
-{
-	const char *p = strstr(msg, "' for key '"), *end;
-	size_t n = key ? strlen(key) : 0;
-
-	if (!key || strncmp(msg, "Duplicate entry '", 17) || !p)
-		return 0;
-	p += strlen("' for key '");
-	end = strrchr(p, '\'');
-	if (!end || end < p)
-		return 0;
-	if ((size_t)(end - p) < n || strncmp(end - n, key, n))
-		return 0;
-	return (size_t)(end - p) == n || end[-(long)n - 1] == '.';
-}
-
-/* "... at row N" at the end of a warning: N, or 0. */
-static unsigned long long warning_row(const char *msg)
-{
-	const char *p = strstr(msg, " at row ");
-
-	return p ? strtoull(p + strlen(" at row "), NULL, 10) : 0;
-}
-
-/*
- * After a chunk (lower, ...]: the first warning that is not a duplicate
- * on the shared key fails the copy. Returns 0, or -1 with err.
- */
-static int check_warnings(struct db *db, const struct chunk_copy_opts *o,
-			  const struct chunk_bound *lower, int attempts,
-			  unsigned long long *retries, struct strbuf *err)
-{
-	struct db_result *res = NULL;
-	struct db_row row;
-	struct strbuf msg = STRBUF_INIT, sql = STRBUF_INIT;
-	unsigned long long at = 0;
-	unsigned int code = 0, others = 0;
-	int r, ret = -1;
-
-	if (!db_warning_count(db))
-		return 0;
-	if (db_query(db, "SHOW WARNINGS", &res, err) < 0)
-		goto out;
-	while ((r = db_result_next(res, &row, err)) == 1) {
-		const char *text;
-
-		if (row.ncols < 3 || !row.values[2])
-			continue;
-		text = row.values[2];
-		if (dup_on_key(text, o->dup_key_ok))
-			continue;
-		/*
-		 * 1364 "Field 'x' doesn't have a default value": a column the
-		 * copy does not fill (one the ALTER adds NOT NULL without a
-		 * DEFAULT) gets its implicit default, as in a native ALTER.
-		 */
-		if (row.values[1] && !strcmp(row.values[1], "1364"))
-			continue;
-		if (msg.len) {
-			others++;
-			continue;
-		}
-		code = row.values[1] ? (unsigned int)strtoul(row.values[1],
-							     NULL, 10)
-				     : 0;
-		strbuf_add(&msg, text, row.lengths[2] > 200 ? 200
-							    : row.lengths[2]);
-		at = warning_row(text);
-	}
-	if (r < 0)
-		goto out;
-	db_result_free(res);
-	res = NULL;
-	if (!msg.len) {
-		ret = 0;
-		goto out;
-	}
-	strbuf_addf(err, "copying table `%s` into the ghost changed data: "
-		    "warning %u: %s", o->key->table, code, msg.buf);
-	if (others)
-		strbuf_addf(err, " (and %u more)", others);
-	/* Rows are read in key order, so row N is the N-th after lower. */
-	if (at) {
-		struct chunk_bound b = CHUNK_BOUND_INIT;
-		struct strbuf ignore = STRBUF_INIT;
-		size_t i;
-
-		if (!chunk_plan_boundary_sql(o->key, lower, at, &sql,
-					     &ignore) &&
-		    !run_retrying(db, sql.buf, &res, attempts, retries,
-				  &ignore) &&
-		    db_result_next(res, &row, &ignore) == 1 &&
-		    !chunk_bound_from_row(o->key, row.values, row.lengths,
-					  row.ncols, &b, &ignore)) {
-			strbuf_addstr(err, "; first row with key (");
-			for (i = 0; i < b.nvalues; i++)
-				strbuf_addf(err, "%s%s", i ? ", " : "",
-					    b.values[i]);
-			strbuf_addch(err, ')');
-		}
-		chunk_bound_release(&b);
-		strbuf_release(&ignore);
-	}
-	strbuf_addstr(err, "; the new definition cannot hold every value "
-		      "(a native ALTER would fail the same way): change the "
-		      "ALTER or fix the data first");
-out:
-	db_result_free(res);
-	strbuf_release(&msg);
-	strbuf_release(&sql);
-	return ret;
-}
-
 int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 		   struct chunk_copy_result *res, struct strbuf *err)
 {
@@ -315,6 +271,10 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 	if (o->chunk_time_ms)
 		size = size < sp.min_rows ? sp.min_rows
 		     : size > sp.max_rows ? sp.max_rows : size;
+	/* Every warning of a chunk must be listed to be checked. */
+	if (o->ghost_key_name &&
+	    db_exec(db, "SET SESSION max_error_count = 65535", err) < 0)
+		goto out;
 	chunk_bound_copy(&lower, o->start_after);
 	chunk_bound_copy(&res->last, o->start_after);
 	res->finished = 0;
@@ -328,6 +288,13 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 		if (wait_while_paused(o)) {
 			ret = 1;
 			goto out;
+		}
+		if (o->next_chunk_rows) {
+			unsigned long long want = o->next_chunk_rows(o->ctx,
+								     size);
+
+			if (want)
+				size = want;
 		}
 		more = next_boundary(db, o, &lower, size, attempts,
 				     &res->retries, &upper, err);
@@ -346,9 +313,7 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 			goto out;
 		elapsed = now_ms() - t0;
 		rows = db_affected_rows(db);
-		if (o->fail_on_warnings &&
-		    check_warnings(db, o, &lower, attempts, &res->retries,
-				   err) < 0)
+		if (o->ghost_key_name && check_warnings(db, o, &lower, err) < 0)
 			goto out;
 		res->rows_copied += rows;
 		res->chunks++;

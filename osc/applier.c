@@ -9,16 +9,6 @@
  * statement costs a few round trips, not one per row. A deadlock or lock
  * wait timeout against the copier rolls the ghost transaction back and
  * runs it again: the statements are idempotent in order.
- *
- * Consecutive source transactions are replayed together, in one ghost
- * transaction, until BATCH_MAX_OPS row changes or BATCH_MAX_MS have
- * gathered, or at once when their end reaches the position someone
- * waits for (osc_applier_wait_for): one transaction per source
- * transaction cost three round trips each and could not keep up with a
- * few busy writers (the catch-up before the cut-over never ended). The
- * order of the statements is the binlog's, so the result is the same;
- * the applied position moves at each flush. A quiet stream still
- * flushes within a heartbeat (ours writes the changelog every 100 ms).
  */
 #include "util/compat.h"
 #include "osc/applier.h"
@@ -35,11 +25,17 @@
 #define STMT_MAX_BYTES (2u * 1024 * 1024)
 /* Deletes per DELETE statement. */
 #define DELETE_MAX_ROWS 500
-/* Attempts of a ghost transaction that meets deadlocks or lock waits. */
-#define APPLY_ATTEMPTS 30
-/* A batch of source transactions is flushed at this size or age. */
-#define BATCH_MAX_OPS 2000
+/*
+ * Committed transactions are gathered into one ghost transaction until it
+ * holds this many row changes or the oldest has waited this long: one
+ * round trip per source transaction cannot keep up with a busy table.
+ * The next event (our own heartbeat writes one every 100 ms) flushes.
+ */
+#define BATCH_MAX_ROWS 2000
 #define BATCH_MAX_MS 20
+#define BATCH_MAX_BYTES (3u * 1024 * 1024)
+/* A ghost transaction smaller than this goes in one round trip. */
+#define ONE_TRIP_MAX_BYTES (4u * 1024 * 1024)
 
 enum op_kind {
 	OP_UPSERT,
@@ -67,16 +63,15 @@ struct osc_applier {
 	struct strbuf insert_head;  /* INSERT INTO g (cols) VALUES */
 	struct strbuf delete_head;  /* DELETE FROM g WHERE */
 
-	/* The transaction being read. */
+	/* Committed transactions not yet replayed, then the open one. */
 	struct op *ops;
 	size_t ops_nr, ops_alloc;
+	size_t txn_start;	/* ops of the open transaction start here */
+	size_t ops_bytes;	/* SQL text held by ops */
 	int in_txn;
-	/* The batch: ops[0 .. ops_committed) are of committed transactions
-	 * ending at pending_pos, read but not yet replayed. */
-	size_t ops_committed;
-	int pending;
-	struct binlog_pos pending_pos;
-	uint64_t pending_since_ms;
+	struct binlog_pos pending_pos; /* end of the last gathered commit */
+	uint64_t pending_txns;
+	uint64_t pending_since_ms;	/* 0: nothing gathered */
 
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
@@ -92,25 +87,7 @@ struct osc_applier {
 	int rename_seen;
 	long slipped_rows;	/* rows on the table after the catch-up */
 	int watching;		/* count rows from now on */
-	int waiting;		/* osc_applier_wait_for() waits for ... */
-	struct binlog_pos wait_target;	/* ... this position */
 };
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)(ts.tv_nsec / 1000000);
-}
 
 int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b)
 {
@@ -121,21 +98,31 @@ int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b)
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-/* Forget the ops from `keep` on (an open transaction's, or all). */
-static void ops_truncate(struct osc_applier *a, size_t keep)
+/* Forget the ops from `n` on (a rolled back or repeated transaction). */
+static void ops_truncate(struct osc_applier *a, size_t n)
 {
 	size_t i;
 
-	for (i = keep; i < a->ops_nr; i++)
+	for (i = n; i < a->ops_nr; i++) {
+		a->ops_bytes -= a->ops[i].len;
 		free(a->ops[i].sql);
-	if (a->ops_nr > keep)
-		a->ops_nr = keep;
+	}
+	if (n < a->ops_nr)
+		a->ops_nr = n;
 }
 
 static void ops_clear(struct osc_applier *a)
 {
 	ops_truncate(a, 0);
-	a->ops_committed = 0;
+	a->txn_start = 0;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)(ts.tv_nsec / 1000000);
 }
 
 static void fail(struct osc_applier *a, const char *msg)
@@ -253,6 +240,7 @@ static void push_op(struct osc_applier *a, enum op_kind kind,
 	ALLOC_GROW(a->ops, a->ops_nr + 1, a->ops_alloc);
 	a->ops[a->ops_nr].kind = kind;
 	a->ops[a->ops_nr].sql = strbuf_detach(text, &a->ops[a->ops_nr].len);
+	a->ops_bytes += a->ops[a->ops_nr].len;
 	a->ops_nr++;
 }
 
@@ -309,87 +297,6 @@ out:
 	return ret;
 }
 
-/* Append a statement and its NUL to the list. */
-static void add_statement(struct strbuf *stmts, const struct strbuf *s,
-			  size_t *count)
-{
-	strbuf_addbuf(stmts, s);
-	strbuf_addch(stmts, '\0');
-	(*count)++;
-}
-
-/*
- * Unique mode (DELETE by the shared key before each plain INSERT): the
- * ops from `i` as far as no key repeats (every upsert is queued right
- * after the DELETE of its own key, so the DELETEs name every key), as one
- * DELETE ... OR ... per DELETE_MAX_ROWS keys and then multi-row INSERTs.
- * With distinct keys no DELETE can remove a row the group inserts, so
- * this gives the rows the op-by-op order gives; and a plain INSERT still
- * fails on a duplicate of the new unique key. (One statement per row cost
- * two round trips a row, slower than a couple of writers.) Returns the
- * index after the group.
- */
-static size_t build_unique_group(struct osc_applier *a, size_t i,
-				 struct strbuf *stmts, size_t *count)
-{
-	struct strbuf s = STRBUF_INIT;
-	size_t j, k, end, n;
-
-	for (end = i; end < a->ops_nr; end++) {
-		if (a->ops[end].kind != OP_DELETE)
-			continue;
-		for (k = i; k < end; k++)
-			if (a->ops[k].kind == OP_DELETE &&
-			    a->ops[k].len == a->ops[end].len &&
-			    !memcmp(a->ops[k].sql, a->ops[end].sql,
-				    a->ops[end].len))
-				break;
-		if (k < end)
-			break;
-		if (end - i >= 4 * DELETE_MAX_ROWS)
-			break;
-	}
-	for (j = i, n = 0; j < end; j++) {
-		if (a->ops[j].kind != OP_DELETE)
-			continue;
-		if (n && (n >= DELETE_MAX_ROWS ||
-			  s.len + a->ops[j].len > STMT_MAX_BYTES)) {
-			add_statement(stmts, &s, count);
-			n = 0;
-		}
-		if (!n) {
-			strbuf_reset(&s);
-			strbuf_addbuf(&s, &a->delete_head);
-		} else {
-			strbuf_addstr(&s, " OR ");
-		}
-		strbuf_add(&s, a->ops[j].sql, a->ops[j].len);
-		n++;
-	}
-	if (n)
-		add_statement(stmts, &s, count);
-	for (j = i, n = 0; j < end; j++) {
-		if (a->ops[j].kind != OP_UPSERT)
-			continue;
-		if (n && s.len + a->ops[j].len > STMT_MAX_BYTES) {
-			add_statement(stmts, &s, count);
-			n = 0;
-		}
-		if (!n) {
-			strbuf_reset(&s);
-			strbuf_addbuf(&s, &a->insert_head);
-		} else {
-			strbuf_addstr(&s, ", ");
-		}
-		strbuf_add(&s, a->ops[j].sql, a->ops[j].len);
-		n++;
-	}
-	if (n)
-		add_statement(stmts, &s, count);
-	strbuf_release(&s);
-	return end;
-}
-
 /*
  * The statements for the queued ops, appended to `stmts` (each followed
  * by a NUL so the list can be walked).
@@ -404,8 +311,19 @@ static void build_statements(struct osc_applier *a, struct strbuf *stmts,
 	while (i < a->ops_nr) {
 		enum op_kind kind = a->ops[i].kind;
 
-		if (a->unique_mode) {
-			i = build_unique_group(a, i, stmts, count);
+		if (kind == OP_UPSERT && a->unique_mode) {
+			/* Each upsert was queued after a DELETE by its
+			 * shared key (queue_rows): a plain INSERT then makes
+			 * a conflict on the new unique key an error, not a
+			 * silent delete of another row. One row at a time,
+			 * so two writes of one key cannot collide. */
+			strbuf_reset(&s);
+			strbuf_addbuf(&s, &a->insert_head);
+			strbuf_add(&s, a->ops[i].sql, a->ops[i].len);
+			strbuf_addbuf(stmts, &s);
+			strbuf_addch(stmts, '\0');
+			(*count)++;
+			i++;
 			continue;
 		}
 		strbuf_reset(&s);
@@ -421,24 +339,43 @@ static void build_statements(struct osc_applier *a, struct strbuf *stmts,
 								    : " OR ");
 			strbuf_add(&s, a->ops[j].sql, a->ops[j].len);
 		}
-		add_statement(stmts, &s, count);
+		strbuf_addbuf(stmts, &s);
+		strbuf_addch(stmts, '\0');
+		(*count)++;
 		i = j;
 	}
 	strbuf_release(&s);
 }
 
 /*
+ * Deadlocks and lock waits against the copier (whose chunk holds share
+ * locks on the table's rows while it inserts into the ghost) are normal
+ * under load, and InnoDB picks the smaller transaction, usually ours, as
+ * the victim: retry for a long while with a growing pause before giving
+ * up.
+ */
+#define APPLY_ATTEMPTS 100
+
+static void pause_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/*
  * The session runs without STRICT_ALL_TABLES, like the copy's INSERT
  * IGNORE, so that a column the replay leaves out (one the ALTER adds NOT
- * NULL without a DEFAULT) takes its implicit default as in a native ALTER
- * (strict mode made every replayed insert fail with 1364). Any other
- * warning means the ghost cannot hold a replayed value (truncated, out
- * of range, NULL into NOT NULL): the run stops, as the copy does.
+ * NULL without a DEFAULT) takes its implicit default as in a native ALTER:
+ * in strict mode every replayed insert failed with 1364. Any other
+ * warning means the ghost cannot hold a replayed value (truncated, out of
+ * range, NULL into NOT NULL) and stops the run, as in the copy.
  */
 #define APPLIER_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
 
-/* After a statement: 0, or -1 with err naming the first real warning. */
-static int check_warnings(struct osc_applier *a, struct strbuf *err)
+/* After one statement: 0, or -1 with err naming its first real warning. */
+static int statement_warnings(struct osc_applier *a, struct strbuf *err)
 {
 	struct db_result *res = NULL;
 	struct db_row row;
@@ -472,45 +409,81 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 			   size_t count, struct strbuf *err)
 {
 	struct db *db = a->conn;
+	unsigned int delay_ms = 5;
 	int attempt;
 
+	struct strbuf one = STRBUF_INIT;
+	unsigned int code;
+	size_t i;
+
+	/*
+	 * The whole transaction but its COMMIT in one round trip (gh-ost
+	 * does the same), unless it is too big for one packet:
+	 * max_allowed_packet is 16 MiB by default on MariaDB, and at least
+	 * 4 MiB on any server. The COMMIT follows once its warnings (summed
+	 * over the statements) are known to be none.
+	 */
+	if (stmts->len < ONE_TRIP_MAX_BYTES) {
+		const char *p = stmts->buf;
+
+		strbuf_addstr(&one, "BEGIN");
+		for (i = 0; i < count; i++) {
+			strbuf_addstr(&one, ";\n");
+			strbuf_addstr(&one, p);
+			p += strlen(p) + 1;
+		}
+	}
 	for (attempt = 0; attempt < APPLY_ATTEMPTS; attempt++) {
 		const char *p = stmts->buf;
-		size_t i;
 
 		strbuf_reset(err);
+		if (one.len) {
+			if (db_exec(db, one.buf, err) < 0)
+				goto failed;
+			if (!db_warning_count(db)) {
+				if (db_exec(db, "COMMIT", err) < 0)
+					goto failed;
+				strbuf_release(&one);
+				return 0;
+			}
+			/* Which statement, which warning: one by one. */
+			if (db_exec(db, "ROLLBACK", err) < 0)
+				goto failed;
+		}
 		if (db_exec(db, "BEGIN", err) < 0)
 			goto failed;
 		for (i = 0; i < count; i++) {
 			if (db_exec(db, p, err) < 0)
 				goto failed;
-			if (check_warnings(a, err) < 0) {
+			if (statement_warnings(a, err) < 0) {
 				struct strbuf ignore = STRBUF_INIT;
 
 				db_exec(db, "ROLLBACK", &ignore);
 				strbuf_release(&ignore);
+				strbuf_release(&one);
 				return -1;
 			}
 			p += strlen(p) + 1;
 		}
 		if (db_exec(db, "COMMIT", err) < 0)
 			goto failed;
+		strbuf_release(&one);
 		return 0;
 failed:
-		if (db_error_is_transient(db_errno(db))) {
+		code = db_errno(db);
+		if (db_error_is_transient(code)) {
 			struct strbuf ignore = STRBUF_INIT;
-			unsigned int code = db_errno(db);
 
 			db_exec(db, "ROLLBACK", &ignore);
 			strbuf_release(&ignore);
 			verbose("applier: retrying a transaction after error %u",
 				code);
-			/* The copier's chunk holds the other locks: give it
-			 * time to commit instead of meeting it again at once. */
-			sleep_ms(attempt < 6 ? 10u << attempt : 500u);
+			pause_ms(delay_ms);
+			if (delay_ms < 1000)
+				delay_ms *= 2;
 			continue;
 		}
-		if (db_errno(db) == DB_ER_DUP_ENTRY && a->unique_mode) {
+		if (code == DB_ER_DUP_ENTRY && a->unique_mode) {
 			struct strbuf msg = STRBUF_INIT;
 
 			strbuf_addf(&msg,
@@ -530,35 +503,29 @@ failed:
 			db_exec(db, "ROLLBACK", &ignore);
 			strbuf_release(&ignore);
 		}
+		strbuf_release(&one);
 		return -1;
 	}
+	strbuf_release(&one);
 	{
 		struct strbuf last = STRBUF_INIT;
 
 		strbuf_addbuf(&last, err);
 		strbuf_reset(err);
-		strbuf_addf(err, "the applier's transaction on the ghost kept "
-			    "failing with lock errors after %d attempts; the "
-			    "last: %s", APPLY_ATTEMPTS, last.buf);
+		strbuf_addf(err, "replaying a transaction onto the ghost kept "
+			    "failing on lock conflicts (%d attempts): %s",
+			    APPLY_ATTEMPTS, last.buf);
 		strbuf_release(&last);
 	}
 	return -1;
 }
 
-/*
- * Replay the batch (the committed transactions read so far; never an
- * open one) and move the applied position to `pos`.
- */
 static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 		 struct strbuf *err)
 {
 	struct strbuf stmts = STRBUF_INIT;
 	size_t count = 0, nrows = a->ops_nr;
 	int ret = 0;
-
-	if (a->ops_nr != a->ops_committed)
-		BUG("applier: flush inside a transaction");
-	a->pending = 0;
 
 	if (a->ops_nr) {
 		build_statements(a, &stmts, &count);
@@ -569,8 +536,10 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 	if (ret < 0)
 		return -1;
 	pthread_mutex_lock(&a->mu);
-	if (nrows)
-		a->rows += nrows;
+	a->transactions += a->pending_txns;
+	a->rows += nrows;
+	a->pending_txns = 0;
+	a->pending_since_ms = 0;
 	if (pos && osc_binlog_pos_cmp(pos, &a->applied) > 0)
 		a->applied = *pos;
 	pthread_cond_broadcast(&a->cond);
@@ -700,32 +669,6 @@ static int starts_with_word(const char *sql, const char *word)
 
 /* ---- the thread ----------------------------------------------------- */
 
-/*
- * Replay the batch now? When someone waits for a position the batch
- * reaches, or when it is big or old enough. While the cut-over watches
- * for its RENAME (expect_rename), a change to the table read now came
- * after the locked position: it is held, neither replayed (the ghost may
- * be the table already) nor dropped (the attempt may fail and writers go
- * on), until the RENAME shows up (it is counted as slipped then) or the
- * next catch-up waits for it.
- */
-static int batch_due(struct osc_applier *a)
-{
-	int due;
-
-	/* Nothing to replay: moving the position costs nothing. */
-	if (!a->ops_nr)
-		return 1;
-	pthread_mutex_lock(&a->mu);
-	due = a->waiting &&
-	      osc_binlog_pos_cmp(&a->pending_pos, &a->wait_target) >= 0;
-	if (!due && !a->watching)
-		due = a->ops_nr >= BATCH_MAX_OPS ||
-		      mono_ms() - a->pending_since_ms >= BATCH_MAX_MS;
-	pthread_mutex_unlock(&a->mu);
-	return due;
-}
-
 static int is_our_table(struct osc_applier *a, const struct binlog_table *t)
 {
 	return !strcmp(t->db, a->run->pf->table.db) &&
@@ -737,7 +680,7 @@ static void *applier_main(void *arg)
 	struct osc_applier *a = arg;
 	struct strbuf err = STRBUF_INIT;
 	const struct binlog_event *ev;
-	int rc, hold;
+	int rc;
 
 	db_thread_init();
 	for (;;) {
@@ -764,6 +707,7 @@ static void *applier_main(void *arg)
 		switch (ev->kind) {
 		case BINLOG_EVENT_BEGIN:
 			a->in_txn = 1;
+			a->txn_start = a->ops_nr;
 			break;
 		case BINLOG_EVENT_ROWS:
 			if (!is_our_table(a, ev->u.rows.table))
@@ -816,29 +760,31 @@ static void *applier_main(void *arg)
 			goto out;
 		case BINLOG_EVENT_COMMIT:
 			a->in_txn = 0;
-			if (ev->u.commit.xa_prepare &&
-			    a->ops_nr > a->ops_committed) {
+			if (ev->u.commit.xa_prepare && a->ops_nr > a->txn_start) {
 				fail(a, "an XA transaction changed the table; "
 					"osc cannot replay XA transactions");
 				goto out;
 			}
 			if (ev->u.commit.rollback) {
-				ops_truncate(a, a->ops_committed);
+				ops_truncate(a, a->txn_start);
 				break;
 			}
-			if (a->ops_nr > a->ops_committed) {
-				pthread_mutex_lock(&a->mu);
-				a->transactions++;
-				pthread_mutex_unlock(&a->mu);
-			}
-			a->ops_committed = a->ops_nr;
-			if (!a->pending)
-				a->pending_since_ms = mono_ms();
-			a->pending = 1;
 			a->pending_pos = ev->pos;
-			if (batch_due(a) && flush(a, &ev->pos, &err) < 0) {
-				fail(a, err.buf);
-				goto out;
+			if (a->ops_nr > a->txn_start) {
+				a->pending_txns++;
+				if (!a->pending_since_ms)
+					a->pending_since_ms = mono_ms();
+			}
+			a->txn_start = a->ops_nr;
+			/* Nothing gathered: only the position moves. */
+			if (!a->ops_nr ||
+			    a->ops_nr >= BATCH_MAX_ROWS ||
+			    a->ops_bytes >= BATCH_MAX_BYTES ||
+			    mono_ms() - a->pending_since_ms >= BATCH_MAX_MS) {
+				if (flush(a, &a->pending_pos, &err) < 0) {
+					fail(a, err.buf);
+					goto out;
+				}
 			}
 			break;
 		case BINLOG_EVENT_HEARTBEAT:
@@ -847,27 +793,21 @@ static void *applier_main(void *arg)
 				 ev->u.heartbeat.file);
 			a->server.pos = ev->u.heartbeat.pos;
 			pthread_mutex_unlock(&a->mu);
-			/*
-			 * Everything before the server's position was sent:
-			 * replay the batch (unless the cut-over watches for
-			 * its RENAME, see batch_due) and move to it.
-			 */
-			pthread_mutex_lock(&a->mu);
-			hold = a->watching && a->ops_nr;
-			pthread_mutex_unlock(&a->mu);
-			if (!a->in_txn && !hold) {
+			/* Everything before the server's position was sent. */
+			if (!a->in_txn) {
 				struct binlog_pos hp = a->server;
 
-				if (flush(a, &hp, &err) < 0) {
+				if ((a->ops_nr &&
+				     flush(a, &a->pending_pos, &err) < 0) ||
+				    flush(a, &hp, &err) < 0) {
 					fail(a, err.buf);
 					goto out;
 				}
 			}
 			break;
 		case BINLOG_EVENT_RECONNECT:
-			/* The open transaction comes again from its start;
-			 * the committed ones in the batch do not. */
-			ops_truncate(a, a->ops_committed);
+			/* The open transaction comes again from its start. */
+			ops_truncate(a, a->txn_start);
 			a->in_txn = 0;
 			warning("binlog stream reconnected (attempt %u)",
 				ev->u.reconnect.attempt);
@@ -952,7 +892,12 @@ struct osc_applier *osc_applier_start(struct osc_run *run,
 	quote_qualified(&a->delete_head, t->db, t->ghost_name);
 	strbuf_addstr(&a->delete_head, " WHERE ");
 
-	a->conn = db_connect(&run->pf->dbopts, "applier", NULL, err);
+	{
+		struct db_options mo = run->pf->dbopts;
+
+		mo.multi_statements = 1;
+		a->conn = db_connect(&mo, "applier", NULL, err);
+	}
 	if (!a->conn ||
 	    db_exec(a->conn, "SET SESSION sql_mode = '" APPLIER_SQL_MODE "'",
 		    err) < 0)
@@ -963,9 +908,10 @@ struct osc_applier *osc_applier_start(struct osc_run *run,
 	so.pos = start->pos;
 	so.server_id = 0; /* random, unused on the server */
 	/*
-	 * The server's heartbeat on an idle stream is what flushes a batch
-	 * nobody waited for when it was read (a waiter comes a moment
-	 * later, e.g. the cut-over's under its lock): keep it short.
+	 * The server's heartbeat on an idle stream flushes a batch that is
+	 * younger than BATCH_MAX_MS when the stream goes quiet, e.g. under
+	 * the cut-over's lock, where writers wait for it: keep it short (the
+	 * read timeout stays 2 s).
 	 */
 	so.heartbeat_ms = 20;
 	so.decoder.registered_only = 1;
@@ -1040,8 +986,6 @@ int osc_applier_wait_for(struct osc_applier *a, const struct binlog_pos *pos,
 
 	deadline_in(&dl, timeout_ms);
 	pthread_mutex_lock(&a->mu);
-	a->waiting = 1;
-	a->wait_target = *pos;
 	for (;;) {
 		if (a->failed) {
 			strbuf_addbuf(err, &a->error);
@@ -1055,7 +999,6 @@ int osc_applier_wait_for(struct osc_applier *a, const struct binlog_pos *pos,
 		if (pthread_cond_timedwait(&a->cond, &a->mu, &dl) == ETIMEDOUT)
 			break;
 	}
-	a->waiting = 0;
 	pthread_mutex_unlock(&a->mu);
 	return ret;
 }

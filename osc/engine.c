@@ -25,6 +25,7 @@
 #include "osc/applier.h"
 #include "osc/cleanup.h"
 #include "osc/cutover.h"
+#include "osc/engine-ops.h"
 #include "osc/progress.h"
 #include "throttle/throttle.h"
 #include "util/db.h"
@@ -40,10 +41,12 @@ struct engine {
 	struct throttle_heartbeat *heartbeat;
 	struct db *copy_conn;
 	struct progress *progress;
+	struct engine_ops *ops;	/* status, socket, hooks, flags */
 	struct progress_rate rate;
 	struct progress_status st;
 	uint64_t start_ms;
 	uint64_t rows_copied;
+	int copy_done;		/* rows_copied is the table's row count */
 	const char *phase;
 	struct strbuf qtable;	/* `db`.`t` for messages */
 	/* The copy statement, split around its range predicate. */
@@ -67,6 +70,8 @@ static void show_progress(struct engine *e, int force)
 {
 	struct osc_applier_stats as;
 
+	if (!e->progress)
+		return;		/* released */
 	memset(&as, 0, sizeof(as));
 	if (e->applier)
 		osc_applier_stats(e->applier, &as);
@@ -74,7 +79,8 @@ static void show_progress(struct engine *e, int force)
 	e->st.table = e->run->pf->table.table;
 	e->st.phase = e->phase;
 	e->st.rows_copied = e->rows_copied;
-	e->st.rows_estimate = e->run->pf->table.rows_estimate;
+	e->st.rows_estimate = e->copy_done ? e->rows_copied
+					   : e->run->pf->table.rows_estimate;
 	e->st.events_applied = as.rows;
 	e->st.elapsed_ms = now_ms() - e->start_ms;
 	progress_rate_add(&e->rate, now_ms(), e->rows_copied);
@@ -84,10 +90,7 @@ static void show_progress(struct engine *e, int force)
 		e->st.backlog_bytes = (int64_t)(as.server.pos - as.applied.pos);
 	else
 		e->st.backlog_bytes = -1;
-	if (force)
-		progress_show(e->progress, &e->st);
-	else
-		progress_update(e->progress, &e->st);
+	engine_ops_report(e->ops, &e->st, force);
 }
 
 static void set_phase(struct engine *e, const char *phase)
@@ -241,7 +244,30 @@ static int copy_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
 
-	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL);
+	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
+	       engine_ops_should_stop(e->ops);
+}
+
+/* Paused by the user (status socket); the status stays fresh meanwhile. */
+static int copy_should_pause(void *ctx)
+{
+	struct engine *e = ctx;
+	int pause = engine_ops_should_pause(e->ops);
+
+	if (pause)
+		show_progress(e, 0);
+	return pause;
+}
+
+static unsigned long long copy_next_chunk_rows(void *ctx,
+					       unsigned long long rows)
+{
+	return engine_ops_next_chunk_rows(((struct engine *)ctx)->ops, rows);
+}
+
+static void refresh_progress(void *ctx)
+{
+	show_progress(ctx, 0);
 }
 
 static void copy_on_chunk(void *ctx, const struct chunk_progress *cp)
@@ -266,11 +292,15 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	co.prefix = e->copy_prefix.buf;
 	co.suffix = e->copy_suffix.buf;
 	co.chunk_rows = o->chunk_rows;
+	/* Read each chunk's warnings: INSERT IGNORE turns a value the ghost
+	 * cannot hold into a warning and a silent change. */
+	co.ghost_key_name = e->run->plan.key_ghost_index;
+	/* Deadlocks with the applier are normal under load. */
+	co.attempts = 100;
 	co.should_stop = copy_should_stop;
+	co.should_pause = copy_should_pause;
+	co.next_chunk_rows = copy_next_chunk_rows;
 	co.on_chunk = copy_on_chunk;
-	/* A value the ghost cannot hold stops the run (chunker.h). */
-	co.fail_on_warnings = 1;
-	co.dup_key_ok = e->run->plan.key_ghost_index;
 	co.ctx = e;
 	rc = chunk_copy_run(e->copy_conn, &co, &res, err);
 	e->rows_copied = res.rows_copied;
@@ -288,25 +318,46 @@ static int run_copy(struct engine *e, struct strbuf *err)
 /* ---- catch-up and cut-over ------------------------------------------ */
 
 /*
- * Wait until the applier has replayed everything the server has logged
- * so far, re-reading the server's position until one wait succeeds.
+ * Wait until the applier has replayed everything the server has logged:
+ * take the server's position, wait until the applier reaches it (however
+ * long that takes, checking for signals every second), and again with a
+ * fresh position until one round is quick, so the backlog left for the
+ * cut-over's lock is small. A moving target re-read every second would
+ * never be reached while writers keep the applier busy.
  */
 static int catch_up(struct engine *e, struct strbuf *err)
 {
 	struct binlog_pos pos;
-	int rc;
+	uint64_t round_start;
+	int rc, rounds = 0;
 
 	for (;;) {
-		if (cleanup_interrupted()) {
-			strbuf_addstr(err, "interrupted while catching up");
-			return -1;
-		}
+		round_start = now_ms();
 		if (master_position(e->run->pf->db, &pos, err) < 0)
 			return -1;
-		rc = osc_applier_wait_for(e->applier, &pos, 1000, err);
-		show_progress(e, 0);
-		if (rc <= 0)
-			return rc;
+		do {
+			if (cleanup_interrupted()) {
+				strbuf_addstr(err, "interrupted while catching "
+						   "up");
+				return -1;
+			}
+			if (engine_ops_should_stop(e->ops))
+				return -1;
+			rc = osc_applier_wait_for(e->applier, &pos, 1000, err);
+			show_progress(e, 0);
+		} while (rc > 0);
+		if (rc < 0)
+			return -1;
+		rounds++;
+		/*
+		 * A quick round means the backlog is small. A writer that
+		 * keeps the server busy can hold the single applier at its
+		 * own pace: after a few rounds go on anyway; under the
+		 * cut-over's lock the writers wait and the applier finishes
+		 * the rest alone (or the attempt times out and is retried).
+		 */
+		if (now_ms() - round_start < 500 || rounds >= 3)
+			return 0;
 	}
 }
 
@@ -350,7 +401,9 @@ static int cutover_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
 
-	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL);
+	show_progress(e, 0);
+	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
+	       engine_ops_should_stop(e->ops);
 }
 
 /* ---- cleanup of the run's tables ------------------------------------ */
@@ -394,7 +447,9 @@ int osc_engine_run(struct osc_run *run)
 	struct binlog_pos start;
 	struct cutover_opts co;
 	struct cutover_result cres;
-	struct progress_config pc = { PROGRESS_AUTO, 0 };
+	struct progress_config pc = {
+		PROGRESS_AUTO, (unsigned int)(o->status_interval_ms / 1000)
+	};
 	int status = OSC_EXIT_FAILED, n, rc;
 	long slipped;
 
@@ -414,6 +469,10 @@ int osc_engine_run(struct osc_run *run)
 		e->progress = progress_new(&pc);
 	}
 	osc_run_qname(&e->qtable, run, t->table);
+	e->ops = engine_ops_start(run, e->progress, &err);
+	if (!e->ops)
+		goto fail;
+	engine_ops_hook(e->ops, HOOK_ON_STARTUP);
 
 	/* Phase 2: the ghost and the plan. */
 	set_phase(e, "ghost");
@@ -433,6 +492,7 @@ int osc_engine_run(struct osc_run *run)
 			warning("%s", run->plan.risks[n].message);
 	if (prepare_copy(e, &err) < 0)
 		goto fail;
+	engine_ops_hook(e->ops, HOOK_ON_VALIDATED);
 
 	/* Phase 3: the changelog, the position, the applier. */
 	set_phase(e, "stream");
@@ -460,9 +520,15 @@ int osc_engine_run(struct osc_run *run)
 	set_phase(e, "copy");
 	if (run_copy(e, &err) < 0)
 		goto fail;
+	e->copy_done = 1;
 	show_progress(e, 1);
 	info("copy: %" PRIu64 " rows copied into %s", e->rows_copied,
 	     t->ghost_name);
+	engine_ops_hook(e->ops, HOOK_ON_ROW_COPY_COMPLETE);
+	/* --postpone-cut-over-flag-file, on-before-cut-over. */
+	if (engine_ops_cut_over_gate(e->ops, refresh_progress,
+				     copy_should_stop, e, &err) < 0)
+		goto fail;
 
 	/* Phase 6: catch up, then swap. */
 	set_phase(e, "catch-up");
@@ -495,6 +561,7 @@ int osc_engine_run(struct osc_run *run)
 	if (rc != CUTOVER_SWAPPED)
 		goto fail;
 	/* The ghost is the table now: never drop it. */
+	engine_ops_swapped(e->ops);
 	if (run->ghost_undo >= 0) {
 		cleanup_pop(run->ghost_undo);
 		run->ghost_undo = -1;
@@ -551,6 +618,12 @@ fail_after_swap:
 	status = OSC_EXIT_CLEANUP_INCOMPLETE;
 	goto out;
 fail:
+	strbuf_reset(&sql);
+	if (engine_ops_stop_reason(e->ops, &sql)) {
+		/* A panic or --max-runtime: the reason, not its echo. */
+		strbuf_reset(&err);
+		strbuf_addbuf(&err, &sql);
+	}
 	if (!err.len && e->applier)
 		osc_applier_failed(e->applier, &err);
 	if (!err.len)
@@ -561,6 +634,8 @@ fail:
 		error("%s; %s is unchanged", err.buf, e->qtable.buf);
 	status = OSC_EXIT_FAILED;
 out:
+	engine_ops_finish(e->ops, status, err.buf);
+	e->ops = NULL;
 	engine_release(e);
 	strbuf_release(&e->qtable);
 	strbuf_release(&e->copy_prefix);

@@ -75,36 +75,10 @@ out:
 }
 
 struct drop_undo {
-	struct db_options dbopts;
+	struct db_options *dbopts;
 	char *db;
 	char *table;
 };
-
-static const char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
-/*
- * The undo's own copy of the connection options: the stack runs from
- * cleanup_exit() after main has released the preflight and the options
- * (a pointer to them reached the library as zeroes, and the undo then
- * tried the default socket). Never freed: the entry lives until exit.
- */
-static void copy_dbopts(struct db_options *dst, const struct db_options *src)
-{
-	*dst = *src;
-	dst->host = dup_or_null(src->host);
-	dst->user = dup_or_null(src->user);
-	dst->password = dup_or_null(src->password);
-	dst->socket = dup_or_null(src->socket);
-	dst->ssl_ca = dup_or_null(src->ssl_ca);
-	dst->ssl_capath = dup_or_null(src->ssl_capath);
-	dst->ssl_cert = dup_or_null(src->ssl_cert);
-	dst->ssl_key = dup_or_null(src->ssl_key);
-	dst->ssl_cipher = dup_or_null(src->ssl_cipher);
-	dst->ssl_crl = dup_or_null(src->ssl_crl);
-}
 
 static int undo_drop_table(void *data, struct strbuf *err)
 {
@@ -113,7 +87,7 @@ static int undo_drop_table(void *data, struct strbuf *err)
 	struct db *conn;
 	int ret = -1;
 
-	conn = db_connect(&u->dbopts, "cleanup", NULL, err);
+	conn = db_connect(u->dbopts, "cleanup", NULL, err);
 	if (!conn)
 		goto out;
 	strbuf_addstr(&sql, "DROP TABLE IF EXISTS ");
@@ -134,9 +108,9 @@ int osc_push_drop_table(struct osc_run *run, const char *table)
 	struct strbuf what = STRBUF_INIT, sql = STRBUF_INIT;
 	int handle;
 
-	/* Lives until exit: the stack may run from die(), or from
-	 * cleanup_exit() after the preflight was released. */
-	copy_dbopts(&u->dbopts, &run->pf->dbopts);
+	/* Lives until exit: the stack runs after main has released the
+	 * options and the preflight facts, and may run from die(). */
+	u->dbopts = db_options_dup(&run->pf->dbopts);
 	u->db = xstrdup(run->pf->table.db);
 	u->table = xstrdup(table);
 	strbuf_addstr(&what, "table ");
@@ -354,6 +328,41 @@ int osc_ghost_check_data(struct osc_run *run, struct strbuf *err)
 			      "the ALTER",
 			      u->index_name, u->added ? "added" : "narrowed",
 			      t->db, t->table, row.buf);
+			failures++;
+		}
+	}
+	for (i = 0; i < p->constraint_checks_nr; i++) {
+		const struct ddl_constraint_check *c = &p->constraint_checks[i];
+		struct strbuf why = STRBUF_INIT;
+		const char *name = c->name ? c->name : "(unnamed)";
+
+		strbuf_reset(&sql);
+		strbuf_reset(&row);
+		if (ddl_build_constraint_check(&sql, p, i, t->db, t->table,
+					       &why) < 0) {
+			/* The copy's INSERT IGNORE would skip a failing row:
+			 * say so rather than stay silent. */
+			warning("%s `%s` cannot be checked in advance (%s); rows "
+				"of `%s`.`%s` that fail %s would be left out "
+				"of the copy",
+				c->on_column ? "the CHECK of column"
+					     : "constraint",
+				name, why.buf, t->db, t->table, c->text);
+			strbuf_release(&why);
+			continue;
+		}
+		strbuf_release(&why);
+		verbose("checking the rows against %s", c->text);
+		r = check_query(run->pf->db, sql.buf, &row, err);
+		if (r < 0)
+			goto fail;
+		if (r == 1) {
+			error("%s `%s` %s added by the ALTER fails on rows "
+			      "of `%s`.`%s`, e.g. key (%s); fix them first "
+			      "or change the ALTER",
+			      c->on_column ? "the CHECK of column"
+					   : "constraint",
+			      name, c->text, t->db, t->table, row.buf);
 			failures++;
 		}
 	}

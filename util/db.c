@@ -111,6 +111,22 @@ static void free_options(struct db_options *o)
 	memset(o, 0, sizeof(*o));
 }
 
+struct db_options *db_options_dup(const struct db_options *src)
+{
+	struct db_options *o = xcalloc(1, sizeof(*o));
+
+	copy_options(o, src);
+	return o;
+}
+
+void db_options_free(struct db_options *o)
+{
+	if (!o)
+		return;
+	free_options(o);
+	free(o);
+}
+
 void db_describe_target(const struct db_options *opts, struct strbuf *out)
 {
 	if (opts->host && strcmp(opts->host, "localhost")) {
@@ -198,7 +214,9 @@ static int open_connection(struct db *db, struct strbuf *err)
 	}
 	set_options(db->mysql, o);
 	if (!mysql_real_connect(db->mysql, host, o->user, o->password, NULL,
-				o->port, o->socket, 0)) {
+				o->port, o->socket,
+				o->multi_statements ? CLIENT_MULTI_STATEMENTS
+						    : 0)) {
 		struct strbuf where = STRBUF_INIT;
 
 		keep_error(db);
@@ -310,7 +328,8 @@ int db_exec(struct db *db, const char *sql, struct strbuf *err)
 			db->affected_rows =
 				(unsigned long long)mysql_affected_rows(
 					db->mysql);
-			db->warnings = mysql_warning_count(db->mysql);
+			/* Summed over the statements of a multi-statement. */
+			db->warnings += mysql_warning_count(db->mysql);
 		}
 	} while (mysql_next_result(db->mysql) == 0);
 	if (mysql_errno(db->mysql)) {

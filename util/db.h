@@ -72,6 +72,12 @@ struct db_options {
 	unsigned int connect_timeout_s;	/* 0: 10 s */
 	unsigned int read_timeout_s;	/* 0: none */
 	unsigned int write_timeout_s;	/* 0: none */
+	/*
+	 * Allow several statements separated by ';' in one db_exec() (one
+	 * round trip); db_exec() then fails at the first failing statement
+	 * and the later ones are not run.
+	 */
+	int multi_statements;
 };
 
 struct db;
@@ -100,6 +106,13 @@ void db_thread_end(void);
 struct db *db_connect(const struct db_options *opts, const char *label,
 		      unsigned int *errno_out, struct strbuf *err);
 void db_close(struct db *db);
+
+/*
+ * A deep copy of `src` (every string duplicated), for code that outlives
+ * the options it was given (cleanup undos); free with db_options_free().
+ */
+struct db_options *db_options_dup(const struct db_options *src);
+void db_options_free(struct db_options *o);
 
 /* Describe where the options point ("127.0.0.1:3306", "socket /x"). */
 void db_describe_target(const struct db_options *opts, struct strbuf *out);
@@ -153,7 +166,8 @@ int db_query_u64(struct db *db, const char *sql, unsigned long long *value,
 unsigned long long db_affected_rows(struct db *db);
 /*
  * Warnings the last statement that returned no result set raised (0 after
- * a query with rows): whether SHOW WARNINGS has anything to say.
+ * a query with rows; for a db_exec() of several statements, the sum over
+ * them): whether SHOW WARNINGS has anything to say.
  */
 unsigned int db_warning_count(const struct db *db);
 /* errno and SQLSTATE of the last failure on this connection (0/"00000"). */
