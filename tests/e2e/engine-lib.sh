@@ -14,6 +14,21 @@
 #     table_is_usable DB       t answers and takes a write
 
 OSC_TIMEOUT=${OSC_TEST_TIMEOUT:-150}
+ENGINE_WRITERS=""
+
+# A test that fails half-way must not leave writers (or osc) behind: they
+# would retry against the stopped server forever. Stop them, then run
+# lib.sh's cleanup with the exit status the test had.
+engine_cleanup() {
+    local pid
+    for pid in $ENGINE_WRITERS ${OSC_PID:-}; do
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in $ENGINE_WRITERS ${OSC_PID:-}; do
+        wait "$pid" 2>/dev/null
+    done
+}
+trap 'engine_status=$?; engine_cleanup; (exit $engine_status); e2e_cleanup' EXIT
 
 start_osc() {
     # Empty it here: the child truncates it only after the fork, and
@@ -43,6 +58,7 @@ wait_osc_line() {
 finish_osc() {
     OSC_STATUS=0
     wait "$OSC_PID" || OSC_STATUS=$?
+    OSC_PID=""
 }
 
 run_osc_bounded() {
@@ -67,6 +83,7 @@ start_writer() {
         --latency-log="$E2E_DIR/latency.$db" "$@" \
         >"$E2E_DIR/writer.$db" 2>&1 &
     eval "WRITER_PID_$db=\$!"
+    ENGINE_WRITERS="$ENGINE_WRITERS $!"
 }
 
 stop_writer() {
@@ -77,6 +94,8 @@ stop_writer() {
         cat "$E2E_DIR/writer.$db" >&2
         e2e_fail "$db: the writer saw errors"
     fi
+    # Reaped: its pid may be reused, so it must not be signalled later.
+    ENGINE_WRITERS=$(echo "$ENGINE_WRITERS" | tr ' ' '\n' | grep -vx "$pid" | tr '\n' ' ')
     e2e_log "$db: $(tail -n 1 "$E2E_DIR/writer.$db")"
     if ! "$OSC_BUILDDIR/tests/tools/writer" -S "$PRIMARY_SOCK" -uroot \
         --database="$db" --verify >"$E2E_DIR/verify.$db" 2>&1; then
