@@ -7,5 +7,6 @@ osc_libosccore_a_SOURCES += \
 	osc/preflight.c osc/preflight.h \
 	osc/run.h osc/ghost.c \
 	osc/applier.c osc/applier.h \
-	osc/engine.c osc/engine.h
+	osc/engine.c osc/engine.h \
+	osc/engine-throttle.c osc/engine-throttle-internal.h
 dist_man_MANS += man/osc.1

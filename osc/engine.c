@@ -25,6 +25,7 @@
 #include "osc/applier.h"
 #include "osc/cleanup.h"
 #include "osc/cutover.h"
+#include "osc/engine-throttle-internal.h"
 #include "osc/progress.h"
 #include "throttle/throttle.h"
 #include "util/db.h"
@@ -38,6 +39,7 @@ struct engine {
 	struct osc_run *run;
 	struct osc_applier *applier;
 	struct throttle_heartbeat *heartbeat;
+	struct osc_throttle *throttle;
 	struct db *copy_conn;
 	struct progress *progress;
 	struct progress_rate rate;
@@ -84,6 +86,7 @@ static void show_progress(struct engine *e, int force)
 		e->st.backlog_bytes = (int64_t)(as.server.pos - as.applied.pos);
 	else
 		e->st.backlog_bytes = -1;
+	osc_throttle_fill_status(e->throttle, &e->st);
 	if (force)
 		progress_show(e->progress, &e->st);
 	else
@@ -211,7 +214,18 @@ static int copy_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
 
-	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL);
+	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
+	       osc_throttle_aborted(e->throttle, NULL);
+}
+
+static int copy_should_pause(void *ctx)
+{
+	struct engine *e = ctx;
+	int pause = osc_throttle_should_pause(e->throttle, e->rows_copied);
+
+	if (pause)
+		show_progress(e, 0);
+	return pause;
 }
 
 static void copy_on_chunk(void *ctx, const struct chunk_progress *cp)
@@ -219,7 +233,13 @@ static void copy_on_chunk(void *ctx, const struct chunk_progress *cp)
 	struct engine *e = ctx;
 
 	e->rows_copied = cp->rows_total;
+	osc_throttle_on_chunk(e->throttle, cp);
 	show_progress(e, 0);
+}
+
+static void engine_progress(void *ctx)
+{
+	show_progress(ctx, 0);
 }
 
 static int run_copy(struct engine *e, struct strbuf *err)
@@ -233,7 +253,8 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	co.key = &e->key;
 	co.prefix = e->copy_prefix.buf;
 	co.suffix = e->copy_suffix.buf;
-	co.chunk_rows = o->chunk_rows;
+	osc_throttle_copy_sizing(o, &co);
+	co.should_pause = copy_should_pause;
 	co.should_stop = copy_should_stop;
 	co.on_chunk = copy_on_chunk;
 	co.ctx = e;
@@ -243,7 +264,8 @@ static int run_copy(struct engine *e, struct strbuf *err)
 		res.rows_copied, res.chunks, res.retries);
 	chunk_copy_result_release(&res);
 	if (rc == 1) {
-		if (!osc_applier_failed(e->applier, err))
+		if (!osc_applier_failed(e->applier, err) &&
+		    !osc_throttle_aborted(e->throttle, err))
 			strbuf_addstr(err, "interrupted during the copy");
 		return -1;
 	}
@@ -337,6 +359,8 @@ static void engine_release(struct engine *e)
 	}
 	e->progress = NULL;
 	FREE_AND_NULL(e->key_cols);
+	osc_throttle_free(e->throttle);
+	e->throttle = NULL;
 }
 
 int osc_engine_run(struct osc_run *run)
@@ -368,6 +392,11 @@ int osc_engine_run(struct osc_run *run)
 		e->progress = progress_new(&pc);
 	}
 	osc_run_qname(&e->qtable, run, t->table);
+
+	/* Throttling: which replicas to watch (before our binlog reader). */
+	e->throttle = osc_throttle_new(run, &err);
+	if (!e->throttle)
+		goto fail;
 
 	/* Phase 2: the ghost and the plan. */
 	set_phase(e, "ghost");
@@ -402,9 +431,10 @@ int osc_engine_run(struct osc_run *run)
 	e->applier = osc_applier_start(run, &start, &err);
 	if (!e->applier)
 		goto fail;
-	e->heartbeat = throttle_heartbeat_start(&run->pf->dbopts, t->db,
-						t->changelog_name, 100, &err);
-	if (!e->heartbeat)
+	e->heartbeat = throttle_heartbeat_start(
+		&run->pf->dbopts, t->db, t->changelog_name,
+		(unsigned int)o->heartbeat_interval_ms, &err);
+	if (!e->heartbeat || osc_throttle_start(e->throttle, &err) < 0)
 		goto fail;
 	e->copy_conn = db_connect(&run->pf->dbopts, "copy", NULL, &err);
 	if (!e->copy_conn)
@@ -418,10 +448,14 @@ int osc_engine_run(struct osc_run *run)
 	info("copy: %" PRIu64 " rows copied into %s", e->rows_copied,
 	     t->ghost_name);
 
-	/* Phase 6: catch up, then swap. */
+	/* Phase 6: catch up, then swap; never while throttled. */
 	set_phase(e, "catch-up");
-	if (catch_up(e, &err) < 0)
-		goto fail;
+	do {
+		if (osc_throttle_wait(e->throttle, copy_should_stop,
+				      engine_progress, e, &err) < 0 ||
+		    catch_up(e, &err) < 0)
+			goto fail;
+	} while (osc_throttle_paused(e->throttle));
 	set_phase(e, "cut-over");
 	memset(&co, 0, sizeof(co));
 	memset(&cres, 0, sizeof(cres));

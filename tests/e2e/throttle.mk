@@ -1,3 +1,6 @@
-# End-to-end tests for throttle/.
-TESTS += tests/e2e/t5001-throttle-probe.sh
-EXTRA_DIST += tests/e2e/t5001-throttle-probe.sh
+# End-to-end tests for throttle/ and the engine's throttling.
+THROTTLE_E2E_TESTS = \
+	tests/e2e/t5001-throttle-probe.sh \
+	tests/e2e/t5101-throttle-replica.sh
+TESTS += $(THROTTLE_E2E_TESTS)
+EXTRA_DIST += $(THROTTLE_E2E_TESTS)
