@@ -1,0 +1,106 @@
+#!/bin/sh
+# The throttle conditions other than a lagging replica, end to end on one
+# server (DESIGN.md 6):
+#  - --throttle-flag-file pauses the copy while the file exists (no chunk
+#    copied meanwhile) and its removal lets the migration finish;
+#  - --max-load with a tiny threshold pauses, and says so; a signal then
+#    stops the paused run cleanly (exit 3, nothing left behind);
+#  - --critical-load aborts: exit 1, the reason, nothing left behind;
+#  - a --replica that cannot be reached pauses with a clear reason, and
+#    with --ignore-replica naming it the migration runs.
+. "$OSC_SRCDIR/tests/e2e/lib.sh"
+e2e_init
+start_server primary
+
+DB=thr
+sql primary "CREATE DATABASE $DB; CREATE TABLE $DB.t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)"
+sql primary "INSERT INTO $DB.t WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 20000) SELECT i, CONCAT('row ', i) FROM s"
+
+OSC_PID=""
+stop_osc() {
+    [ -n "$OSC_PID" ] && { kill "$OSC_PID" 2>/dev/null; wait "$OSC_PID"; OSC_PID=""; }
+}
+trap 'st=$?; stop_osc; (exit $st); e2e_cleanup' EXIT
+
+# start_osc ARGS...: osc --execute in the background, adding a column.
+N=0
+start_osc() {
+    N=$((N + 1))
+    "$OSC_BIN" -h127.0.0.1 -P"$PRIMARY_PORT" -uroot "$@" --alter="ADD COLUMN c$N INT" \
+        --execute $DB.t >"$E2E_DIR/osc.out" 2>"$E2E_DIR/osc.err" &
+    OSC_PID=$!
+}
+# finish_osc: wait for it; the status in OSC_STATUS.
+finish_osc() {
+    OSC_STATUS=0
+    wait "$OSC_PID" || OSC_STATUS=$?
+    OSC_PID=""
+}
+osc_said() {
+    grep -Eq -- "$1" "$E2E_DIR/osc.err"
+}
+expect_said() {
+    wait_for "${2:-30}" osc_said "$1" || { show_osc_output; fail "osc did not say '$1'"; }
+    e2e_log "osc: $(grep -E -- "$1" "$E2E_DIR/osc.err" | head -n 1)"
+}
+ghost_rows() {
+    sql primary "SELECT COUNT(*) FROM $DB._t_new" 2>/dev/null
+}
+same_data() {
+    [ "$(sql_value primary "SELECT COUNT(*), SUM(id), SUM(CRC32(v)) FROM $DB.t")" = "$WANT" ]
+}
+WANT=$(sql_value primary "SELECT COUNT(*), SUM(id), SUM(CRC32(v)) FROM $DB.t")
+
+# 1. The flag file: created before the start, the copy waits at row 0.
+FLAG=$E2E_DIR/flag
+touch "$FLAG"
+start_osc --chunk-size=500 --throttle-flag-file="$FLAG"
+expect_said "copy paused at 0 rows: flag file '$FLAG' exists"
+sleep 1.5
+[ "$(ghost_rows)" = 0 ] || e2e_fail "rows were copied while the flag file existed: $(ghost_rows)"
+rm -f "$FLAG"
+expect_said "copy resumed at 0 rows after [0-9.]+s"
+finish_osc
+expect_status 0 || fail "the flag-file run failed"
+same_data || e2e_fail "the data changed in the flag-file run"
+expect_no_leftovers primary $DB
+
+# 2. --max-load below what the server always has: paused on load; then a
+#    signal stops the paused run cleanly.
+start_osc --chunk-size=500 --max-load=Threads_running=0
+expect_said "copy paused at 0 rows: load Threads_running=[0-9]+>0"
+kill -TERM "$OSC_PID"
+finish_osc
+expect_status 3 || e2e_fail "a signal while paused did not exit 3"
+expect_no_leftovers primary $DB
+same_data || e2e_fail "the data changed in the max-load run"
+
+# 3. --critical-load: abort after K consecutive checks, exit 1, clean.
+start_osc --chunk-size=500 --critical-load=Threads_running=0 \
+    --critical-load-hits=2
+finish_osc
+expect_status 1 || fail "critical load did not fail the run"
+expect_err "critical load Threads_running=[0-9]+>0 in 2 consecutive checks \(--critical-load=Threads_running=0\)" ||
+    e2e_fail "no critical-load reason"
+expect_err "\`$DB\`.\`t\` is unchanged"
+expect_no_leftovers primary $DB
+same_data || e2e_fail "the data changed in the critical-load run"
+
+# 4. A replica that cannot be reached holds the copy, and says why...
+GONE=127.0.0.1:$(free_port)
+start_osc --chunk-size=500 --replica="$GONE"
+expect_said "watching 1 replica for lag over 1.5s: $GONE\$"
+expect_said "copy paused at 0 rows: lag unknown on $GONE: cannot connect"
+stop_osc
+# ...unless it is ignored.
+start_osc --chunk-size=500 --replica="$GONE" --ignore-replica="$GONE"
+finish_osc
+expect_status 0 || fail "the run ignoring the replica failed"
+expect_err "not watching $GONE \(--ignore-replica\)"
+if osc_said "paused"; then
+    show_osc_output
+    e2e_fail "the ignored replica paused the copy"
+fi
+expect_no_leftovers primary $DB
+same_data || e2e_fail "the data changed"
+exit "$E2E_FAILED"
