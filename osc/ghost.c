@@ -75,7 +75,7 @@ out:
 }
 
 struct drop_undo {
-	const struct db_options *dbopts;
+	struct db_options *dbopts;
 	char *db;
 	char *table;
 };
@@ -108,8 +108,9 @@ int osc_push_drop_table(struct osc_run *run, const char *table)
 	struct strbuf what = STRBUF_INIT, sql = STRBUF_INIT;
 	int handle;
 
-	/* Lives until exit: the stack may run from die(). */
-	u->dbopts = &run->pf->dbopts;
+	/* Lives until exit: the stack runs after main has released the
+	 * options and the preflight facts, and may run from die(). */
+	u->dbopts = db_options_dup(&run->pf->dbopts);
 	u->db = xstrdup(run->pf->table.db);
 	u->table = xstrdup(table);
 	strbuf_addstr(&what, "table ");

@@ -109,6 +109,22 @@ static void free_options(struct db_options *o)
 	memset(o, 0, sizeof(*o));
 }
 
+struct db_options *db_options_dup(const struct db_options *src)
+{
+	struct db_options *o = xcalloc(1, sizeof(*o));
+
+	copy_options(o, src);
+	return o;
+}
+
+void db_options_free(struct db_options *o)
+{
+	if (!o)
+		return;
+	free_options(o);
+	free(o);
+}
+
 void db_describe_target(const struct db_options *opts, struct strbuf *out)
 {
 	if (opts->host && strcmp(opts->host, "localhost")) {

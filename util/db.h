@@ -101,6 +101,13 @@ struct db *db_connect(const struct db_options *opts, const char *label,
 		      unsigned int *errno_out, struct strbuf *err);
 void db_close(struct db *db);
 
+/*
+ * A deep copy of `src` (every string duplicated), for code that outlives
+ * the options it was given (cleanup undos); free with db_options_free().
+ */
+struct db_options *db_options_dup(const struct db_options *src);
+void db_options_free(struct db_options *o);
+
 /* Describe where the options point ("127.0.0.1:3306", "socket /x"). */
 void db_describe_target(const struct db_options *opts, struct strbuf *out);
 

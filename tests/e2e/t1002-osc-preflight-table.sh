@@ -151,11 +151,6 @@ run_osc $CONN "$ADD" shop.t23456789012345678901234567890123456789012345678901234
 expect_status 0
 expect_out '^ghost table: +`shop`\.`_t2345678901234567890123456789012345678901234567890_[0-9a-f]{8}_new`$'
 
-# --execute: the engine does not exist yet; nothing happens, exit 1.
-run_osc $CONN --execute "$ADD" shop.good
-expect_status 1
-expect_err '^error: --execute: the migration engine is not built yet; nothing was changed'
-
 # Nothing was created or changed by any of it.
 tables_after=$(sql primary "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA IN ('shop', 'my.db')")
 [ "$tables_before" = "$tables_after" ] || e2e_fail "tables changed: $tables_before -> $tables_after"

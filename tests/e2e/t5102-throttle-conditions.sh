@@ -14,7 +14,7 @@ start_server primary
 
 DB=thr
 sql primary "CREATE DATABASE $DB; CREATE TABLE $DB.t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)"
-sql primary "INSERT INTO $DB.t WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 20000) SELECT i, CONCAT('row ', i) FROM s"
+sql primary "INSERT INTO $DB.t SELECT seq, CONCAT('row ', seq) FROM seq_1_to_20000"
 
 OSC_PID=""
 stop_osc() {
