@@ -14,7 +14,7 @@ start_server primary
 
 DB=thr
 sql primary "CREATE DATABASE $DB; CREATE TABLE $DB.t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)"
-sql primary "INSERT INTO $DB.t SELECT seq, CONCAT('row ', seq) FROM seq_1_to_20000"
+sql primary "INSERT INTO $DB.t SELECT seq, CONCAT('row ', seq) FROM $DB.seq_1_to_20000"
 
 OSC_PID=""
 stop_osc() {
@@ -75,9 +75,11 @@ expect_status 3 || e2e_fail "a signal while paused did not exit 3"
 expect_no_leftovers primary $DB
 same_data || e2e_fail "the data changed in the max-load run"
 
-# 3. --critical-load: abort after K consecutive checks, exit 1, clean.
+# 3. --critical-load: abort after K consecutive checks, exit 1, clean (the
+#    flag file holds the copy meanwhile, so that it cannot finish first).
+touch "$FLAG"
 start_osc --chunk-size=500 --critical-load=Threads_running=0 \
-    --critical-load-hits=2
+    --critical-load-hits=2 --throttle-flag-file="$FLAG"
 finish_osc
 expect_status 1 || fail "critical load did not fail the run"
 expect_err "critical load Threads_running=[0-9]+>0 in 2 consecutive checks \(--critical-load=Threads_running=0\)" ||
@@ -85,6 +87,7 @@ expect_err "critical load Threads_running=[0-9]+>0 in 2 consecutive checks \(--c
 expect_err "\`$DB\`.\`t\` is unchanged"
 expect_no_leftovers primary $DB
 same_data || e2e_fail "the data changed in the critical-load run"
+rm -f "$FLAG"
 
 # 4. A replica that cannot be reached holds the copy, and says why...
 GONE=127.0.0.1:$(free_port)
