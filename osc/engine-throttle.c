@@ -19,6 +19,7 @@
 #include "osc/cleanup.h"
 #include "util/db.h"
 #include "util/log.h"
+#include "util/quote.h"
 #include "util/wrapper.h"
 
 #include <time.h>
@@ -40,8 +41,8 @@ struct osc_throttle {
 	struct strbuf abort_reason;
 	/* Status strings, valid until the next fill. */
 	struct throttle_snapshot snap;
-	/* Throttled time before the copy began, not counted in status. */
-	uint64_t throttled_before_ms;
+	/* Time the copy and the cut-over waited, pauses that ended. */
+	uint64_t throttled_ms;
 	/* For the chunk-size messages: 0 when the size is fixed. */
 	uint64_t chunk_time_ms;
 	char *critical_load;	/* the spec, for the abort message */
@@ -162,6 +163,40 @@ static void report_replicas(const struct osc_options *o,
 	strbuf_release(&limit);
 }
 
+/*
+ * Every variable of the load specs exists on the server: a misspelt name
+ * would otherwise pause the copy for ever ("load unknown").
+ */
+static int check_status_vars(struct db *db,
+			     const struct throttle_load_spec *spec,
+			     const char *option, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT, val = STRBUF_INIT;
+	size_t i;
+	int n, is_null, ret = 0;
+
+	for (i = 0; i < spec->nr && !ret; i++) {
+		const char *name = spec->items[i].name;
+
+		strbuf_reset(&sql);
+		strbuf_addstr(&sql, "SHOW GLOBAL STATUS WHERE Variable_name = ");
+		quote_sql_string(&sql, name, strlen(name));
+		n = db_query_value(db, sql.buf, &val, &is_null, err);
+		if (n < 0) {
+			ret = -1;
+		} else if (n == 0) {
+			strbuf_addf(err,
+				    "--%s: the server has no status variable "
+				    "'%s' (see SHOW GLOBAL STATUS)",
+				    option, name);
+			ret = -1;
+		}
+	}
+	strbuf_release(&sql);
+	strbuf_release(&val);
+	return ret;
+}
+
 struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 {
 	const struct osc_options *o = run->opts;
@@ -185,6 +220,9 @@ struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 	    throttle_load_spec_parse(&critical,
 				     o->critical_load ? o->critical_load : "",
 				     "critical-load", err) < 0)
+		goto out;
+	if (check_status_vars(run->pf->db, &max_load, "max-load", err) < 0 ||
+	    check_status_vars(run->pf->db, &critical, "critical-load", err) < 0)
 		goto out;
 	if (o->replica_user)
 		replica_opts.user = o->replica_user;
@@ -251,8 +289,6 @@ int osc_throttle_start(struct osc_throttle *ot, struct strbuf *err)
 	       throttle_check(ot->t, &ot->d) == THROTTLE_PAUSE &&
 	       ot->d.cause == THROTTLE_CAUSE_LAG && !cleanup_interrupted())
 		sleep_ms(WAIT_POLL_MS);
-	throttle_get_snapshot(ot->t, &ot->snap);
-	ot->throttled_before_ms = ot->snap.throttled_ms;
 	if (now_ms() - start >= WAIT_POLL_MS)
 		verbose("throttle: waited %" PRIu64 " ms for the first lag "
 			"readings", now_ms() - start);
@@ -279,12 +315,18 @@ void osc_throttle_copy_sizing(const struct osc_options *o,
 	co->chunk_rows = first;
 }
 
-/* Time throttled since the copy began, from the last snapshot. */
+/*
+ * The time the copy (or the cut-over) has waited so far. The throttler
+ * counts its own paused time too, from its start, also while a chunk runs;
+ * what a person wants to know is how long the work stood still.
+ */
 static uint64_t throttled_ms(const struct osc_throttle *ot)
 {
-	return ot->snap.throttled_ms > ot->throttled_before_ms
-		       ? ot->snap.throttled_ms - ot->throttled_before_ms
-		       : 0;
+	uint64_t now = now_ms();
+
+	if (ot->paused && now > ot->paused_at_ms)
+		return ot->throttled_ms + (now - ot->paused_at_ms);
+	return ot->throttled_ms;
 }
 
 /*
@@ -318,10 +360,12 @@ static int follow(struct osc_throttle *ot, const char *what, const char *at)
 		return 1;
 	}
 	if (ot->paused) {
+		uint64_t took_ms = now_ms() - ot->paused_at_ms;
+
 		ot->paused = 0;
-		throttle_format_seconds(&took, now_ms() - ot->paused_at_ms);
-		throttle_get_snapshot(ot->t, &ot->snap);
-		throttle_format_seconds(&total, throttled_ms(ot));
+		ot->throttled_ms += took_ms;
+		throttle_format_seconds(&took, took_ms);
+		throttle_format_seconds(&total, ot->throttled_ms);
 		info("%s resumed%s after %s (throttled %s in all)", what, at,
 		     took.buf, total.buf);
 	}
