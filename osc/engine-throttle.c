@@ -32,7 +32,7 @@
 
 struct osc_throttle {
 	struct throttler *t;
-	struct throttle_decision d;	/* scratch for checks */
+	struct throttle_decision d; /* scratch for checks */
 	/* What the copy (or the cut-over wait) last said. */
 	int paused;
 	enum throttle_cause pause_cause;
@@ -45,12 +45,12 @@ struct osc_throttle {
 	uint64_t throttled_ms;
 	/* For the chunk-size messages: 0 when the size is fixed. */
 	uint64_t chunk_time_ms;
-	char *critical_load;	/* the spec, for the abort message */
+	char *critical_load; /* the spec, for the abort message */
 };
 
 static void sleep_ms(unsigned int ms)
 {
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -67,8 +67,8 @@ static uint64_t now_ms(void)
  * given ones (the message marks the others as discovered).
  */
 static int collect_replicas(struct osc_run *run,
-			    struct throttle_replica_list *out,
-			    size_t *nr_given, struct strbuf *err)
+			    struct throttle_replica_list *out, size_t *nr_given,
+			    struct strbuf *err)
 {
 	const struct osc_options *o = run->opts;
 	struct throttle_replica_list found = THROTTLE_REPLICA_LIST_INIT;
@@ -84,12 +84,9 @@ static int collect_replicas(struct osc_run *run,
 		ret = 0;
 		goto out;
 	}
-	if (throttle_discover_replicas(run->pf->db,
-				       run->pf->dbopts.port
-					       ? run->pf->dbopts.port
-					       : 3306,
-				       0, db_thread_id(run->pf->db), &found,
-				       &warn, err) < 0) {
+	if (throttle_discover_replicas(
+		run->pf->db, run->pf->dbopts.port ? run->pf->dbopts.port : 3306,
+		0, db_thread_id(run->pf->db), &found, &warn, err) < 0) {
 		struct strbuf why = STRBUF_INIT;
 
 		db_describe_target(&run->pf->dbopts, &where);
@@ -179,7 +176,8 @@ static int check_status_vars(struct db *db,
 		const char *name = spec->items[i].name;
 
 		strbuf_reset(&sql);
-		strbuf_addstr(&sql, "SHOW GLOBAL STATUS WHERE Variable_name = ");
+		strbuf_addstr(&sql,
+			      "SHOW GLOBAL STATUS WHERE Variable_name = ");
 		quote_sql_string(&sql, name, strlen(name));
 		n = db_query_value(db, sql.buf, &val, &is_null, err);
 		if (n < 0) {
@@ -204,7 +202,7 @@ struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 	struct throttle_load_spec max_load = THROTTLE_LOAD_SPEC_INIT;
 	struct throttle_load_spec critical = THROTTLE_LOAD_SPEC_INIT;
 	struct db_options replica_opts = run->pf->dbopts;
-	const char *flag_files[2] = { o->throttle_flag_file, NULL };
+	const char *flag_files[2] = {o->throttle_flag_file, NULL};
 	struct throttle_config cfg;
 	struct osc_throttle *ot = NULL;
 	struct throttler *t;
@@ -213,10 +211,9 @@ struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 	if (collect_replicas(run, &replicas, &nr_given, err) < 0)
 		goto out;
 	/* The options were checked when parsed: these cannot fail. */
-	if (throttle_load_spec_parse(&max_load,
-				     o->max_load ? o->max_load
-						 : OSC_DEFAULT_MAX_LOAD,
-				     "max-load", err) < 0 ||
+	if (throttle_load_spec_parse(
+		&max_load, o->max_load ? o->max_load : OSC_DEFAULT_MAX_LOAD,
+		"max-load", err) < 0 ||
 	    throttle_load_spec_parse(&critical,
 				     o->critical_load ? o->critical_load : "",
 				     "critical-load", err) < 0)
@@ -291,7 +288,8 @@ int osc_throttle_start(struct osc_throttle *ot, struct strbuf *err)
 		sleep_ms(WAIT_POLL_MS);
 	if (now_ms() - start >= WAIT_POLL_MS)
 		verbose("throttle: waited %" PRIu64 " ms for the first lag "
-			"readings", now_ms() - start);
+			"readings",
+			now_ms() - start);
 	return 0;
 }
 
@@ -421,7 +419,7 @@ int osc_throttle_wait(struct osc_throttle *ot, int (*should_stop)(void *),
 		if (should_stop && should_stop(ctx)) {
 			if (cleanup_interrupted())
 				strbuf_addstr(err, "interrupted while waiting "
-					      "to cut over");
+						   "to cut over");
 			return -1;
 		}
 		if (!follow(ot, "cut-over", ""))
@@ -452,8 +450,7 @@ void osc_throttle_fill_status(struct osc_throttle *ot,
 	st->throttled_ms = throttled_ms(ot);
 	st->max_lag_ms = ot->snap.max_lag_ms;
 	st->max_lag_replica =
-		ot->snap.max_lag_replica.len ? ot->snap.max_lag_replica.buf
-					     : NULL;
+	    ot->snap.max_lag_replica.len ? ot->snap.max_lag_replica.buf : NULL;
 }
 
 struct throttler *osc_throttle_throttler(struct osc_throttle *ot)

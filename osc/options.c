@@ -237,8 +237,8 @@ const struct osc_option osc_option_table[] = {
 		  "never watch this replica (repeatable)"),
     OPT_STRING("replica-user", 0, replica_user, "USER", 0,
 	       "user on the replicas [--user]"),
-    OPT_STRING("replica-password", 0, replica_password, "PASS",
-	       OSC_OPT_SECRET, "password on the replicas [--password]"),
+    OPT_STRING("replica-password", 0, replica_password, "PASS", OSC_OPT_SECRET,
+	       "password on the replicas [--password]"),
     OPT_STRING_CB("max-load", 0, set_max_load, "VAR=N,...", 0,
 		  "pause while a status variable is over N\n"
 		  "[" OSC_DEFAULT_MAX_LOAD "]; '' turns it off"),
@@ -250,8 +250,8 @@ const struct osc_option osc_option_table[] = {
 	       "pause the copy while this file exists"),
     OPT_STRING("throttle-query", 0, throttle_query, "SQL", 0,
 	       "pause while it returns non-zero (on the primary)"),
-    OPT_DURATION("heartbeat-interval", 0, heartbeat_interval_ms, 1, 50, 1000,
-		 0, "how often the lag heartbeat is written [100ms]"),
+    OPT_DURATION("heartbeat-interval", 0, heartbeat_interval_ms, 1, 50, 1000, 0,
+		 "how often the lag heartbeat is written [100ms]"),
 
     OPT_SECTION("Connection (also read from [client] in option files)"),
     OPT_STRING("host", 'h', host, "HOST", OSC_OPT_CLIENT,

@@ -63,11 +63,11 @@ struct osc_options {
 	uint64_t connect_timeout_ms;
 
 	/* Copy and cut-over. */
-	uint64_t chunk_rows;		  /* --chunk-size */
-	int chunk_rows_fixed;		  /* --chunk-size given: no adapting */
-	uint64_t chunk_time_ms;		  /* --chunk-time: target per chunk */
-	uint64_t chunk_rows_min;	  /* --chunk-size-min */
-	uint64_t chunk_rows_max;	  /* --chunk-size-max */
+	uint64_t chunk_rows;		   /* --chunk-size */
+	int chunk_rows_fixed;		   /* --chunk-size given: no adapting */
+	uint64_t chunk_time_ms;		   /* --chunk-time: target per chunk */
+	uint64_t chunk_rows_min;	   /* --chunk-size-min */
+	uint64_t chunk_rows_max;	   /* --chunk-size-max */
 	uint64_t cut_over_lock_timeout_ms; /* lock_wait_timeout at cut-over */
 	uint64_t cut_over_retries;
 	int no_drop_old_table;
