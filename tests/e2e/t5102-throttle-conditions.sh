@@ -7,7 +7,9 @@
 #    stops the paused run cleanly (exit 3, nothing left behind);
 #  - --critical-load aborts: exit 1, the reason, nothing left behind;
 #  - a --replica that cannot be reached pauses with a clear reason, and
-#    with --ignore-replica naming it the migration runs.
+#    with --ignore-replica naming it the migration runs;
+#  - a condition that arises while the last chunk is copied holds the
+#    cut-over: the table is not swapped until it clears.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 e2e_init
 start_server primary
@@ -106,4 +108,45 @@ if osc_said "paused"; then
 fi
 expect_no_leftovers primary $DB
 same_data || e2e_fail "the data changed"
+
+# 5. The cut-over waits. The copy is one chunk, held on a row lock while
+#    the flag file appears; once the chunk is done nothing is left to
+#    copy, and only the cut-over can wait for the flag.
+HOLDER=""
+"$MYSQL" --no-defaults --socket="$PRIMARY_SOCK" -uroot -N -e \
+    "BEGIN; SELECT id FROM $DB.t WHERE id = 10000 FOR UPDATE; SELECT SLEEP(120)" \
+    >/dev/null 2>&1 &
+HOLDER=$!
+holder_id() {
+    sql_value primary "SELECT id FROM information_schema.processlist WHERE info = 'SELECT SLEEP(120)'"
+}
+holding() {
+    [ -n "$(holder_id)" ]
+}
+wait_for 30 holding || fail "the lock holder did not start"
+start_osc --chunk-size=100000 --throttle-flag-file="$FLAG"
+lock_wait() {
+    [ "$(sql_value primary "SELECT COUNT(*) FROM information_schema.innodb_trx WHERE trx_state = 'LOCK WAIT'")" -ge 1 ]
+}
+wait_for 60 lock_wait || { show_osc_output; fail "the copy never waited on the held row"; }
+touch "$FLAG"
+sleep 0.5
+sql primary "KILL $(holder_id)"
+wait "$HOLDER" 2>/dev/null
+expect_said "cut-over paused: flag file '$FLAG' exists"
+sleep 1.5
+col=c$N
+[ -z "$(sql primary "SHOW COLUMNS FROM $DB.t LIKE '$col'")" ] ||
+    e2e_fail "the table was swapped while the flag file existed"
+rm -f "$FLAG"
+expect_said "cut-over resumed after"
+finish_osc
+expect_status 0 || fail "the held cut-over run failed"
+[ -n "$(sql primary "SHOW COLUMNS FROM $DB.t LIKE '$col'")" ] ||
+    e2e_fail "the table was not migrated"
+if osc_said "^copy paused"; then
+    e2e_fail "the copy paused, not the cut-over"
+fi
+expect_no_leftovers primary $DB
+same_data || e2e_fail "the data changed in the held cut-over run"
 exit "$E2E_FAILED"
