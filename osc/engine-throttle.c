@@ -221,6 +221,20 @@ struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 	if (check_status_vars(run->pf->db, &max_load, "max-load", err) < 0 ||
 	    check_status_vars(run->pf->db, &critical, "critical-load", err) < 0)
 		goto out;
+	if (o->throttle_query && *o->throttle_query) {
+		struct strbuf val = STRBUF_INIT, why = STRBUF_INIT;
+		int n = db_query_value(run->pf->db, o->throttle_query, &val,
+				       NULL, &why);
+
+		/* A query that fails would pause the copy for ever. */
+		if (n < 0)
+			strbuf_addf(err, "--throttle-query fails: %s",
+				    why.buf);
+		strbuf_release(&val);
+		strbuf_release(&why);
+		if (n < 0)
+			goto out;
+	}
 	if (o->replica_user)
 		replica_opts.user = o->replica_user;
 	if (o->replica_password)

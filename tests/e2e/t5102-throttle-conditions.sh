@@ -9,7 +9,9 @@
 #  - a --replica that cannot be reached pauses with a clear reason, and
 #    with --ignore-replica naming it the migration runs;
 #  - a condition that arises while the last chunk is copied holds the
-#    cut-over: the table is not swapped until it clears.
+#    cut-over: the table is not swapped until it clears;
+#  - a misspelt load variable or a failing throttle query stops the run at
+#    the start, before anything is created.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 e2e_init
 start_server primary
@@ -52,6 +54,17 @@ same_data() {
     [ "$(sql_value primary "SELECT COUNT(*), SUM(id), SUM(CRC32(v)) FROM $DB.t")" = "$WANT" ]
 }
 WANT=$(sql_value primary "SELECT COUNT(*), SUM(id), SUM(CRC32(v)) FROM $DB.t")
+
+# 0. Mistakes that would pause for ever are refused at the start.
+run_osc -h127.0.0.1 -P"$PRIMARY_PORT" -uroot --max-load=Threads_runing=5 \
+    --alter="ADD COLUMN c0 INT" --execute $DB.t
+expect_status 1
+expect_err "^error: --max-load: the server has no status variable 'Threads_runing'"
+run_osc -h127.0.0.1 -P"$PRIMARY_PORT" -uroot --throttle-query="SELECT nope FROM nowhere" \
+    --alter="ADD COLUMN c0 INT" --execute $DB.t
+expect_status 1
+expect_err "^error: --throttle-query fails: .*No database selected"
+expect_no_leftovers primary $DB
 
 # 1. The flag file: created before the start, the copy waits at row 0.
 FLAG=$E2E_DIR/flag
