@@ -228,8 +228,7 @@ struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 
 		/* A query that fails would pause the copy for ever. */
 		if (n < 0)
-			strbuf_addf(err, "--throttle-query fails: %s",
-				    why.buf);
+			strbuf_addf(err, "--throttle-query fails: %s", why.buf);
 		strbuf_release(&val);
 		strbuf_release(&why);
 		if (n < 0)
