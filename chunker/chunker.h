@@ -154,6 +154,16 @@ unsigned long long chunk_size_next(const struct chunk_size_params *p,
 				   unsigned long long prev_rows,
 				   unsigned long long rows, double elapsed_ms);
 
+/*
+ * Is a warning of a chunk's INSERT IGNORE the expected kind: a duplicate
+ * (1062) on the ghost's shared key `key`, i.e. a row the applier wrote
+ * first? MariaDB writes "Duplicate entry 'v' for key 'PRIMARY'", MySQL 8
+ * "... for key '_t_new.PRIMARY'". `code` and `msg` are SHOW WARNINGS'
+ * Code and Message. Pure.
+ */
+int chunk_warning_is_expected(const char *code, const char *msg,
+			      const char *key);
+
 /* ---- the copier loop ---- */
 
 struct chunk_progress {
@@ -187,6 +197,16 @@ struct chunk_copy_opts {
 	const struct chunk_bound *start_after;
 	/* Poll interval while paused; 0: 100 ms. */
 	unsigned int pause_poll_ms;
+	/*
+	 * The shared key's index name in the ghost ("PRIMARY"). When set,
+	 * each chunk's warnings are read: INSERT IGNORE turns what strict
+	 * mode would refuse (a truncated or out-of-range value, a duplicate
+	 * on a unique key the ALTER added) into warnings and goes on, so a
+	 * warning other than a duplicate on this key (a row the applier
+	 * wrote first, which is expected) fails the copy, naming it. NULL:
+	 * warnings are not read (one round trip less per chunk).
+	 */
+	const char *ghost_key_name;
 
 	/*
 	 * Callbacks, each may be NULL. should_pause: the copier waits
@@ -197,6 +217,14 @@ struct chunk_copy_opts {
 	int (*should_pause)(void *ctx);
 	int (*should_stop)(void *ctx);
 	void (*on_chunk)(void *ctx, const struct chunk_progress *p);
+	/*
+	 * May be NULL. Called before each chunk with the size the copier
+	 * is about to use; a nonzero return replaces it (and, with
+	 * chunk_time_ms, the adaptation goes on from there). This is how
+	 * `chunk-size=N` on the status socket reaches a running copy.
+	 */
+	unsigned long long (*next_chunk_rows)(void *ctx,
+					      unsigned long long rows);
 	void *ctx;
 };
 

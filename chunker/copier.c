@@ -93,6 +93,51 @@ out:
 	return ret;
 }
 
+/*
+ * Read the last chunk's warnings. Returns 0 when there is none but
+ * duplicates on the shared key, -1 with the first other one in err.
+ */
+static int check_warnings(struct db *db, const struct chunk_copy_opts *o,
+			  struct strbuf *err)
+{
+	struct db_result *res = NULL;
+	struct db_row row;
+	unsigned long long listed = 0, total = 0;
+	int r, ret = -1;
+
+	if (db_query_u64(db, "SHOW COUNT(*) WARNINGS", &total, err) < 0)
+		return -1;
+	if (!total)
+		return 0;
+	if (db_query(db, "SHOW WARNINGS", &res, err) < 0)
+		return -1;
+	while ((r = db_result_next(res, &row, err)) == 1) {
+		const char *code = row.ncols > 1 ? row.values[1] : NULL;
+		const char *msg = row.ncols > 2 ? row.values[2] : NULL;
+
+		listed++;
+		if (chunk_warning_is_expected(code, msg, o->ghost_key_name))
+			continue;
+		strbuf_addf(err, "table `%s`: copying a chunk gave warning "
+			    "%s: %s; the ghost would not hold the same data",
+			    o->key->table, code ? code : "?",
+			    msg ? msg : "(no message)");
+		goto out;
+	}
+	if (r < 0)
+		goto out;
+	if (listed < total) {
+		strbuf_addf(err, "table `%s`: a chunk gave %llu warnings, more "
+			    "than can be checked (%llu); use a smaller chunk "
+			    "size", o->key->table, total, listed);
+		goto out;
+	}
+	ret = 0;
+out:
+	db_result_free(res);
+	return ret;
+}
+
 /* Wait while paused. Returns 1 when asked to stop meanwhile. */
 static int wait_while_paused(const struct chunk_copy_opts *o)
 {
@@ -197,6 +242,10 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 	if (o->chunk_time_ms)
 		size = size < sp.min_rows ? sp.min_rows
 		     : size > sp.max_rows ? sp.max_rows : size;
+	/* Every warning of a chunk must be listed to be checked. */
+	if (o->ghost_key_name &&
+	    db_exec(db, "SET SESSION max_error_count = 65535", err) < 0)
+		goto out;
 	chunk_bound_copy(&lower, o->start_after);
 	chunk_bound_copy(&res->last, o->start_after);
 	res->finished = 0;
@@ -210,6 +259,13 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 		if (wait_while_paused(o)) {
 			ret = 1;
 			goto out;
+		}
+		if (o->next_chunk_rows) {
+			unsigned long long want = o->next_chunk_rows(o->ctx,
+								     size);
+
+			if (want)
+				size = want;
 		}
 		more = next_boundary(db, o, &lower, size, attempts,
 				     &res->retries, &upper, err);
@@ -228,6 +284,8 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 			goto out;
 		elapsed = now_ms() - t0;
 		rows = db_affected_rows(db);
+		if (o->ghost_key_name && check_warnings(db, o, err) < 0)
+			goto out;
 		res->rows_copied += rows;
 		res->chunks++;
 		next = o->chunk_time_ms

@@ -304,6 +304,32 @@ int chunk_plan_range_sql(const struct chunk_key *key,
 	return 0;
 }
 
+int chunk_warning_is_expected(const char *code, const char *msg,
+			      const char *key)
+{
+	static const char marker[] = " for key '";
+	const char *p = NULL, *q;
+	size_t klen, len;
+
+	if (!code || strcmp(code, "1062") || !msg || !key)
+		return 0;
+	klen = strlen(key);
+	/* The last one: the duplicated value may contain the marker. */
+	for (q = strstr(msg, marker); q; q = strstr(q + 1, marker))
+		p = q;
+	if (!p)
+		return 0;
+	p += strlen(marker);
+	len = strlen(p);
+	if (!len || p[len - 1] != '\'')
+		return 0;
+	len--;
+	if (len == klen)
+		return !strncmp(p, key, klen);
+	return len > klen && p[len - klen - 1] == '.' &&
+	       !strncmp(p + len - klen, key, klen);
+}
+
 static unsigned long long clamp_rows(unsigned long long v,
 				     unsigned long long lo,
 				     unsigned long long hi)

@@ -39,27 +39,32 @@
  *
  * How osc uses it (the order of DESIGN.md 3):
  *
- *   1. ddl_parse_alter(--alter text) during option checks: a refusal is a
- *      usage error, print the message as is.
- *   2. ddl_table_from_create(SHOW CREATE TABLE `db`.`t`) in preflight;
- *      ddl_plan_build(&source, &alter, NULL, ...) gives the plan that a
- *      dry run prints before it touches anything (ddl_plan_render).
- *   3. Ghost phase: ddl_build_ghost_create() and ddl_build_ghost_alter()
- *      (names from ddl_object_name()), then SHOW CREATE TABLE of the
- *      ghost, ddl_table_from_create() again, and the final plan with
- *      ddl_plan_build(&source, &alter, &ghost, ...). A DDL_SEV_DANGER
- *      risk needs its check before the copy: ddl_build_dup_check() for
- *      each plan->unique_checks[i] that is not uncheckable, and
+ *   1. ddl_parse_alter(--alter text) in preflight (osc/preflight.c): a
+ *      refusal fails the run (exit status 1, nothing created), the
+ *      message printed after "--alter: ".
+ *   2. Ghost phase (osc/ghost.c, for a dry run and for --execute):
+ *      ddl_table_from_create(SHOW CREATE TABLE `db`.`t`), then
+ *      ddl_plan_build(&source, &alter, NULL, ...), which refuses what the
+ *      model alone can refuse before the server is touched and feeds
+ *      ddl_build_ghost_create() and ddl_build_ghost_alter() (the ghost's
+ *      name comes from osc_object_name(), osc/names.h). Then SHOW CREATE
+ *      TABLE of the ghost, ddl_table_from_create() again, and the final
+ *      plan with ddl_plan_build(&source, &alter, &ghost, ...), which the
+ *      dry run prints (ddl_plan_render). A DDL_SEV_DANGER risk needs its
+ *      check before the copy: ddl_build_dup_check() for each
+ *      plan->unique_checks[i] that is not uncheckable, and
  *      ddl_build_null_check() for each DDL_RISK_NOT_NULL_ADDED subject;
- *      a row back means refuse (or the user's explicit override).
+ *      a row back means refuse.
  *   4. Copy with ddl_build_copy_chunk() over plan->key, replay with
  *      ddl_build_replace() / ddl_build_delete(), decoding binlog rows by
  *      plan->map[i].source_ordinal and plan->key[i].source_ordinal.
  *
  * Because the chunk copy is INSERT IGNORE, a value the ghost cannot hold
  * (a lossy type change, a NULL into NOT NULL) becomes a warning instead of
- * an error; the copier should read the statement's warnings and stop on
- * anything but 1062 (see struct ddl_unique_check for 1062 itself).
+ * an error, and a row that fails a CHECK constraint of the ghost is
+ * skipped with a warning (4025 on MariaDB, 3819 on MySQL); the copier
+ * should read the statement's warnings and stop on anything but 1062 (see
+ * struct ddl_unique_check for 1062 itself).
  */
 #ifndef OSC_DDL_DDL_H
 #define OSC_DDL_DDL_H
@@ -132,6 +137,9 @@ struct ddl_column {
 	char *gen_expr; /* the expression text, parentheses included; or NULL */
 	bool invisible;
 	char *comment; /* decoded COMMENT string, or NULL */
+	/* A CHECK constraint given with the column (MariaDB keeps it there):
+	 * "CHECK (...)" as written, or NULL. */
+	char *check;
 };
 
 enum ddl_index_kind {
@@ -352,6 +360,7 @@ enum ddl_risk_kind {
 	DDL_RISK_FOREIGN_KEYS,      /* foreign keys involved */
 	DDL_RISK_PARTITION_DATA,    /* a partition change can drop rows */
 	DDL_RISK_ENUM_CHANGED,      /* enum/set members changed or reordered */
+	DDL_RISK_CHECK_ADDED,       /* a new CHECK constraint: rows may fail */
 };
 
 enum ddl_severity {
@@ -391,6 +400,20 @@ struct ddl_unique_check {
 	bool uncheckable;
 };
 
+/*
+ * A CHECK constraint of the ghost (table or column level) whose text is
+ * not one of the source's. A native ALTER refuses rows that fail it; the
+ * chunk copy (INSERT IGNORE) would skip them with a warning. Before the
+ * copy the engine runs ddl_build_constraint_check() and refuses when a
+ * row comes back.
+ */
+struct ddl_constraint_check {
+	char *name; /* the constraint's name, or the column's for a column
+		     * CHECK; NULL for an unnamed one in a computed model */
+	bool on_column;
+	char *text; /* "CHECK (...)" as the ghost has it */
+};
+
 struct ddl_plan {
 	struct ddl_table source; /* a copy of the source model */
 	struct ddl_table ghost;  /* the ghost model (computed or given) */
@@ -421,6 +444,9 @@ struct ddl_plan {
 
 	struct ddl_unique_check *unique_checks;
 	size_t unique_checks_nr, unique_checks_alloc;
+
+	struct ddl_constraint_check *constraint_checks;
+	size_t constraint_checks_nr, constraint_checks_alloc;
 
 	struct ddl_risk *risks;
 	size_t risks_nr, risks_alloc;
@@ -479,33 +505,6 @@ bool ddl_plan_has_danger(const struct ddl_plan *p);
 void ddl_plan_render(struct strbuf *out, const struct ddl_plan *p,
 		     const char *db, const char *table,
 		     const char *ghost_table);
-
-/* ---------------------------------------------------------------------
- * Object names (DESIGN.md 2)
- */
-
-enum ddl_object {
-	DDL_OBJ_GHOST = 0, /* _t_new */
-	DDL_OBJ_OLD,       /* _t_old */
-	DDL_OBJ_CHANGELOG, /* _t_osc */
-};
-
-#define DDL_NAME_MAX_CHARS 64
-
-/*
- * Append the name of the helper object for table `table` to `out`:
- * "_<table>_new" and so on. When that is longer than 64 characters
- * (UTF-8 characters, not bytes; an invalid byte counts as one), the table
- * part is cut at a character boundary and followed by "_" and 8 hex
- * digits of a hash of the whole table name, so the result is exactly 64
- * characters, stable from run to run and the same stem for all three
- * objects.
- */
-void ddl_object_name(struct strbuf *out, const char *table,
-		     enum ddl_object which);
-
-/* Number of characters of a UTF-8 string (invalid bytes count as one). */
-size_t ddl_utf8_chars(const char *s, size_t len);
 
 /* ---------------------------------------------------------------------
  * SQL builders. Each appends one statement (no ';') to `out`. `db`,
@@ -615,5 +614,21 @@ int ddl_build_dup_check(struct strbuf *out, const struct ddl_plan *p,
 int ddl_build_null_check(struct strbuf *out, const struct ddl_plan *p,
 			 const char *ghost_column, const char *db,
 			 const char *table, struct strbuf *err);
+
+/*
+ * For plan->constraint_checks[i], run on the source:
+ *   SELECT `k1`, `k2` FROM `db`.`table` WHERE NOT (<expr>) LIMIT 1
+ * with the shared key's source columns, and <expr> the constraint's
+ * expression with each ghost column replaced by its source column
+ * (renames followed) or, for an added column, by its constant default. A
+ * row back is a row the constraint refuses (an expression that is NULL
+ * passes, as in the server). The expression is evaluated on the source's
+ * values, before any type change the ALTER makes. Fails when a column of
+ * the expression has no such stand-in (a generated column, an added
+ * column with an expression default or none).
+ */
+int ddl_build_constraint_check(struct strbuf *out, const struct ddl_plan *p,
+			       size_t check_index, const char *db,
+			       const char *table, struct strbuf *err);
 
 #endif

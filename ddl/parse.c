@@ -701,15 +701,20 @@ static int parse_column_attr(struct parser *p, struct ddl_column *col,
 	} else if (accept_kw(p, "VISIBLE")) {
 		col->invisible = false;
 	} else if (at_kw(p, "CHECK") || at_kw(p, "CONSTRAINT")) {
+		size_t check_start;
+
 		if (accept_kw(p, "CONSTRAINT") && !at_kw(p, "CHECK")) {
 			if (!at_name(p))
 				return fail(p, "expected a constraint name");
 			advance(p);
 		}
+		check_start = p->pos;
 		if (!accept_kw(p, "CHECK"))
 			return fail(p, "expected CHECK");
 		if (skip_group(p) < 0)
 			return -1;
+		free(col->check);
+		col->check = span_text(p, check_start, p->pos);
 		if (!accept_kw(p, "ENFORCED"))
 			accept_kw2(p, "NOT", "ENFORCED");
 	} else if (accept_kw(p, "REFERENCES")) {

@@ -1,7 +1,8 @@
 /*
  * plan.c: from the source table model and the parsed ALTER to the plan:
  * the ghost model, the column mapping, the shared key, the unique keys
- * that need a duplicate check, and the risk report.
+ * that need a duplicate check, the CHECK constraints that need a check
+ * of the rows, and the risk report.
  *
  * The ALTER is applied to a working copy of the source model clause by
  * clause. Each working column remembers which source column it came from
@@ -715,6 +716,18 @@ static bool values_contain(const struct ddl_type *t, const char *v)
 }
 
 /* Width in characters of the text form of a value of type `t`, or -1. */
+/* Characters in a UTF-8 string: a byte that is not a continuation byte
+ * (10xxxxxx) starts one. */
+static long long utf8_chars(const char *s)
+{
+	long long n = 0;
+
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xc0) != 0x80)
+			n++;
+	return n;
+}
+
 static long long text_width(const struct ddl_type *t)
 {
 	int ib = int_bytes(t->base);
@@ -735,8 +748,7 @@ static long long text_width(const struct ddl_type *t)
 		return 4;
 	if (!strcmp(t->base, "enum") || !strcmp(t->base, "set")) {
 		for (i = 0; i < t->values_nr; i++) {
-			long long n = (long long)ddl_utf8_chars(
-				t->values[i], strlen(t->values[i]));
+			long long n = utf8_chars(t->values[i]);
 
 			if (!strcmp(t->base, "set"))
 				w += n + 1;
@@ -940,6 +952,11 @@ void ddl_plan_release(struct ddl_plan *p)
 		free(p->unique_checks[i].ghost_columns);
 	}
 	free(p->unique_checks);
+	for (i = 0; i < p->constraint_checks_nr; i++) {
+		free(p->constraint_checks[i].name);
+		free(p->constraint_checks[i].text);
+	}
+	free(p->constraint_checks);
 	for (i = 0; i < p->risks_nr; i++) {
 		free(p->risks[i].subject);
 		free(p->risks[i].message);
@@ -1457,6 +1474,65 @@ static void column_risks(struct builder *b)
 	}
 }
 
+/* Is `text` the text of one of the CHECK constraints of `t`? */
+static bool has_check_text(const struct ddl_table *t, const char *text)
+{
+	size_t i;
+
+	for (i = 0; i < t->constraints_nr; i++)
+		if (t->constraints[i].kind == DDL_CONSTRAINT_CHECK &&
+		    t->constraints[i].text &&
+		    !strcmp(t->constraints[i].text, text))
+			return true;
+	for (i = 0; i < t->columns_nr; i++)
+		if (t->columns[i].check && !strcmp(t->columns[i].check, text))
+			return true;
+	return false;
+}
+
+static void add_constraint_check(struct builder *b, const char *name,
+				 bool on_column, const char *text)
+{
+	struct ddl_plan *p = b->p;
+	struct ddl_constraint_check *c;
+
+	if (has_check_text(&p->source, text))
+		return;
+	ALLOC_GROW(p->constraint_checks, p->constraint_checks_nr + 1,
+		   p->constraint_checks_alloc);
+	c = &p->constraint_checks[p->constraint_checks_nr++];
+	c->name = name ? xstrdup(name) : NULL;
+	c->on_column = on_column;
+	c->text = xstrdup(text);
+	if (on_column)
+		add_risk(p, DDL_RISK_CHECK_ADDED, DDL_SEV_DANGER, name,
+			 "column `%s` gets the constraint %s: existing rows "
+			 "may fail it; they are checked before the copy",
+			 name, text);
+	else
+		add_risk(p, DDL_RISK_CHECK_ADDED, DDL_SEV_DANGER, name,
+			 "constraint `%s` %s is added: existing rows may "
+			 "fail it; they are checked before the copy",
+			 name ? name : "(unnamed)", text);
+}
+
+/* CHECK constraints of the ghost that the source does not have. */
+static void find_constraint_checks(struct builder *b)
+{
+	const struct ddl_table *g = &b->p->ghost;
+	size_t i;
+
+	for (i = 0; i < g->constraints_nr; i++)
+		if (g->constraints[i].kind == DDL_CONSTRAINT_CHECK &&
+		    g->constraints[i].text)
+			add_constraint_check(b, g->constraints[i].name, false,
+					     g->constraints[i].text);
+	for (i = 0; i < g->columns_nr; i++)
+		if (g->columns[i].check)
+			add_constraint_check(b, g->columns[i].name, true,
+					     g->columns[i].check);
+}
+
 static void key_risks(struct builder *b)
 {
 	struct ddl_plan *p = b->p;
@@ -1666,6 +1742,7 @@ int ddl_plan_build(const struct ddl_table *source,
 		goto out;
 	key_risks(&b);
 	find_unique_checks(&b);
+	find_constraint_checks(&b);
 	column_risks(&b);
 	other_risks(&b, alter);
 	ret = 0;

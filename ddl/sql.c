@@ -7,10 +7,12 @@
  * DESIGN.md 4: the ghost's CREATE ... LIKE and ALTER, the chunk copy
  * (INSERT IGNORE ... SELECT ... LOCK IN SHARE MODE, which reads the
  * latest committed rows and never overwrites a row the applier wrote),
- * the replay (REPLACE, DELETE by the shared key) and the duplicate check
- * for new unique keys.
+ * the replay (REPLACE, DELETE by the shared key), the duplicate check
+ * for new unique keys and the row check for new CHECK constraints.
  */
 #include "util/compat.h"
+
+#include <strings.h>
 
 #include "ddl/ddl-internal.h"
 #include "util/quote.h"
@@ -346,6 +348,117 @@ int ddl_build_null_check(struct strbuf *out, const struct ddl_plan *p,
 	return 0;
 }
 
+/*
+ * Append what stands for ghost column `name` in a CHECK expression run on
+ * the source: the source column, or an added column's constant default
+ * (NULL for a nullable column without one).
+ */
+static int check_stand_in(struct strbuf *out, const struct ddl_plan *p,
+			  const char *name, struct strbuf *err)
+{
+	const struct ddl_col_map *m = ddl_plan_map_ghost(p, name);
+	const struct ddl_column *c = ddl_table_column(&p->ghost, name);
+
+	if (m)
+		return quote_ident(out, m->source_name) < 0 ? -1 : 0;
+	if (c && !c->generated) {
+		if (c->default_kind == DDL_DEFAULT_LITERAL ||
+		    c->default_kind == DDL_DEFAULT_NULL) {
+			strbuf_addf(out, "(%s)",
+				    c->default_sql ? c->default_sql : "NULL");
+			return 0;
+		}
+		if (c->default_kind == DDL_DEFAULT_NONE && c->nullable) {
+			strbuf_addstr(out, "NULL");
+			return 0;
+		}
+	}
+	if (err)
+		strbuf_addf(err, "column `%s` gets no value from the table that "
+				 "could be checked in advance",
+			    name);
+	return -1;
+}
+
+static bool tok_is_open(const struct ddl_tokens *toks, size_t i)
+{
+	return i < toks->nr && toks->t[i].kind == DDL_TOK_PUNCT &&
+	       !strcmp(toks->t[i].val, "(");
+}
+
+int ddl_build_constraint_check(struct strbuf *out, const struct ddl_plan *p,
+			       size_t check_index, const char *db,
+			       const char *table, struct strbuf *err)
+{
+	const struct ddl_constraint_check *cc;
+	struct ddl_tokens toks;
+	struct strbuf expr = STRBUF_INIT, e = STRBUF_INIT;
+	size_t old = out->len, i, from, err_off = 0;
+	int ret = -1;
+
+	if (check_index >= p->constraint_checks_nr || !p->key_nr) {
+		if (err)
+			strbuf_addstr(err, "no such constraint check");
+		return -1;
+	}
+	cc = &p->constraint_checks[check_index];
+	if (ddl_lex(cc->text, strlen(cc->text), &toks, &err_off, &e) < 0) {
+		if (err)
+			strbuf_addf(err, "cannot read the constraint: %s",
+				    e.buf);
+		strbuf_release(&e);
+		return -1;
+	}
+	if (!toks.nr || toks.t[0].kind != DDL_TOK_IDENT ||
+	    strcasecmp(toks.t[0].val, "CHECK")) {
+		strbuf_addstr(&e, "not a CHECK constraint");
+		goto out;
+	}
+	/* Each column reference is replaced, the rest kept as written. The
+	 * server writes columns in backticks; a bare word is a column when
+	 * the ghost has one of that name and it is not a function call. */
+	from = toks.t[0].offset + toks.t[0].len;
+	for (i = 1; i < toks.nr; i++) {
+		const struct ddl_token *t = &toks.t[i];
+
+		if (t->kind != DDL_TOK_QIDENT &&
+		    (t->kind != DDL_TOK_IDENT ||
+		     !ddl_table_column(&p->ghost, t->val) ||
+		     tok_is_open(&toks, i + 1)))
+			continue;
+		strbuf_add(&expr, cc->text + from, t->offset - from);
+		if (check_stand_in(&expr, p, t->val, &e) < 0)
+			goto out;
+		from = t->offset + t->len;
+	}
+	strbuf_addstr(&expr, cc->text + from);
+	strbuf_trim(&expr);
+
+	strbuf_addstr(out, "SELECT ");
+	for (i = 0; i < p->key_nr; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		quote_ident(out, p->key[i].source_name);
+	}
+	strbuf_addstr(out, " FROM ");
+	if (qualified(out, db, table) < 0) {
+		bad_name(out, old, &e);
+		goto out;
+	}
+	strbuf_addf(out, " WHERE NOT %s LIMIT 1", expr.buf);
+	ret = 0;
+out:
+	if (ret < 0) {
+		strbuf_setlen(out, old);
+		if (err)
+			strbuf_addbuf(err, &e);
+	}
+	ddl_tokens_release(&toks);
+	strbuf_release(&expr);
+	strbuf_release(&e);
+	return ret;
+}
+
 /* ---------------------------------------------------------------------
  * The dry-run rendering
  */
@@ -443,6 +556,26 @@ void ddl_plan_render(struct strbuf *out, const struct ddl_plan *p,
 		quote_ident(out, uc->index_name);
 		strbuf_addf(out, " (%s): ", uc->added ? "added" : "narrowed");
 		if (ddl_build_dup_check(&q, p, i, db, table, NULL) < 0)
+			strbuf_addstr(out, "cannot be checked in advance");
+		else
+			strbuf_addbuf(out, &q);
+		strbuf_addch(out, '\n');
+		strbuf_release(&q);
+	}
+	for (i = 0; i < p->constraint_checks_nr; i++) {
+		const struct ddl_constraint_check *cc =
+			&p->constraint_checks[i];
+		struct strbuf q = STRBUF_INIT;
+
+		strbuf_addstr(out, "constraint check: ");
+		if (cc->on_column)
+			strbuf_addstr(out, "column ");
+		if (cc->name)
+			quote_ident(out, cc->name);
+		else
+			strbuf_addstr(out, "(unnamed)");
+		strbuf_addstr(out, ": ");
+		if (ddl_build_constraint_check(&q, p, i, db, table, NULL) < 0)
 			strbuf_addstr(out, "cannot be checked in advance");
 		else
 			strbuf_addbuf(out, &q);

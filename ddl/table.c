@@ -64,6 +64,7 @@ void ddl_column_release(struct ddl_column *c)
 	free(c->on_update);
 	free(c->gen_expr);
 	free(c->comment);
+	free(c->check);
 	memset(c, 0, sizeof(*c));
 	c->type.length = -1;
 	c->type.scale = -1;
@@ -79,6 +80,7 @@ void ddl_column_copy(struct ddl_column *dst, const struct ddl_column *src)
 	dst->on_update = dup_or_null(src->on_update);
 	dst->gen_expr = dup_or_null(src->gen_expr);
 	dst->comment = dup_or_null(src->comment);
+	dst->check = dup_or_null(src->check);
 }
 
 void ddl_index_release(struct ddl_index *ix)

@@ -25,6 +25,17 @@
 #define STMT_MAX_BYTES (2u * 1024 * 1024)
 /* Deletes per DELETE statement. */
 #define DELETE_MAX_ROWS 500
+/*
+ * Committed transactions are gathered into one ghost transaction until it
+ * holds this many row changes or the oldest has waited this long: one
+ * round trip per source transaction cannot keep up with a busy table.
+ * The next event (our own heartbeat writes one every 100 ms) flushes.
+ */
+#define BATCH_MAX_ROWS 2000
+#define BATCH_MAX_MS 20
+#define BATCH_MAX_BYTES (3u * 1024 * 1024)
+/* A ghost transaction smaller than this goes in one round trip. */
+#define ONE_TRIP_MAX_BYTES (4u * 1024 * 1024)
 
 enum op_kind {
 	OP_UPSERT,
@@ -52,10 +63,15 @@ struct osc_applier {
 	struct strbuf insert_head;  /* INSERT INTO g (cols) VALUES */
 	struct strbuf delete_head;  /* DELETE FROM g WHERE */
 
-	/* The transaction being read. */
+	/* Committed transactions not yet replayed, then the open one. */
 	struct op *ops;
 	size_t ops_nr, ops_alloc;
+	size_t txn_start;	/* ops of the open transaction start here */
+	size_t ops_bytes;	/* SQL text held by ops */
 	int in_txn;
+	struct binlog_pos pending_pos; /* end of the last gathered commit */
+	uint64_t pending_txns;
+	uint64_t pending_since_ms;	/* 0: nothing gathered */
 
 	pthread_mutex_t mu;
 	pthread_cond_t cond;
@@ -82,13 +98,31 @@ int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b)
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-static void ops_clear(struct osc_applier *a)
+/* Forget the ops from `n` on (a rolled back or repeated transaction). */
+static void ops_truncate(struct osc_applier *a, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < a->ops_nr; i++)
+	for (i = n; i < a->ops_nr; i++) {
+		a->ops_bytes -= a->ops[i].len;
 		free(a->ops[i].sql);
-	a->ops_nr = 0;
+	}
+	if (n < a->ops_nr)
+		a->ops_nr = n;
+}
+
+static void ops_clear(struct osc_applier *a)
+{
+	ops_truncate(a, 0);
+	a->txn_start = 0;
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)(ts.tv_nsec / 1000000);
 }
 
 static void fail(struct osc_applier *a, const char *msg)
@@ -206,6 +240,7 @@ static void push_op(struct osc_applier *a, enum op_kind kind,
 	ALLOC_GROW(a->ops, a->ops_nr + 1, a->ops_alloc);
 	a->ops[a->ops_nr].kind = kind;
 	a->ops[a->ops_nr].sql = strbuf_detach(text, &a->ops[a->ops_nr].len);
+	a->ops_bytes += a->ops[a->ops_nr].len;
 	a->ops_nr++;
 }
 
@@ -312,17 +347,60 @@ static void build_statements(struct osc_applier *a, struct strbuf *stmts,
 	strbuf_release(&s);
 }
 
+/*
+ * Deadlocks and lock waits against the copier (whose chunk holds share
+ * locks on the table's rows while it inserts into the ghost) are normal
+ * under load, and InnoDB picks the smaller transaction, usually ours, as
+ * the victim: retry for a long while with a growing pause before giving
+ * up.
+ */
+#define APPLY_ATTEMPTS 100
+
+static void pause_ms(unsigned int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
 static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 			   size_t count, struct strbuf *err)
 {
 	struct db *db = a->conn;
+	unsigned int delay_ms = 5;
 	int attempt;
 
-	for (attempt = 0; attempt < 10; attempt++) {
+	struct strbuf one = STRBUF_INIT;
+	unsigned int code;
+	size_t i;
+
+	/*
+	 * The whole transaction in one round trip (gh-ost does the same),
+	 * unless it is too big for one packet: max_allowed_packet is 16 MiB
+	 * by default on MariaDB, and at least 4 MiB on any server.
+	 */
+	if (stmts->len < ONE_TRIP_MAX_BYTES) {
 		const char *p = stmts->buf;
-		size_t i;
+
+		strbuf_addstr(&one, "BEGIN;\n");
+		for (i = 0; i < count; i++) {
+			strbuf_addstr(&one, p);
+			strbuf_addstr(&one, ";\n");
+			p += strlen(p) + 1;
+		}
+		strbuf_addstr(&one, "COMMIT");
+	}
+	for (attempt = 0; attempt < APPLY_ATTEMPTS; attempt++) {
+		const char *p = stmts->buf;
 
 		strbuf_reset(err);
+		if (one.len) {
+			if (db_exec(db, one.buf, err) < 0)
+				goto failed;
+			strbuf_release(&one);
+			return 0;
+		}
 		if (db_exec(db, "BEGIN", err) < 0)
 			goto failed;
 		for (i = 0; i < count; i++) {
@@ -334,16 +412,20 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 			goto failed;
 		return 0;
 failed:
-		if (db_error_is_transient(db_errno(db))) {
+		code = db_errno(db);
+		if (db_error_is_transient(code)) {
 			struct strbuf ignore = STRBUF_INIT;
 
 			db_exec(db, "ROLLBACK", &ignore);
 			strbuf_release(&ignore);
 			verbose("applier: retrying a transaction after error %u",
-				db_errno(db));
+				code);
+			pause_ms(delay_ms);
+			if (delay_ms < 1000)
+				delay_ms *= 2;
 			continue;
 		}
-		if (db_errno(db) == DB_ER_DUP_ENTRY && a->unique_mode) {
+		if (code == DB_ER_DUP_ENTRY && a->unique_mode) {
 			struct strbuf msg = STRBUF_INIT;
 
 			strbuf_addf(&msg,
@@ -363,10 +445,20 @@ failed:
 			db_exec(db, "ROLLBACK", &ignore);
 			strbuf_release(&ignore);
 		}
+		strbuf_release(&one);
 		return -1;
 	}
-	strbuf_addstr(err, "applier: a transaction kept failing with lock "
-			   "errors after 10 attempts");
+	strbuf_release(&one);
+	{
+		struct strbuf last = STRBUF_INIT;
+
+		strbuf_addbuf(&last, err);
+		strbuf_reset(err);
+		strbuf_addf(err, "replaying a transaction onto the ghost kept "
+			    "failing on lock conflicts (%d attempts): %s",
+			    APPLY_ATTEMPTS, last.buf);
+		strbuf_release(&last);
+	}
 	return -1;
 }
 
@@ -386,10 +478,10 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 	if (ret < 0)
 		return -1;
 	pthread_mutex_lock(&a->mu);
-	if (nrows) {
-		a->transactions++;
-		a->rows += nrows;
-	}
+	a->transactions += a->pending_txns;
+	a->rows += nrows;
+	a->pending_txns = 0;
+	a->pending_since_ms = 0;
 	if (pos && osc_binlog_pos_cmp(pos, &a->applied) > 0)
 		a->applied = *pos;
 	pthread_cond_broadcast(&a->cond);
@@ -557,6 +649,7 @@ static void *applier_main(void *arg)
 		switch (ev->kind) {
 		case BINLOG_EVENT_BEGIN:
 			a->in_txn = 1;
+			a->txn_start = a->ops_nr;
 			break;
 		case BINLOG_EVENT_ROWS:
 			if (!is_our_table(a, ev->u.rows.table))
@@ -609,18 +702,31 @@ static void *applier_main(void *arg)
 			goto out;
 		case BINLOG_EVENT_COMMIT:
 			a->in_txn = 0;
-			if (ev->u.commit.xa_prepare && a->ops_nr) {
+			if (ev->u.commit.xa_prepare && a->ops_nr > a->txn_start) {
 				fail(a, "an XA transaction changed the table; "
 					"osc cannot replay XA transactions");
 				goto out;
 			}
 			if (ev->u.commit.rollback) {
-				ops_clear(a);
+				ops_truncate(a, a->txn_start);
 				break;
 			}
-			if (flush(a, &ev->pos, &err) < 0) {
-				fail(a, err.buf);
-				goto out;
+			a->pending_pos = ev->pos;
+			if (a->ops_nr > a->txn_start) {
+				a->pending_txns++;
+				if (!a->pending_since_ms)
+					a->pending_since_ms = mono_ms();
+			}
+			a->txn_start = a->ops_nr;
+			/* Nothing gathered: only the position moves. */
+			if (!a->ops_nr ||
+			    a->ops_nr >= BATCH_MAX_ROWS ||
+			    a->ops_bytes >= BATCH_MAX_BYTES ||
+			    mono_ms() - a->pending_since_ms >= BATCH_MAX_MS) {
+				if (flush(a, &a->pending_pos, &err) < 0) {
+					fail(a, err.buf);
+					goto out;
+				}
 			}
 			break;
 		case BINLOG_EVENT_HEARTBEAT:
@@ -630,10 +736,12 @@ static void *applier_main(void *arg)
 			a->server.pos = ev->u.heartbeat.pos;
 			pthread_mutex_unlock(&a->mu);
 			/* Everything before the server's position was sent. */
-			if (!a->in_txn && !a->ops_nr) {
+			if (!a->in_txn) {
 				struct binlog_pos hp = a->server;
 
-				if (flush(a, &hp, &err) < 0) {
+				if ((a->ops_nr &&
+				     flush(a, &a->pending_pos, &err) < 0) ||
+				    flush(a, &hp, &err) < 0) {
 					fail(a, err.buf);
 					goto out;
 				}
@@ -641,7 +749,7 @@ static void *applier_main(void *arg)
 			break;
 		case BINLOG_EVENT_RECONNECT:
 			/* The open transaction comes again from its start. */
-			ops_clear(a);
+			ops_truncate(a, a->txn_start);
 			a->in_txn = 0;
 			warning("binlog stream reconnected (attempt %u)",
 				ev->u.reconnect.attempt);
@@ -726,7 +834,12 @@ struct osc_applier *osc_applier_start(struct osc_run *run,
 	quote_qualified(&a->delete_head, t->db, t->ghost_name);
 	strbuf_addstr(&a->delete_head, " WHERE ");
 
-	a->conn = db_connect(&run->pf->dbopts, "applier", NULL, err);
+	{
+		struct db_options mo = run->pf->dbopts;
+
+		mo.multi_statements = 1;
+		a->conn = db_connect(&mo, "applier", NULL, err);
+	}
 	if (!a->conn)
 		goto fail;
 	memset(&so, 0, sizeof(so));

@@ -139,7 +139,7 @@ static void on_signal(int signo)
 	}
 }
 
-OSC_NORETURN void cleanup_exit(int status)
+int cleanup_finish(int status)
 {
 	struct strbuf left = STRBUF_INIT;
 	int failures, signo;
@@ -163,7 +163,12 @@ OSC_NORETURN void cleanup_exit(int status)
 		      : signo == SIGHUP	 ? "SIGHUP"
 					 : "?");
 	strbuf_release(&left);
-	exit(cleanup_exit_status(status, failures, signo));
+	return cleanup_exit_status(status, failures, signo);
+}
+
+OSC_NORETURN void cleanup_exit(int status)
+{
+	exit(cleanup_finish(status));
 }
 
 static void die_hook(int status)

@@ -79,9 +79,14 @@ void cleanup_install(void);
 int cleanup_interrupted(void);
 
 /*
- * End the process: run the stack, print what is left, and exit with
- * cleanup_exit_status(status, ...).
+ * Run the stack, print what is left, and return
+ * cleanup_exit_status(status, ...). The undos may use what the run holds
+ * (connection options, the connection that holds the lock), so main
+ * calls this before releasing anything.
  */
+int cleanup_finish(int status);
+
+/* End the process: exit(cleanup_finish(status)). */
 OSC_NORETURN void cleanup_exit(int status);
 
 #endif

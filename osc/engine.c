@@ -25,6 +25,7 @@
 #include "osc/applier.h"
 #include "osc/cleanup.h"
 #include "osc/cutover.h"
+#include "osc/engine-ops.h"
 #include "osc/engine-throttle-internal.h"
 #include "osc/progress.h"
 #include "throttle/throttle.h"
@@ -42,10 +43,12 @@ struct engine {
 	struct osc_throttle *throttle;
 	struct db *copy_conn;
 	struct progress *progress;
+	struct engine_ops *ops;	/* status, socket, hooks, flags */
 	struct progress_rate rate;
 	struct progress_status st;
 	uint64_t start_ms;
 	uint64_t rows_copied;
+	int copy_done;		/* rows_copied is the table's row count */
 	const char *phase;
 	struct strbuf qtable;	/* `db`.`t` for messages */
 	/* The copy statement, split around its range predicate. */
@@ -69,6 +72,8 @@ static void show_progress(struct engine *e, int force)
 {
 	struct osc_applier_stats as;
 
+	if (!e->progress)
+		return;		/* released */
 	memset(&as, 0, sizeof(as));
 	if (e->applier)
 		osc_applier_stats(e->applier, &as);
@@ -76,7 +81,8 @@ static void show_progress(struct engine *e, int force)
 	e->st.table = e->run->pf->table.table;
 	e->st.phase = e->phase;
 	e->st.rows_copied = e->rows_copied;
-	e->st.rows_estimate = e->run->pf->table.rows_estimate;
+	e->st.rows_estimate = e->copy_done ? e->rows_copied
+					   : e->run->pf->table.rows_estimate;
 	e->st.events_applied = as.rows;
 	e->st.elapsed_ms = now_ms() - e->start_ms;
 	progress_rate_add(&e->rate, now_ms(), e->rows_copied);
@@ -87,10 +93,7 @@ static void show_progress(struct engine *e, int force)
 	else
 		e->st.backlog_bytes = -1;
 	osc_throttle_fill_status(e->throttle, &e->st);
-	if (force)
-		progress_show(e->progress, &e->st);
-	else
-		progress_update(e->progress, &e->st);
+	engine_ops_report(e->ops, &e->st, force);
 }
 
 static void set_phase(struct engine *e, const char *phase)
@@ -215,17 +218,32 @@ static int copy_should_stop(void *ctx)
 	struct engine *e = ctx;
 
 	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
+	       engine_ops_should_stop(e->ops) ||
 	       osc_throttle_aborted(e->throttle, NULL);
 }
 
+/* Throttled, or paused by the user; the status stays fresh meanwhile. */
 static int copy_should_pause(void *ctx)
 {
 	struct engine *e = ctx;
 	int pause = osc_throttle_should_pause(e->throttle, e->rows_copied);
 
+	pause = engine_ops_should_pause(e->ops) || pause;
+
 	if (pause)
 		show_progress(e, 0);
 	return pause;
+}
+
+static unsigned long long copy_next_chunk_rows(void *ctx,
+					       unsigned long long rows)
+{
+	return engine_ops_next_chunk_rows(((struct engine *)ctx)->ops, rows);
+}
+
+static void refresh_progress(void *ctx)
+{
+	show_progress(ctx, 0);
 }
 
 static void copy_on_chunk(void *ctx, const struct chunk_progress *cp)
@@ -235,11 +253,6 @@ static void copy_on_chunk(void *ctx, const struct chunk_progress *cp)
 	e->rows_copied = cp->rows_total;
 	osc_throttle_on_chunk(e->throttle, cp);
 	show_progress(e, 0);
-}
-
-static void engine_progress(void *ctx)
-{
-	show_progress(ctx, 0);
 }
 
 static int run_copy(struct engine *e, struct strbuf *err)
@@ -254,8 +267,14 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	co.prefix = e->copy_prefix.buf;
 	co.suffix = e->copy_suffix.buf;
 	osc_throttle_copy_sizing(o, &co);
-	co.should_pause = copy_should_pause;
+	/* Read each chunk's warnings: INSERT IGNORE turns a value the ghost
+	 * cannot hold into a warning and a silent change. */
+	co.ghost_key_name = e->run->plan.key_ghost_index;
+	/* Deadlocks with the applier are normal under load. */
+	co.attempts = 100;
 	co.should_stop = copy_should_stop;
+	co.should_pause = copy_should_pause;
+	co.next_chunk_rows = copy_next_chunk_rows;
 	co.on_chunk = copy_on_chunk;
 	co.ctx = e;
 	rc = chunk_copy_run(e->copy_conn, &co, &res, err);
@@ -275,25 +294,46 @@ static int run_copy(struct engine *e, struct strbuf *err)
 /* ---- catch-up and cut-over ------------------------------------------ */
 
 /*
- * Wait until the applier has replayed everything the server has logged
- * so far, re-reading the server's position until one wait succeeds.
+ * Wait until the applier has replayed everything the server has logged:
+ * take the server's position, wait until the applier reaches it (however
+ * long that takes, checking for signals every second), and again with a
+ * fresh position until one round is quick, so the backlog left for the
+ * cut-over's lock is small. A moving target re-read every second would
+ * never be reached while writers keep the applier busy.
  */
 static int catch_up(struct engine *e, struct strbuf *err)
 {
 	struct binlog_pos pos;
-	int rc;
+	uint64_t round_start;
+	int rc, rounds = 0;
 
 	for (;;) {
-		if (cleanup_interrupted()) {
-			strbuf_addstr(err, "interrupted while catching up");
-			return -1;
-		}
+		round_start = now_ms();
 		if (master_position(e->run->pf->db, &pos, err) < 0)
 			return -1;
-		rc = osc_applier_wait_for(e->applier, &pos, 1000, err);
-		show_progress(e, 0);
-		if (rc <= 0)
-			return rc;
+		do {
+			if (cleanup_interrupted()) {
+				strbuf_addstr(err, "interrupted while catching "
+						   "up");
+				return -1;
+			}
+			if (engine_ops_should_stop(e->ops))
+				return -1;
+			rc = osc_applier_wait_for(e->applier, &pos, 1000, err);
+			show_progress(e, 0);
+		} while (rc > 0);
+		if (rc < 0)
+			return -1;
+		rounds++;
+		/*
+		 * A quick round means the backlog is small. A writer that
+		 * keeps the server busy can hold the single applier at its
+		 * own pace: after a few rounds go on anyway; under the
+		 * cut-over's lock the writers wait and the applier finishes
+		 * the rest alone (or the attempt times out and is retried).
+		 */
+		if (now_ms() - round_start < 500 || rounds >= 3)
+			return 0;
 	}
 }
 
@@ -326,7 +366,9 @@ static int cutover_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
 
-	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL);
+	show_progress(e, 0);
+	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
+	       engine_ops_should_stop(e->ops);
 }
 
 /* ---- cleanup of the run's tables ------------------------------------ */
@@ -359,6 +401,7 @@ static void engine_release(struct engine *e)
 	}
 	e->progress = NULL;
 	FREE_AND_NULL(e->key_cols);
+	engine_ops_set_throttler(e->ops, NULL);
 	osc_throttle_free(e->throttle);
 	e->throttle = NULL;
 }
@@ -372,7 +415,9 @@ int osc_engine_run(struct osc_run *run)
 	struct binlog_pos start;
 	struct cutover_opts co;
 	struct cutover_result cres;
-	struct progress_config pc = { PROGRESS_AUTO, 0 };
+	struct progress_config pc = {
+		PROGRESS_AUTO, (unsigned int)(o->status_interval_ms / 1000)
+	};
 	int status = OSC_EXIT_FAILED, n, rc;
 	long slipped;
 
@@ -392,11 +437,16 @@ int osc_engine_run(struct osc_run *run)
 		e->progress = progress_new(&pc);
 	}
 	osc_run_qname(&e->qtable, run, t->table);
+	e->ops = engine_ops_start(run, e->progress, &err);
+	if (!e->ops)
+		goto fail;
+	engine_ops_hook(e->ops, HOOK_ON_STARTUP);
 
 	/* Throttling: which replicas to watch (before our binlog reader). */
 	e->throttle = osc_throttle_new(run, &err);
 	if (!e->throttle)
 		goto fail;
+	engine_ops_set_throttler(e->ops, osc_throttle_throttler(e->throttle));
 
 	/* Phase 2: the ghost and the plan. */
 	set_phase(e, "ghost");
@@ -416,6 +466,7 @@ int osc_engine_run(struct osc_run *run)
 			warning("%s", run->plan.risks[n].message);
 	if (prepare_copy(e, &err) < 0)
 		goto fail;
+	engine_ops_hook(e->ops, HOOK_ON_VALIDATED);
 
 	/* Phase 3: the changelog, the position, the applier. */
 	set_phase(e, "stream");
@@ -444,15 +495,21 @@ int osc_engine_run(struct osc_run *run)
 	set_phase(e, "copy");
 	if (run_copy(e, &err) < 0)
 		goto fail;
+	e->copy_done = 1;
 	show_progress(e, 1);
 	info("copy: %" PRIu64 " rows copied into %s", e->rows_copied,
 	     t->ghost_name);
+	engine_ops_hook(e->ops, HOOK_ON_ROW_COPY_COMPLETE);
+	/* --postpone-cut-over-flag-file, on-before-cut-over. */
+	if (engine_ops_cut_over_gate(e->ops, refresh_progress,
+				     copy_should_stop, e, &err) < 0)
+		goto fail;
 
 	/* Phase 6: catch up, then swap; never while throttled. */
 	set_phase(e, "catch-up");
 	do {
 		if (osc_throttle_wait(e->throttle, copy_should_stop,
-				      engine_progress, e, &err) < 0 ||
+				      refresh_progress, e, &err) < 0 ||
 		    catch_up(e, &err) < 0)
 			goto fail;
 	} while (osc_throttle_paused(e->throttle));
@@ -483,6 +540,7 @@ int osc_engine_run(struct osc_run *run)
 	if (rc != CUTOVER_SWAPPED)
 		goto fail;
 	/* The ghost is the table now: never drop it. */
+	engine_ops_swapped(e->ops);
 	if (run->ghost_undo >= 0) {
 		cleanup_pop(run->ghost_undo);
 		run->ghost_undo = -1;
@@ -537,6 +595,12 @@ fail_after_swap:
 	status = OSC_EXIT_CLEANUP_INCOMPLETE;
 	goto out;
 fail:
+	strbuf_reset(&sql);
+	if (engine_ops_stop_reason(e->ops, &sql)) {
+		/* A panic or --max-runtime: the reason, not its echo. */
+		strbuf_reset(&err);
+		strbuf_addbuf(&err, &sql);
+	}
 	if (!err.len && e->applier)
 		osc_applier_failed(e->applier, &err);
 	if (!err.len)
@@ -547,6 +611,8 @@ fail:
 		error("%s; %s is unchanged", err.buf, e->qtable.buf);
 	status = OSC_EXIT_FAILED;
 out:
+	engine_ops_finish(e->ops, status, err.buf);
+	e->ops = NULL;
 	engine_release(e);
 	strbuf_release(&e->qtable);
 	strbuf_release(&e->copy_prefix);

@@ -331,6 +331,41 @@ int osc_ghost_check_data(struct osc_run *run, struct strbuf *err)
 			failures++;
 		}
 	}
+	for (i = 0; i < p->constraint_checks_nr; i++) {
+		const struct ddl_constraint_check *c = &p->constraint_checks[i];
+		struct strbuf why = STRBUF_INIT;
+		const char *name = c->name ? c->name : "(unnamed)";
+
+		strbuf_reset(&sql);
+		strbuf_reset(&row);
+		if (ddl_build_constraint_check(&sql, p, i, t->db, t->table,
+					       &why) < 0) {
+			/* The copy's INSERT IGNORE would skip a failing row:
+			 * say so rather than stay silent. */
+			warning("%s `%s` cannot be checked in advance (%s); rows "
+				"of `%s`.`%s` that fail %s would be left out "
+				"of the copy",
+				c->on_column ? "the CHECK of column"
+					     : "constraint",
+				name, why.buf, t->db, t->table, c->text);
+			strbuf_release(&why);
+			continue;
+		}
+		strbuf_release(&why);
+		verbose("checking the rows against %s", c->text);
+		r = check_query(run->pf->db, sql.buf, &row, err);
+		if (r < 0)
+			goto fail;
+		if (r == 1) {
+			error("%s `%s` %s added by the ALTER fails on rows "
+			      "of `%s`.`%s`, e.g. key (%s); fix them first "
+			      "or change the ALTER",
+			      c->on_column ? "the CHECK of column"
+					   : "constraint",
+			      name, c->text, t->db, t->table, row.buf);
+			failures++;
+		}
+	}
 	for (i = 0; i < p->risks_nr; i++) {
 		const struct ddl_risk *k = &p->risks[i];
 

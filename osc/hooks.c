@@ -210,6 +210,50 @@ static void sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
+/*
+ * The hook's output, read from the pipe as it comes and logged one line
+ * at a time ("hook 'PATH': LINE"), so that it goes through the same
+ * channel as osc's own messages: a JSON record in --log-format=json, and
+ * never in the middle of the progress line on a terminal.
+ */
+#define HOOK_LINE_MAX 4096
+
+static void log_output(const char *path, struct strbuf *buf, int flush)
+{
+	char *nl;
+
+	while ((nl = memchr(buf->buf, '\n', buf->len)) ||
+	       buf->len >= HOOK_LINE_MAX || (flush && buf->len)) {
+		size_t len = nl ? (size_t)(nl - buf->buf)
+				: buf->len < HOOK_LINE_MAX ? buf->len
+							   : HOOK_LINE_MAX;
+		size_t skip = nl ? len + 1 : len;
+
+		info("hook '%s': %.*s", path, (int)len, buf->buf);
+		memmove(buf->buf, buf->buf + skip, buf->len - skip);
+		strbuf_setlen(buf, buf->len - skip);
+	}
+}
+
+/* Read what the pipe holds now (it is non-blocking). */
+static void drain(int fd, const char *path, struct strbuf *buf)
+{
+	char chunk[1024];
+	ssize_t n;
+
+	for (;;) {
+		n = read(fd, chunk, sizeof(chunk));
+		if (n > 0) {
+			strbuf_add(buf, chunk, (size_t)n);
+			log_output(path, buf, 0);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		return;		/* EOF, or nothing more for now */
+	}
+}
+
 /* Shell-style status of one hook; -1 if it could not be started. */
 static int run_one(const char *path, char **envp, unsigned int timeout_ms,
 		   int *timed_out, struct strbuf *err)
@@ -217,17 +261,27 @@ static int run_one(const char *path, char **envp, unsigned int timeout_ms,
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, dfl;
+	struct strbuf out = STRBUF_INIT;
 	char *argv[2];
 	pid_t pid;
 	uint64_t deadline;
-	int status = 0, rc, ret;
+	int status = 0, rc, ret, fds[2];
 
 	*timed_out = 0;
 	argv[0] = (char *)path;
 	argv[1] = NULL;
+	/* Close-on-exec: a hook run by another thread must not inherit it. */
+	if (pipe2(fds, O_CLOEXEC)) {
+		strbuf_addf(err, "cannot run hook '%s': pipe: %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK);
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, 2, 1);
+	/* dup2 clears close-on-exec on the copies the hook gets. */
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 1);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], 2);
 	posix_spawnattr_init(&attr);
 	sigemptyset(&none);
 	sigemptyset(&dfl);
@@ -245,13 +299,16 @@ static int run_one(const char *path, char **envp, unsigned int timeout_ms,
 	rc = posix_spawn(&pid, path, &fa, &attr, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
+	close(fds[1]);
 	if (rc) {
 		strbuf_addf(err, "cannot run hook '%s': %s", path,
 			    strerror(rc));
+		close(fds[0]);
 		return -1;
 	}
 	deadline = mono_ms() + timeout_ms;
 	for (;;) {
+		drain(fds[0], path, &out);
 		ret = waitpid(pid, &status, WNOHANG);
 		if (ret == pid)
 			break;
@@ -259,7 +316,8 @@ static int run_one(const char *path, char **envp, unsigned int timeout_ms,
 			strbuf_addf(err, "cannot wait for hook '%s': %s", path,
 				    strerror(errno));
 			kill(-pid, SIGKILL);
-			return -1;
+			status = -1;
+			goto out;
 		}
 		if (mono_ms() >= deadline) {
 			*timed_out = 1;
@@ -270,11 +328,22 @@ static int run_one(const char *path, char **envp, unsigned int timeout_ms,
 		}
 		sleep_ms(10);
 	}
+	/*
+	 * What the hook wrote before it ended. A process it left behind
+	 * may still hold the pipe: read what is there, do not wait for EOF.
+	 */
+	drain(fds[0], path, &out);
 	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return 1;
+		status = WEXITSTATUS(status);
+	else if (WIFSIGNALED(status))
+		status = 128 + WTERMSIG(status);
+	else
+		status = 1;
+out:
+	log_output(path, &out, 1);
+	strbuf_release(&out);
+	close(fds[0]);
+	return status;
 }
 
 int hooks_run(const struct hooks_config *cfg, enum hook_event ev,

@@ -7,8 +7,11 @@
  * anything (on-success.slack, on-success-01-log), run one after the other
  * in name order, synchronously. Each runs with:
  *
- *   - stdin from /dev/null, stdout and stderr to osc's stderr (osc's
- *     stdout carries only what was asked for);
+ *   - stdin from /dev/null; stdout and stderr captured through a pipe
+ *     and logged by osc line by line as "hook 'PATH': LINE" (info
+ *     level), so that they follow --log-format=json and -q, never reach
+ *     osc's stdout (which carries only what was asked for) and never
+ *     break the progress line on a terminal;
  *   - osc's environment plus the OSC_* variables of struct hooks_env;
  *   - its own process group, killed (SIGKILL) when it runs longer than
  *     the timeout, so a hook never blocks the run for longer than that.

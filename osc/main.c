@@ -236,11 +236,14 @@ int main(int argc, char **argv)
 		status = osc_engine_run(&run);
 		osc_run_release(&run);
 	}
+	/* What a failed run left on the stack is undone with pf's connection
+	 * options, while pf's connection still holds the lock. */
+	status = cleanup_finish(status);
 	osc_preflight_release(&pf);
 	osc_options_release(&opts);
 	strbuf_release(&out);
 	db_global_end();
-	cleanup_exit(status);
+	return status;
 
 done:
 	osc_options_release(&opts);

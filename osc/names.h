@@ -42,7 +42,9 @@ void osc_object_name(struct strbuf *out, const char *table,
  */
 void osc_lock_name(struct strbuf *out, const char *db, const char *table);
 
-/* Characters in a UTF-8 string (a stray byte counts as one). */
+/* Characters in a UTF-8 string: each byte that is not a continuation
+ * byte (10xxxxxx) starts one, so a stray lead byte counts as one and a
+ * stray continuation byte belongs to the character before it. */
 size_t osc_utf8_chars(const char *s, size_t len);
 
 /* 32-bit FNV-1a of the bytes, the hash in shortened names. */

@@ -253,6 +253,25 @@ const struct osc_option osc_option_table[] = {
     OPT_DURATION("heartbeat-interval", 0, heartbeat_interval_ms, 1, 50, 1000, 0,
 		 "how often the lag heartbeat is written [100ms]"),
 
+    OPT_SECTION("Watching and controlling the run"),
+    OPT_DURATION("status-interval", 0, status_interval_ms, 1000, 1000,
+		 3600 * 1000, 0,
+		 "status line (not on a terminal) and on-status\n"
+		 "hook every DURATION [30s]"),
+    OPT_STRING("status-socket", 0, status_socket, "PATH", 0,
+	       "serve status and commands on this unix socket"),
+    OPT_STRING("postpone-cut-over-flag-file", 0, postpone_cut_over_flag_file,
+	       "PATH", 0, "after the copy, wait while this file exists"),
+    OPT_STRING("panic-flag-file", 0, panic_flag_file, "PATH", 0,
+	       "abort and clean up when this file appears"),
+    OPT_STRING("hooks-dir", 0, hooks_dir, "DIR", 0,
+	       "run the executables in DIR named after events"),
+    OPT_DURATION("hook-timeout", 0, hook_timeout_ms, 1000, 1000,
+		 3600 * 1000, 0, "kill a hook that runs longer [60s]"),
+    OPT_DURATION("max-runtime", 0, max_runtime_ms, 1000, 0,
+		 366ULL * 24 * 3600 * 1000, 0,
+		 "abort and clean up after DURATION (0: never) [0]"),
+
     OPT_SECTION("Connection (also read from [client] in option files)"),
     OPT_STRING("host", 'h', host, "HOST", OSC_OPT_CLIENT,
 	       "server host name or address [localhost]"),
@@ -327,6 +346,8 @@ void osc_options_init(struct osc_options *o)
 	o->heartbeat_interval_ms = 100;
 	o->cut_over_lock_timeout_ms = 2000;
 	o->cut_over_retries = 10;
+	o->status_interval_ms = 30 * 1000;
+	o->hook_timeout_ms = 60 * 1000;
 	o->ssl_mode = DB_SSL_DEFAULT;
 	o->log_format = LOG_FORMAT_TEXT;
 }

@@ -89,6 +89,15 @@ struct osc_options {
 	char *throttle_query;
 	uint64_t heartbeat_interval_ms;
 
+	/* Operating the run (osc/engine-ops.c). */
+	uint64_t status_interval_ms;	/* --status-interval */
+	char *status_socket;
+	char *postpone_cut_over_flag_file;
+	char *panic_flag_file;
+	char *hooks_dir;
+	uint64_t hook_timeout_ms;
+	uint64_t max_runtime_ms;	/* 0: no limit */
+
 	/* Option files (command line only). */
 	char *defaults_file;
 	char *defaults_extra_file;

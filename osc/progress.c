@@ -261,6 +261,8 @@ void progress_format_json_fields(const struct progress_status *st,
 		    st->throttled_ms / 1000);
 	strbuf_addf(out, ",\"cut_over_postponed\":%s",
 		    st->cut_over_postponed ? "true" : "false");
+	json_i64(out, "chunk_size",
+		 st->chunk_size ? (int64_t)st->chunk_size : -1);
 	strbuf_addf(out, ",\"elapsed_seconds\":%" PRIu64,
 		    st->elapsed_ms / 1000);
 	/* Every field was added with a leading comma: drop the first. */

@@ -32,6 +32,8 @@
  *   throttle_reason          string, null when not throttled
  *   throttled_seconds        integer, total time spent throttled
  *   cut_over_postponed       boolean
+ *   chunk_size               integer, rows per chunk of the copy (null
+ *                            outside it)
  *   elapsed_seconds          integer
  */
 #ifndef OSC_PROGRESS_H
@@ -57,6 +59,7 @@ struct progress_status {
 	const char *throttle_reason;	/* when throttled */
 	uint64_t throttled_ms;		/* total so far */
 	int cut_over_postponed;
+	uint64_t chunk_size;		/* rows per chunk; 0: unknown */
 	uint64_t elapsed_ms;
 };
 

@@ -212,7 +212,9 @@ static int open_connection(struct db *db, struct strbuf *err)
 	}
 	set_options(db->mysql, o);
 	if (!mysql_real_connect(db->mysql, host, o->user, o->password, NULL,
-				o->port, o->socket, 0)) {
+				o->port, o->socket,
+				o->multi_statements ? CLIENT_MULTI_STATEMENTS
+						    : 0)) {
 		struct strbuf where = STRBUF_INIT;
 
 		keep_error(db);

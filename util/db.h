@@ -72,6 +72,12 @@ struct db_options {
 	unsigned int connect_timeout_s;	/* 0: 10 s */
 	unsigned int read_timeout_s;	/* 0: none */
 	unsigned int write_timeout_s;	/* 0: none */
+	/*
+	 * Allow several statements separated by ';' in one db_exec() (one
+	 * round trip); db_exec() then fails at the first failing statement
+	 * and the later ones are not run.
+	 */
+	int multi_statements;
 };
 
 struct db;

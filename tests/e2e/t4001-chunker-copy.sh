@@ -4,8 +4,10 @@
 # extremes, composite, utf8mb4 and latin1 strings in collation order,
 # binary bytes, temporal + decimal), for chunk sizes from 1 row up, with
 # adaptive sizing, empty and one-row tables, and a stop and resume; the copy
-# must equal the source row for row (writer --verify). Last, a copy runs
-# while the writer changes the source, and neither may report an error.
+# must equal the source row for row (writer --verify); chunk warnings other
+# than duplicates on the primary key fail the copy; the copier waits while
+# paused. Last, a copy runs while the writer changes the source, and
+# neither may report an error.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 e2e_init
 start_server primary
@@ -61,7 +63,7 @@ copy_check() {
     shift
     sql primary "DROP TABLE IF EXISTS c.${tbl}_copy; CREATE TABLE c.${tbl}_copy LIKE c.$tbl" ||
         { e2e_fail "cannot create c.${tbl}_copy"; return 1; }
-    if ! out=$("$TOOLS/chunk-copy" $CONN --database=c --table="$tbl" --target="${tbl}_copy" "$@" 2>&1); then
+    if ! out=$("$TOOLS/chunk-copy" $CONN --database=c --table="$tbl" --target="${tbl}_copy" --check-warnings "$@" 2>&1); then
         e2e_fail "chunk-copy $tbl $*: $out"
         return 1
     fi
@@ -96,16 +98,52 @@ sql primary "TRUNCATE c.t_one_copy"
 out=$("$TOOLS/chunk-copy" $CONN --database=c --table=t_one --target=t_one_copy --chunk-size=1 2>&1)
 case $out in *"rows 1, chunks 2,"*) ;; *) e2e_fail "one row: $out" ;; esac
 
+# Warnings: INSERT IGNORE turns strict errors into warnings, so with
+# --check-warnings a truncated value or a duplicate on another unique key
+# fails the copy, while duplicates on the primary key (rows already in the
+# target, as the applier leaves them) are expected.
+sql primary "CREATE TABLE c.w (id INT NOT NULL PRIMARY KEY, v VARCHAR(20), u INT);
+INSERT INTO c.w VALUES (1, 'abc', 1), (2, 'abcdefgh', 2), (3, 'x', 2), (4, 'y', 4);
+CREATE TABLE c.w_narrow (id INT NOT NULL PRIMARY KEY, v VARCHAR(3), u INT);
+CREATE TABLE c.w_uniq (id INT NOT NULL PRIMARY KEY, v VARCHAR(20), u INT, UNIQUE KEY k_u (u));
+CREATE TABLE c.w_pre LIKE c.w; INSERT INTO c.w_pre VALUES (2, 'abcdefgh', 2), (3, 'x', 2);" ||
+    fail "cannot create the warning tables"
+out=$("$TOOLS/chunk-copy" $CONN --database=c --table=w --target=w_narrow --chunk-size=2 --check-warnings 2>&1) &&
+    e2e_fail "a truncating copy succeeded: $out"
+case $out in *"warning 1265"*) ;; *) e2e_fail "truncation: $out" ;; esac
+out=$("$TOOLS/chunk-copy" $CONN --database=c --table=w --target=w_uniq --chunk-size=2 --check-warnings 2>&1) &&
+    e2e_fail "a copy with duplicates on a new unique key succeeded: $out"
+case $out in *"warning 1062"*"k_u"*) ;; *) e2e_fail "new unique key: $out" ;; esac
+out=$("$TOOLS/chunk-copy" $CONN --database=c --table=w --target=w_pre --chunk-size=2 --check-warnings 2>&1) ||
+    e2e_fail "duplicates on the primary key failed the copy: $out"
+v=$("$TOOLS/writer" $CONN --database=c --table=w_pre --mirror=w --verify 2>&1) ||
+    e2e_fail "w_pre: the copy differs: $v"
+
 # The writer's own tables (every column type), adaptive chunk size.
 for shape in int composite varchar; do
     "$TOOLS/writer" $CONN --database=w_$shape --create=$shape --rows=3000 --seed=7 >/dev/null ||
         fail "writer --create=$shape failed"
     sql primary "CREATE TABLE w_$shape.t2 LIKE w_$shape.t" || fail "create w_$shape.t2"
-    out=$("$TOOLS/chunk-copy" $CONN --database=w_$shape --table=t --target=t2 --chunk-size=50 --chunk-time=20 2>&1) ||
+    out=$("$TOOLS/chunk-copy" $CONN --database=w_$shape --table=t --target=t2 --chunk-size=50 --chunk-time=20 --check-warnings 2>&1) ||
         e2e_fail "chunk-copy w_$shape: $out"
     v=$("$TOOLS/writer" $CONN --database=w_$shape --table=t2 --mirror=t --verify 2>&1) ||
         e2e_fail "w_$shape: the copy differs: $v"
 done
+
+# Paused while the throttle says so: nothing is copied while the pause
+# file exists, everything once it is gone.
+sql primary "TRUNCATE w_int.t2"
+touch "$E2E_DIR/pause"
+"$TOOLS/chunk-copy" $CONN --database=w_int --table=t --target=t2 --chunk-size=100 \
+    --pause-file="$E2E_DIR/pause" >"$E2E_DIR/paused.out" 2>&1 &
+CPID=$!
+sleep 1
+[ "$(sql_value primary "SELECT COUNT(*) FROM w_int.t2")" = 0 ] || e2e_fail "rows were copied while paused"
+kill -0 "$CPID" 2>/dev/null || e2e_fail "the paused copy ended: $(cat "$E2E_DIR/paused.out")"
+rm -f "$E2E_DIR/pause"
+wait "$CPID" || e2e_fail "the paused copy failed: $(cat "$E2E_DIR/paused.out")"
+v=$("$TOOLS/writer" $CONN --database=w_int --table=t2 --mirror=t --verify 2>&1) ||
+    e2e_fail "w_int after a pause: the copy differs: $v"
 
 # Copying while the writer runs: no error on either side (the copy alone is
 # not exact under writes; the binlog replay makes it so).
@@ -114,7 +152,7 @@ sql primary "TRUNCATE w_int.t2"
     >"$E2E_DIR/writer.out" 2>&1 &
 WPID=$!
 sleep 1
-out=$("$TOOLS/chunk-copy" $CONN --database=w_int --table=t --target=t2 --chunk-size=20 --chunk-time=10 2>&1) ||
+out=$("$TOOLS/chunk-copy" $CONN --database=w_int --table=t --target=t2 --chunk-size=20 --chunk-time=10 --check-warnings 2>&1) ||
     e2e_fail "chunk-copy under writes: $out"
 touch "$E2E_DIR/stop"
 wait "$WPID" || e2e_fail "writer failed: $(cat "$E2E_DIR/writer.out")"

@@ -3,17 +3,22 @@
  *
  *   chunk-copy [connection] --database=DB --table=T --target=T2
  *              [--chunk-size=N] [--chunk-time=MS] [--stop-after=N]
+ *              [--pause-file=F] [--check-warnings]
  *
  * Copies every column of T into the pre-created, identical T2 with
  * chunk_copy_run(), chunking on T's primary key (its columns, kinds and
  * character sets read from information_schema). --stop-after=N stops the
  * first run after N chunks and resumes from the boundary it reached, as a
- * resume from a checkpoint would. Prints one summary line; with -v, one
+ * resume from a checkpoint would. While --pause-file exists the copier is
+ * paused (should_pause). --check-warnings makes any chunk warning but a
+ * duplicate on the target's PRIMARY KEY fatal. Prints one summary line;
+ * with -v, one
  * line per chunk. The e2e test compares T and T2 with `writer --verify`.
  */
 #include "util/compat.h"
 
 #include <getopt.h>
+#include <unistd.h>
 
 #include "chunker/chunker.h"
 #include "util/db.h"
@@ -26,6 +31,8 @@ static const char *database = "test", *table = "t", *target = "t2";
 static unsigned long long chunk_size = 1000, stop_after;
 static unsigned int chunk_time_ms;
 static int trace;
+static const char *pause_file;
+static int check_warnings;
 
 struct run_state {
 	unsigned long long chunks;
@@ -37,6 +44,12 @@ static int should_stop(void *ctx)
 	struct run_state *st = ctx;
 
 	return st->stop_after && st->chunks >= st->stop_after;
+}
+
+/* Throttled while the pause file exists, as with --throttle-flag-file. */
+static int should_pause(void *ctx)
+{
+	return pause_file && access(pause_file, F_OK) == 0;
 }
 
 static void on_chunk(void *ctx, const struct chunk_progress *p)
@@ -185,7 +198,8 @@ static unsigned long long parse_u64(const char *s, const char *what)
 
 static void parse_options(int argc, char **argv)
 {
-	enum { O_DB = 256, O_TABLE, O_TARGET, O_SIZE, O_TIME, O_STOP };
+	enum { O_DB = 256, O_TABLE, O_TARGET, O_SIZE, O_TIME, O_STOP,
+	       O_PAUSE, O_WARN };
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'h' },
 		{ "port", required_argument, NULL, 'P' },
@@ -198,6 +212,8 @@ static void parse_options(int argc, char **argv)
 		{ "chunk-size", required_argument, NULL, O_SIZE },
 		{ "chunk-time", required_argument, NULL, O_TIME },
 		{ "stop-after", required_argument, NULL, O_STOP },
+		{ "pause-file", required_argument, NULL, O_PAUSE },
+		{ "check-warnings", no_argument, NULL, O_WARN },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -242,11 +258,18 @@ static void parse_options(int argc, char **argv)
 		case O_STOP:
 			stop_after = parse_u64(optarg, "--stop-after");
 			break;
+		case O_PAUSE:
+			pause_file = optarg;
+			break;
+		case O_WARN:
+			check_warnings = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: chunk-copy [-h H -P P -u U "
 				"-p P -S S] --database=DB --table=T "
 				"--target=T2 [--chunk-size=N] "
-				"[--chunk-time=MS] [--stop-after=N] [-v]\n");
+				"[--chunk-time=MS] [--stop-after=N] "
+				"[--pause-file=F] [--check-warnings] [-v]\n");
 			exit(2);
 		}
 	}
@@ -282,6 +305,10 @@ int main(int argc, char **argv)
 	o.chunk_time_ms = chunk_time_ms;
 	o.min_rows = 1;
 	o.should_stop = should_stop;
+	o.should_pause = should_pause;
+	o.pause_poll_ms = 20;
+	if (check_warnings)
+		o.ghost_key_name = "PRIMARY";
 	o.on_chunk = on_chunk;
 	o.ctx = &st;
 	st.stop_after = stop_after;

@@ -4,16 +4,17 @@
  *   cutover-driver [connection] --database=DB [--table=t] [--ghost=_t_new]
  *                  [--old=_t_old] [--method=auto|sentry|lock-rename]
  *                  [--lock-wait-timeout=S] [--retries=N] [--backoff-ms=MS]
- *                  [--catch-up-ms=MS] [--catch-up-sql=SQL] [--kill-lock]
- *                  [-v]
+ *                  [--catch-up-ms=MS] [--catch-up-sql=SQL]
+ *                  [--kill-lock=catch-up|queued] [-v]
  *
  * The catch-up is a stand-in for the binlog applier: it runs
  * --catch-up-sql on a connection of its own (a write to the ghost, as the
  * applier's would be) and sleeps --catch-up-ms (the time a replay would
- * hold the lock). --kill-lock kills
- * the locking connection L from outside during the first attempt's
- * catch-up, to show that the sentry then stops the rename. Prints one
- * line; exits 0 when swapped, 1 when not (t in place), 4 when unknown.
+ * hold the lock). --kill-lock kills the locking connection L from outside
+ * during the first attempt, in the catch-up or once the rename is queued
+ * (before_unlock), to show that no swap happens then: the cut-over sees L
+ * gone, or the sentry stops the queued rename. Prints one line; exits 0
+ * when swapped, 1 when not (t in place), 4 when unknown.
  */
 #include "util/compat.h"
 
@@ -24,10 +25,16 @@
 #include "util/db.h"
 #include "util/log.h"
 
+enum kill_when {
+	KILL_NEVER,
+	KILL_IN_CATCH_UP,
+	KILL_WITH_RENAME_QUEUED,
+};
+
 struct driver {
 	const struct db_options *conn;
 	unsigned int catch_up_ms;
-	int kill_lock;
+	enum kill_when kill_lock;
 	const char *catch_up_sql;
 };
 
@@ -37,6 +44,24 @@ static void sleep_ms(unsigned int ms)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+/* Kill L from outside, as if the tool's lock connection died. */
+static int kill_lock(struct driver *d, const struct cutover_catch_up *cc,
+		     struct strbuf *err)
+{
+	struct db *k = db_connect(d->conn, "killer", NULL, err);
+
+	if (!k)
+		return -1;
+	if (db_execf(k, err, "KILL %lu", cc->lock_thread_id) < 0) {
+		db_close(k);
+		return -1;
+	}
+	db_close(k);
+	/* Let a queued rename see the locks go and fail on the sentry. */
+	sleep_ms(500);
+	return 0;
 }
 
 static int catch_up(void *ctx, const struct cutover_catch_up *cc,
@@ -60,20 +85,21 @@ static int catch_up(void *ctx, const struct cutover_catch_up *cc,
 		if (rc)
 			return -1;
 	}
-	if (d->kill_lock && cc->attempt == 1) {
-		struct db *k = db_connect(d->conn, "killer", NULL, err);
-
-		if (!k)
-			return -1;
-		if (db_execf(k, err, "KILL %lu", cc->lock_thread_id) < 0) {
-			db_close(k);
-			return -1;
-		}
-		db_close(k);
-		/* Let R see the locks go and fail on the sentry. */
-		sleep_ms(500);
-	}
+	if (d->kill_lock == KILL_IN_CATCH_UP && cc->attempt == 1 &&
+	    kill_lock(d, cc, err) < 0)
+		return -1;
 	sleep_ms(d->catch_up_ms);
+	return 0;
+}
+
+static int before_unlock(void *ctx, const struct cutover_catch_up *cc,
+			 struct strbuf *err)
+{
+	struct driver *d = ctx;
+
+	if (d->kill_lock == KILL_WITH_RENAME_QUEUED && cc->attempt == 1 &&
+	    kill_lock(d, cc, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -108,7 +134,7 @@ int main(int argc, char **argv)
 		{ "retries", required_argument, NULL, O_RETRIES },
 		{ "backoff-ms", required_argument, NULL, O_BACKOFF },
 		{ "catch-up-ms", required_argument, NULL, O_CATCH_UP },
-		{ "kill-lock", no_argument, NULL, O_KILL },
+		{ "kill-lock", required_argument, NULL, O_KILL },
 		{ "catch-up-sql", required_argument, NULL, O_CATCH_UP_SQL },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -130,6 +156,7 @@ int main(int argc, char **argv)
 	o.old = "_t_old";
 	o.retries = 3;
 	o.catch_up = catch_up;
+	o.before_unlock = before_unlock;
 	o.ctx = &d;
 	d.conn = &conn;
 	while ((c = getopt_long(argc, argv, "h:P:u:p:S:v", longopts,
@@ -191,7 +218,12 @@ int main(int argc, char **argv)
 				(unsigned)parse_ul(optarg, "--catch-up-ms");
 			break;
 		case O_KILL:
-			d.kill_lock = 1;
+			if (!strcmp(optarg, "catch-up"))
+				d.kill_lock = KILL_IN_CATCH_UP;
+			else if (!strcmp(optarg, "queued"))
+				d.kill_lock = KILL_WITH_RENAME_QUEUED;
+			else
+				die("unknown --kill-lock '%s'", optarg);
 			break;
 		case O_CATCH_UP_SQL:
 			d.catch_up_sql = optarg;
@@ -202,7 +234,8 @@ int main(int argc, char **argv)
 				"[--ghost=G] [--old=O] [--method=M] "
 				"[--lock-wait-timeout=S] [--retries=N] "
 				"[--backoff-ms=MS] [--catch-up-ms=MS] "
-				"[--kill-lock] [--catch-up-sql=SQL] [-v]\n");
+				"[--catch-up-sql=SQL] "
+				"[--kill-lock=catch-up|queued] [-v]\n");
 			return 2;
 		}
 	}

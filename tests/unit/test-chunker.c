@@ -258,6 +258,47 @@ static void test_bound_from_row(void **state)
 	strbuf_release(&err);
 }
 
+/* ---- chunk warnings ---- */
+
+static const struct {
+	const char *code, *msg, *key;
+	int want;
+} warning_cases[] = {
+	{ "1062", "Duplicate entry '5' for key 'PRIMARY'", "PRIMARY", 1 },
+	{ "1062", "Duplicate entry '5-a' for key '_t_new.PRIMARY'",
+	  "PRIMARY", 1 },
+	{ "1062", "Duplicate entry '5' for key 'k_u'", "PRIMARY", 0 },
+	{ "1062", "Duplicate entry '5' for key 'XPRIMARY'", "PRIMARY", 0 },
+	{ "1062", "Duplicate entry '5' for key 't.k_PRIMARY'", "PRIMARY", 0 },
+	/* the value holds the marker: the last one counts */
+	{ "1062", "Duplicate entry 'x' for key 'PRIMARY'' for key 'k_u'",
+	  "PRIMARY", 0 },
+	{ "1062", "Duplicate entry 'x' for key 'k_u'' for key 'PRIMARY'",
+	  "PRIMARY", 1 },
+	{ "1062", "Duplicate entry '5' for key 'uk'", "uk", 1 },
+	{ "1265", "Data truncated for column 'v' at row 2", "PRIMARY", 0 },
+	{ "1264", "Out of range value for column 'u' at row 1", "PRIMARY",
+	  0 },
+	{ "1062", "Duplicate entry '5' for key 'PRIMARY", "PRIMARY", 0 },
+	{ "1062", NULL, "PRIMARY", 0 },
+	{ NULL, "Duplicate entry '5' for key 'PRIMARY'", "PRIMARY", 0 },
+	{ "1062", "Duplicate entry '5' for key 'PRIMARY'", NULL, 0 },
+};
+
+static void test_warnings(void **state)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(warning_cases); i++)
+		if (chunk_warning_is_expected(warning_cases[i].code,
+					      warning_cases[i].msg,
+					      warning_cases[i].key) !=
+		    warning_cases[i].want)
+			fail_msg("case %zu: '%s'", i,
+				 warning_cases[i].msg ? warning_cases[i].msg
+						      : "(null)");
+}
+
 /* ---- adaptive size ---- */
 
 struct size_step {
@@ -374,6 +415,7 @@ int main(void)
 		cmocka_unit_test(test_plan_sql),
 		cmocka_unit_test(test_key_check),
 		cmocka_unit_test(test_bound_from_row),
+		cmocka_unit_test(test_warnings),
 		cmocka_unit_test(test_chunk_size),
 		cmocka_unit_test(test_chunk_size_bounds),
 	};

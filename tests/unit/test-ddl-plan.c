@@ -1020,6 +1020,109 @@ static void test_sql_builders(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * CHECK constraints that the ghost adds are checked against the rows:
+ * the expression with each ghost column replaced by its source column or
+ * an added column's constant default. A NULL `want` expects a failure
+ * with the message `want_err`.
+ */
+static const char src_check[] =
+	"CREATE TABLE `t` (\n"
+	"  `id` int(11) NOT NULL,\n"
+	"  `qty` int(11) NOT NULL DEFAULT 0,\n"
+	"  `name` varchar(20) DEFAULT NULL,\n"
+	"  PRIMARY KEY (`id`),\n"
+	"  CONSTRAINT `ck_qty` CHECK (`qty` >= 0)\n"
+	") ENGINE=InnoDB DEFAULT CHARSET=latin1";
+
+static void test_constraint_checks(void **state)
+{
+	static const struct {
+		const char *alter;
+		const char *ghost; /* NULL: the computed model */
+		size_t checks_nr;
+		const char *want; /* for check 0 */
+		const char *want_err;
+	} cases[] = {
+		{ "ADD CONSTRAINT ck CHECK (qty < 100)", NULL, 1,
+		  "SELECT `id` FROM `shop`.`t` WHERE NOT (`qty` < 100) LIMIT 1",
+		  NULL },
+		/* the source's own constraint needs no check */
+		{ "ADD COLUMN x INT", NULL, 0, NULL, NULL },
+		/* renames are followed; strings and functions are kept */
+		{ "CHANGE qty amount INT NOT NULL DEFAULT 0, ADD CHECK "
+		  "(amount > 0 AND char_length(name) < 10 AND name <> 'qty')",
+		  NULL, 1,
+		  "SELECT `id` FROM `shop`.`t` WHERE NOT (`qty` > 0 AND "
+		  "char_length(`name`) < 10 AND `name` <> 'qty') LIMIT 1",
+		  NULL },
+		/* added columns: their constant default, or NULL */
+		{ "ADD COLUMN lim INT DEFAULT 10, ADD COLUMN n INT, "
+		  "ADD CHECK (qty < lim OR n IS NOT NULL)",
+		  NULL, 1,
+		  "SELECT `id` FROM `shop`.`t` WHERE NOT (`qty` < (10) OR NULL "
+		  "IS NOT NULL) LIMIT 1",
+		  NULL },
+		{ "ADD COLUMN z INT NOT NULL, ADD CHECK (z > 0)", NULL, 1, NULL,
+		  "column `z` gets no value from the table that could be "
+		  "checked in advance" },
+		/* the server's text: a column CHECK, a renamed constraint
+		 * with the same text is not new */
+		{ "MODIFY name VARCHAR(20) CHECK (name <> ''), "
+		  "DROP CONSTRAINT ck_qty, ADD CONSTRAINT ck2 CHECK "
+		  "(qty >= 0)",
+		  "CREATE TABLE `_t_new` (\n"
+		  "  `id` int(11) NOT NULL,\n"
+		  "  `qty` int(11) NOT NULL DEFAULT 0,\n"
+		  "  `name` varchar(20) DEFAULT NULL CHECK (`name` <> ''),\n"
+		  "  PRIMARY KEY (`id`),\n"
+		  "  CONSTRAINT `ck2` CHECK (`qty` >= 0)\n"
+		  ") ENGINE=InnoDB DEFAULT CHARSET=latin1",
+		  1,
+		  "SELECT `id` FROM `shop`.`t` WHERE NOT (`name` <> '') "
+		  "LIMIT 1",
+		  NULL },
+	};
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct plan_case c = { src_check, cases[i].alter,
+				       cases[i].ghost, NULL };
+		struct ddl_plan p = DDL_PLAN_INIT;
+		int r;
+
+		build_plan(&c, &p, &sb);
+		if (!strncmp(sb.buf, "error: ", 7))
+			fail_msg("%s: %s", cases[i].alter, sb.buf);
+		strbuf_reset(&sb);
+		if (p.constraint_checks_nr != cases[i].checks_nr)
+			fail_msg("%s: %zu checks, expected %zu", cases[i].alter,
+				 p.constraint_checks_nr, cases[i].checks_nr);
+		if (!cases[i].checks_nr) {
+			assert_int_equal(ddl_build_constraint_check(
+						 &sb, &p, 0, "shop", "t", &err),
+					 -1);
+			strbuf_reset(&err);
+			ddl_plan_release(&p);
+			continue;
+		}
+		r = ddl_build_constraint_check(&sb, &p, 0, "shop", "t", &err);
+		if (cases[i].want) {
+			assert_int_equal(r, 0);
+			expect_sql(&sb, cases[i].want);
+		} else {
+			assert_int_equal(r, -1);
+			assert_string_equal(sb.buf, "");
+			assert_string_equal(err.buf, cases[i].want_err);
+		}
+		strbuf_reset(&err);
+		ddl_plan_release(&p);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&err);
+}
+
 /* Ordinals count every column, generated and invisible ones included,
  * as binlog row images do. */
 static void test_plan_ordinals(void **state)
@@ -1096,92 +1199,15 @@ static void test_render(void **state)
 	strbuf_release(&sb);
 }
 
-/* ---------------------------------------------------------------------
- * Object names
- */
-
-static void test_object_names(void **state)
-{
-	static const struct {
-		const char *table;
-		enum ddl_object which;
-		const char *want; /* NULL: only check the length */
-	} cases[] = {
-		{ "t", DDL_OBJ_GHOST, "_t_new" },
-		{ "t", DDL_OBJ_OLD, "_t_old" },
-		{ "t", DDL_OBJ_CHANGELOG, "_t_osc" },
-		{ "a`b", DDL_OBJ_GHOST, "_a`b_new" },
-		{ "orders", DDL_OBJ_CHANGELOG, "_orders_osc" },
-		/* 59 characters: 64 with "_" and "_new" */
-		{ "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghi",
-		  DDL_OBJ_GHOST,
-		  "_abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghi"
-		  "_new" },
-		/* 60: shortened */
-		{ "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij",
-		  DDL_OBJ_GHOST, NULL },
-		{ "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
-		  "abcd",
-		  DDL_OBJ_OLD, NULL },
-		/* 59 Cyrillic characters (118 bytes) fit */
-		{ "яяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяя",
-		  DDL_OBJ_GHOST,
-		  "_яяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяя"
-		  "_new" },
-		{ "яяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяяя"
-		  "яяяя",
-		  DDL_OBJ_GHOST, NULL },
-		{ "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀"
-		  "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀",
-		  DDL_OBJ_CHANGELOG, NULL },
-	};
-	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		strbuf_reset(&a);
-		ddl_object_name(&a, cases[i].table, cases[i].which);
-		if (cases[i].want) {
-			assert_string_equal(a.buf, cases[i].want);
-			continue;
-		}
-		/* shortened: exactly 64 characters, same stem each time */
-		assert_int_equal(ddl_utf8_chars(a.buf, a.len), 64);
-		strbuf_reset(&b);
-		ddl_object_name(&b, cases[i].table, cases[i].which);
-		assert_string_equal(a.buf, b.buf);
-		strbuf_reset(&b);
-		ddl_object_name(&b, cases[i].table,
-				cases[i].which == DDL_OBJ_GHOST ? DDL_OBJ_OLD :
-								  DDL_OBJ_GHOST);
-		assert_int_equal(a.len, b.len);
-		assert_memory_equal(a.buf, b.buf, a.len - 4);
-	}
-	/* two long names with the same start differ */
-	strbuf_reset(&a);
-	strbuf_reset(&b);
-	ddl_object_name(&a, "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
-			    "abcdefghij_one", DDL_OBJ_GHOST);
-	ddl_object_name(&b, "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
-			    "abcdefghij_two", DDL_OBJ_GHOST);
-	assert_string_not_equal(a.buf, b.buf);
-	/* the cut is on a character boundary */
-	assert_int_equal(ddl_utf8_chars("\xd1\x8f\xff", 3), 2);
-	assert_int_equal(ddl_utf8_chars("\xf0\x9f\x98\x80", 4), 1);
-	assert_int_equal(ddl_utf8_chars("\xf0\x9f\x98", 3), 3);
-	strbuf_release(&a);
-	strbuf_release(&b);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_create_table),
 		cmocka_unit_test(test_plan_table),
+		cmocka_unit_test(test_constraint_checks),
 		cmocka_unit_test(test_sql_builders),
 		cmocka_unit_test(test_plan_ordinals),
 		cmocka_unit_test(test_render),
-		cmocka_unit_test(test_object_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

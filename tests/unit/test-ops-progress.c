@@ -172,7 +172,7 @@ static const struct format_case format_cases[] = {
 	    .backlog_bytes = 12288, .backlog_ms = 400, .max_lag_ms = 300,
 	    .max_lag_replica = "db2:3306", .throttled = 1,
 	    .throttle_reason = "lag 4.2s on db2:3306", .throttled_ms = 65000,
-	    .elapsed_ms = 323500 },
+	    .chunk_size = 1000, .elapsed_ms = 323500 },
 	  200,
 	  "copy 45.2% 1234567/2730000 rows 12345/s eta 2m02s | applied 5678 "
 	  "backlog 12.0KiB | lag 0.3s | throttled: lag 4.2s on db2:3306 | "
@@ -188,7 +188,7 @@ static const struct format_case format_cases[] = {
 	  "\"max_lag_ms\":300,\"max_lag_replica\":\"db2:3306\","
 	  "\"throttled\":true,\"throttle_reason\":\"lag 4.2s on db2:3306\","
 	  "\"throttled_seconds\":65,\"cut_over_postponed\":false,"
-	  "\"elapsed_seconds\":323}" },
+	  "\"chunk_size\":1000,\"elapsed_seconds\":323}" },
 	{ "nothing known yet", PROGRESS_STATUS_INIT, 80,
 	  "starting 0 rows | applied 0 | 0s",
 	  "2026-11-21T05:22:38.123Z starting: 0 rows; applied 0 events; "
@@ -198,7 +198,8 @@ static const struct format_case format_cases[] = {
 	  "\"events_applied\":0,\"backlog_bytes\":null,\"backlog_ms\":null,"
 	  "\"max_lag_ms\":null,\"max_lag_replica\":null,\"throttled\":false,"
 	  "\"throttle_reason\":null,\"throttled_seconds\":0,"
-	  "\"cut_over_postponed\":false,\"elapsed_seconds\":0}" },
+	  "\"cut_over_postponed\":false,\"chunk_size\":null,"
+	  "\"elapsed_seconds\":0}" },
 	{ "copied past the estimate, postponed, long run",
 	  { .phase = "cut-over", .rows_copied = 1100, .rows_estimate = 1000,
 	    .rows_per_second = 0, .backlog_bytes = 5 << 20, .backlog_ms = -1,
@@ -216,7 +217,8 @@ static const struct format_case format_cases[] = {
 	  "\"events_applied\":0,\"backlog_bytes\":5242880,\"backlog_ms\":null,"
 	  "\"max_lag_ms\":null,\"max_lag_replica\":null,\"throttled\":false,"
 	  "\"throttle_reason\":null,\"throttled_seconds\":1,"
-	  "\"cut_over_postponed\":true,\"elapsed_seconds\":7384}" },
+	  "\"cut_over_postponed\":true,\"chunk_size\":null,"
+	  "\"elapsed_seconds\":7384}" },
 	{ "strings that need escaping",
 	  { .database = "sh\"op", .table = "or\\d\x01\xc3\xa9rs",
 	    .phase = "copy", .rows_per_second = -1, .backlog_bytes = -1,

@@ -114,6 +114,22 @@ static void test_object_names_long(void **state)
 	osc_object_name(&a, wide, OSC_OBJ_GHOST);
 	assert_int_equal(osc_utf8_chars(a.buf, a.len), 63);
 
+	/* 59 two-byte characters fit exactly. */
+	strbuf_reset(&a);
+	free(wide);
+	wide = repeat("\xd1\x8f", 59);
+	osc_object_name(&a, wide, OSC_OBJ_GHOST);
+	assert_int_equal(osc_utf8_chars(a.buf, a.len), 64);
+	assert_int_equal(a.len, 1 + 118 + 4);
+	/* Four-byte characters: 64 characters, cut between two of them. */
+	strbuf_reset(&a);
+	free(wide);
+	wide = repeat("\xf0\x9f\x98\x80", 60);
+	osc_object_name(&a, wide, OSC_OBJ_OLD);
+	assert_int_equal(osc_utf8_chars(a.buf, a.len), 64);
+	assert_memory_equal(a.buf + 1, wide, 50 * 4);
+	assert_int_equal(a.buf[1 + 50 * 4], '_');
+
 	strbuf_release(&a);
 	strbuf_release(&b);
 	strbuf_release(&c);
@@ -122,6 +138,70 @@ static void test_object_names_long(void **state)
 	free(t64);
 	free(other);
 	free(wide);
+}
+
+/*
+ * Every table name, whatever its characters (one to four bytes, and bytes
+ * that are not UTF-8), gives a name of at most 64 characters that starts
+ * with whole characters of the table name.
+ */
+static void test_object_names_any(void **state)
+{
+	static const char *const units[] = {
+		"a", "\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80",
+		"\xff", "\x80", "`", ".",
+	};
+	struct strbuf table = STRBUF_INIT, name = STRBUF_INIT;
+	size_t u, v, n, kept;
+
+	for (u = 0; u < ARRAY_SIZE(units); u++) {
+		for (v = 0; v < ARRAY_SIZE(units); v++) {
+			strbuf_reset(&table);
+			for (n = 0; n < 80; n++) {
+				strbuf_addstr(&table, units[n % 3 ? u : v]);
+				strbuf_reset(&name);
+				osc_object_name(&name, table.buf,
+						OSC_OBJ_CHANGELOG);
+				assert_true(osc_utf8_chars(name.buf,
+							   name.len) <= 64);
+				assert_int_equal(name.buf[0], '_');
+				/* The part kept is a prefix of the table name
+				 * that ends on a character boundary. */
+				kept = strcspn(name.buf + 1, "_");
+				if (kept > table.len)
+					kept = table.len;
+				assert_memory_equal(name.buf + 1, table.buf,
+						    kept);
+				if (kept < table.len)
+					assert_true(((unsigned char)
+						     table.buf[kept] & 0xc0) !=
+						    0x80);
+			}
+		}
+	}
+	strbuf_release(&table);
+	strbuf_release(&name);
+}
+
+static void test_utf8_chars(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t chars;
+	} cases[] = {
+		{ "", 0 },
+		{ "abc", 3 },
+		{ "caf\xc3\xa9", 4 },
+		{ "\xf0\x9f\x98\x80", 1 },       /* four bytes, one character */
+		{ "\xd1\x8f\xff", 2 },            /* a stray lead byte counts */
+		{ "\xe2\x82\xac\xe2\x82\xac", 2 },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		assert_int_equal(osc_utf8_chars(cases[i].s,
+						strlen(cases[i].s)),
+				 cases[i].chars);
 }
 
 static void test_lock_names(void **state)
@@ -356,6 +436,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_object_names_short),
 	    cmocka_unit_test(test_object_names_long),
+	    cmocka_unit_test(test_object_names_any),
+	    cmocka_unit_test(test_utf8_chars),
 	    cmocka_unit_test(test_lock_names),
 	    cmocka_unit_test(test_cleanup_order),
 	    cmocka_unit_test(test_cleanup_status),
