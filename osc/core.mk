@@ -8,5 +8,6 @@ osc_libosccore_a_SOURCES += \
 	osc/run.h osc/ghost.c \
 	osc/applier.c osc/applier.h \
 	osc/engine.c osc/engine.h \
+	osc/engine-throttle.c osc/engine-throttle-internal.h \
 	osc/engine-ops.c osc/engine-ops.h
 dist_man_MANS += man/osc.1

@@ -26,6 +26,7 @@
 #include "osc/cleanup.h"
 #include "osc/cutover.h"
 #include "osc/engine-ops.h"
+#include "osc/engine-throttle-internal.h"
 #include "osc/progress.h"
 #include "throttle/throttle.h"
 #include "util/db.h"
@@ -39,6 +40,7 @@ struct engine {
 	struct osc_run *run;
 	struct osc_applier *applier;
 	struct throttle_heartbeat *heartbeat;
+	struct osc_throttle *throttle;
 	struct db *copy_conn;
 	struct progress *progress;
 	struct engine_ops *ops;	/* status, socket, hooks, flags */
@@ -90,6 +92,7 @@ static void show_progress(struct engine *e, int force)
 		e->st.backlog_bytes = (int64_t)(as.server.pos - as.applied.pos);
 	else
 		e->st.backlog_bytes = -1;
+	osc_throttle_fill_status(e->throttle, &e->st);
 	engine_ops_report(e->ops, &e->st, force);
 }
 
@@ -245,14 +248,17 @@ static int copy_should_stop(void *ctx)
 	struct engine *e = ctx;
 
 	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
-	       engine_ops_should_stop(e->ops);
+	       engine_ops_should_stop(e->ops) ||
+	       osc_throttle_aborted(e->throttle, NULL);
 }
 
-/* Paused by the user (status socket); the status stays fresh meanwhile. */
+/* Throttled, or paused by the user; the status stays fresh meanwhile. */
 static int copy_should_pause(void *ctx)
 {
 	struct engine *e = ctx;
-	int pause = engine_ops_should_pause(e->ops);
+	int pause = osc_throttle_should_pause(e->throttle, e->rows_copied);
+
+	pause = engine_ops_should_pause(e->ops) || pause;
 
 	if (pause)
 		show_progress(e, 0);
@@ -275,6 +281,7 @@ static void copy_on_chunk(void *ctx, const struct chunk_progress *cp)
 	struct engine *e = ctx;
 
 	e->rows_copied = cp->rows_total;
+	osc_throttle_on_chunk(e->throttle, cp);
 	show_progress(e, 0);
 	if (cp->chunks == 1)
 		test_pause_at(e, "copy-chunk");
@@ -291,7 +298,7 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	co.key = &e->key;
 	co.prefix = e->copy_prefix.buf;
 	co.suffix = e->copy_suffix.buf;
-	co.chunk_rows = o->chunk_rows;
+	osc_throttle_copy_sizing(o, &co);
 	/* Read each chunk's warnings: INSERT IGNORE turns a value the ghost
 	 * cannot hold into a warning and a silent change. */
 	co.ghost_key_name = e->run->plan.key_ghost_index;
@@ -308,7 +315,8 @@ static int run_copy(struct engine *e, struct strbuf *err)
 		res.rows_copied, res.chunks, res.retries);
 	chunk_copy_result_release(&res);
 	if (rc == 1) {
-		if (!osc_applier_failed(e->applier, err))
+		if (!osc_applier_failed(e->applier, err) &&
+		    !osc_throttle_aborted(e->throttle, err))
 			strbuf_addstr(err, "interrupted during the copy");
 		return -1;
 	}
@@ -436,6 +444,9 @@ static void engine_release(struct engine *e)
 	}
 	e->progress = NULL;
 	FREE_AND_NULL(e->key_cols);
+	engine_ops_set_throttler(e->ops, NULL);
+	osc_throttle_free(e->throttle);
+	e->throttle = NULL;
 }
 
 int osc_engine_run(struct osc_run *run)
@@ -474,6 +485,12 @@ int osc_engine_run(struct osc_run *run)
 		goto fail;
 	engine_ops_hook(e->ops, HOOK_ON_STARTUP);
 
+	/* Throttling: which replicas to watch (before our binlog reader). */
+	e->throttle = osc_throttle_new(run, &err);
+	if (!e->throttle)
+		goto fail;
+	engine_ops_set_throttler(e->ops, osc_throttle_throttler(e->throttle));
+
 	/* Phase 2: the ghost and the plan. */
 	set_phase(e, "ghost");
 	if (osc_run_take_lock(run, &err) < 0 ||
@@ -508,9 +525,10 @@ int osc_engine_run(struct osc_run *run)
 	e->applier = osc_applier_start(run, &start, &err);
 	if (!e->applier)
 		goto fail;
-	e->heartbeat = throttle_heartbeat_start(&run->pf->dbopts, t->db,
-						t->changelog_name, 100, &err);
-	if (!e->heartbeat)
+	e->heartbeat = throttle_heartbeat_start(
+		&run->pf->dbopts, t->db, t->changelog_name,
+		(unsigned int)o->heartbeat_interval_ms, &err);
+	if (!e->heartbeat || osc_throttle_start(e->throttle, &err) < 0)
 		goto fail;
 	e->copy_conn = db_connect(&run->pf->dbopts, "copy", NULL, &err);
 	if (!e->copy_conn)
@@ -530,10 +548,14 @@ int osc_engine_run(struct osc_run *run)
 				     copy_should_stop, e, &err) < 0)
 		goto fail;
 
-	/* Phase 6: catch up, then swap. */
+	/* Phase 6: catch up, then swap; never while throttled. */
 	set_phase(e, "catch-up");
-	if (catch_up(e, &err) < 0)
-		goto fail;
+	do {
+		if (osc_throttle_wait(e->throttle, copy_should_stop,
+				      refresh_progress, e, &err) < 0 ||
+		    catch_up(e, &err) < 0)
+			goto fail;
+	} while (osc_throttle_paused(e->throttle));
 	set_phase(e, "cut-over");
 	memset(&co, 0, sizeof(co));
 	memset(&cres, 0, sizeof(cres));

@@ -42,6 +42,11 @@
 		.type = OSC_OPT_STRING, .long_name = (l), .short_name = (s),   \
 		.offset = FIELD(f), .argname = (a), .flags = (fl), .help = (h) \
 	}
+#define OPT_STRING_CB(l, s, c, a, fl, h)                                       \
+	{                                                                      \
+		.type = OSC_OPT_STRING, .long_name = (l), .short_name = (s),   \
+		.cb = (c), .argname = (a), .flags = (fl), .help = (h)          \
+	}
 #define OPT_PASSWORD(l, s, f, a, fl, h)                                        \
 	{                                                                      \
 		.type = OSC_OPT_PASSWORD, .long_name = (l), .short_name = (s), \
@@ -53,10 +58,22 @@
 		.offset = FIELD(f), .argname = (a), .min = (lo), .max = (hi),  \
 		.flags = (fl), .help = (h)                                     \
 	}
+#define OPT_U64_CB(l, s, c, a, lo, hi, fl, h)                                  \
+	{                                                                      \
+		.type = OSC_OPT_U64, .long_name = (l), .short_name = (s),      \
+		.cb = (c), .argname = (a), .min = (lo), .max = (hi),           \
+		.flags = (fl), .help = (h)                                     \
+	}
 #define OPT_DURATION(l, s, f, unit, lo, hi, fl, h)                             \
 	{                                                                      \
 		.type = OSC_OPT_DURATION, .long_name = (l), .short_name = (s), \
 		.offset = FIELD(f), .argname = "DURATION", .unit_ms = (unit),  \
+		.min = (lo), .max = (hi), .flags = (fl), .help = (h)           \
+	}
+#define OPT_DURATION_CB(l, s, c, unit, lo, hi, fl, h)                          \
+	{                                                                      \
+		.type = OSC_OPT_DURATION, .long_name = (l), .short_name = (s), \
+		.cb = (c), .argname = "DURATION", .unit_ms = (unit),           \
 		.min = (lo), .max = (hi), .flags = (fl), .help = (h)           \
 	}
 #define OPT_SIZE(l, s, f, lo, hi, fl, h)                                       \
@@ -115,6 +132,70 @@ static int set_quiet(struct osc_options *o, const struct osc_option *opt,
 }
 
 /*
+ * --chunk-size fixes the chunk size, --chunk-time makes it adapt: the
+ * later of the two wins (the command line after option files), so either
+ * can undo the other. The values were range-checked before the callback.
+ */
+static int set_chunk_size(struct osc_options *o, const struct osc_option *opt,
+			  const char *value, struct strbuf *err)
+{
+	o->chunk_rows = strtoull(value, NULL, 10);
+	o->chunk_rows_fixed = 1;
+	return 0;
+}
+
+static int set_chunk_time(struct osc_options *o, const struct osc_option *opt,
+			  const char *value, struct strbuf *err)
+{
+	o->chunk_rows_fixed = 0;
+	return osc_parse_duration_ms(opt->long_name, value, opt->unit_ms,
+				     opt->min, opt->max, &o->chunk_time_ms,
+				     err);
+}
+
+static int add_replica(struct osc_options *o, const struct osc_option *opt,
+		       const char *value, struct strbuf *err)
+{
+	return throttle_replica_parse(&o->replicas, value, err);
+}
+
+static int add_ignore_replica(struct osc_options *o,
+			      const struct osc_option *opt, const char *value,
+			      struct strbuf *err)
+{
+	return throttle_replica_parse(&o->ignore_replicas, value, err);
+}
+
+/* A load spec, checked now and kept in its canonical form. */
+static int set_load_spec(char **field, const struct osc_option *opt,
+			 const char *value, struct strbuf *err)
+{
+	struct throttle_load_spec spec = THROTTLE_LOAD_SPEC_INIT;
+	struct strbuf text = STRBUF_INIT;
+
+	if (throttle_load_spec_parse(&spec, value, opt->long_name, err) < 0)
+		return -1;
+	throttle_load_spec_format(&spec, &text);
+	throttle_load_spec_release(&spec);
+	free(*field);
+	*field = strbuf_detach(&text, NULL);
+	return 0;
+}
+
+static int set_max_load(struct osc_options *o, const struct osc_option *opt,
+			const char *value, struct strbuf *err)
+{
+	return set_load_spec(&o->max_load, opt, value, err);
+}
+
+static int set_critical_load(struct osc_options *o,
+			     const struct osc_option *opt, const char *value,
+			     struct strbuf *err)
+{
+	return set_load_spec(&o->critical_load, opt, value, err);
+}
+
+/*
  * The option table. Keep each section's rows in the order --help should
  * show them; add the engine's, the throttle's and the operations' options
  * as new sections (see options.h for the three steps).
@@ -127,8 +208,15 @@ const struct osc_option osc_option_table[] = {
 	     "migrate; without it, only check (a dry run)"),
 
     OPT_SECTION("Copy and cut-over"),
-    OPT_U64("chunk-size", 0, chunk_rows, "ROWS", 1, 10000000, 0,
-	    "rows per chunk, one transaction each [1000]"),
+    OPT_DURATION_CB("chunk-time", 0, set_chunk_time, 1, 10, 60 * 1000, 0,
+		    "adapt the chunk size so that a chunk takes\n"
+		    "about this long [500ms]"),
+    OPT_U64_CB("chunk-size", 0, set_chunk_size, "ROWS", 1, 10000000, 0,
+	       "fix the rows per chunk (no adapting)"),
+    OPT_U64("chunk-size-min", 0, chunk_rows_min, "ROWS", 1, 10000000, 0,
+	    "smallest adapted chunk [100]"),
+    OPT_U64("chunk-size-max", 0, chunk_rows_max, "ROWS", 1, 10000000, 0,
+	    "largest adapted chunk [100000]"),
     OPT_DURATION("cut-over-lock-timeout", 0, cut_over_lock_timeout_ms, 1000,
 		 1000, 3600 * 1000, 0,
 		 "writers wait at most this, per attempt [2s]"),
@@ -136,6 +224,34 @@ const struct osc_option osc_option_table[] = {
 	    "cut-over attempts after a failed one [10]"),
     OPT_BOOL("no-drop-old-table", 0, no_drop_old_table, 0,
 	     "keep the original table as _t_old"),
+
+    OPT_SECTION("Throttling"),
+    OPT_DURATION("max-lag", 0, max_lag_ms, 1, 100, 3600 * 1000, 0,
+		 "pause the copy while a replica lags more\n"
+		 "(a bare number is ms) [1500ms]"),
+    OPT_STRING_CB("replica", 0, add_replica, "HOST[:PORT]", 0,
+		  "a replica to watch (repeatable)"),
+    OPT_BOOL("discover-replicas", 0, discover_replicas, 0,
+	     "also watch the replicas the server lists [on]"),
+    OPT_STRING_CB("ignore-replica", 0, add_ignore_replica, "HOST[:PORT]", 0,
+		  "never watch this replica (repeatable)"),
+    OPT_STRING("replica-user", 0, replica_user, "USER", 0,
+	       "user on the replicas [--user]"),
+    OPT_STRING("replica-password", 0, replica_password, "PASS", OSC_OPT_SECRET,
+	       "password on the replicas [--password]"),
+    OPT_STRING_CB("max-load", 0, set_max_load, "VAR=N,...", 0,
+		  "pause while a status variable is over N\n"
+		  "[" OSC_DEFAULT_MAX_LOAD "]; '' turns it off"),
+    OPT_STRING_CB("critical-load", 0, set_critical_load, "VAR=N,...", 0,
+		  "abort when a status variable is over N"),
+    OPT_U64("critical-load-hits", 0, critical_load_hits, "K", 1, 1000, 0,
+	    "consecutive checks over it before aborting [3]"),
+    OPT_STRING("throttle-flag-file", 0, throttle_flag_file, "PATH", 0,
+	       "pause the copy while this file exists"),
+    OPT_STRING("throttle-query", 0, throttle_query, "SQL", 0,
+	       "pause while it returns non-zero (on the primary)"),
+    OPT_DURATION("heartbeat-interval", 0, heartbeat_interval_ms, 1, 50, 1000, 0,
+		 "how often the lag heartbeat is written [100ms]"),
 
     OPT_SECTION("Watching and controlling the run"),
     OPT_DURATION("status-interval", 0, status_interval_ms, 1000, 1000,
@@ -221,6 +337,13 @@ void osc_options_init(struct osc_options *o)
 	memset(o, 0, sizeof(*o));
 	o->connect_timeout_ms = 10 * 1000;
 	o->chunk_rows = 1000;
+	o->chunk_time_ms = 500;
+	o->chunk_rows_min = 100;
+	o->chunk_rows_max = 100000;
+	o->max_lag_ms = THROTTLE_DEFAULT_MAX_LAG_MS;
+	o->discover_replicas = 1;
+	o->critical_load_hits = THROTTLE_DEFAULT_CRITICAL_HITS;
+	o->heartbeat_interval_ms = 100;
 	o->cut_over_lock_timeout_ms = 2000;
 	o->cut_over_retries = 10;
 	o->status_interval_ms = 30 * 1000;
@@ -252,11 +375,17 @@ void osc_options_release(struct osc_options *o)
 				opt->type != OSC_OPT_PASSWORD))
 			continue;
 		field = (char **)((char *)o + opt->offset);
-		if (opt->type == OSC_OPT_PASSWORD)
+		if (opt->type == OSC_OPT_PASSWORD ||
+		    (opt->flags & OSC_OPT_SECRET))
 			free_secret(field);
 		else
 			FREE_AND_NULL(*field);
 	}
+	/* What the callbacks keep. */
+	throttle_replica_list_release(&o->replicas);
+	throttle_replica_list_release(&o->ignore_replicas);
+	free(o->max_load);
+	free(o->critical_load);
 	free(o->database);
 	free(o->table);
 	osc_options_init(o);
@@ -794,6 +923,8 @@ static int parse_long(struct osc_options *o, int early, int argc, char **argv,
 		ret = apply(o, opt, value, negate, what.buf, err);
 	if (!early && opt->type == OSC_OPT_PASSWORD && eq)
 		wipe_arg(eq + 1);
+	else if (!early && (opt->flags & OSC_OPT_SECRET) && value)
+		wipe_arg(eq ? eq + 1 : argv[*i]);
 out:
 	strbuf_release(&what);
 	return ret;
@@ -925,6 +1056,13 @@ int osc_options_check(const struct osc_options *o, struct strbuf *err)
 	if (!o->table) {
 		strbuf_addstr(err, "missing the table to change: give it as "
 				   "DB.TABLE");
+		return -1;
+	}
+	if (o->chunk_rows_min > o->chunk_rows_max) {
+		strbuf_addf(err,
+			    "--chunk-size-min=%" PRIu64 " is over "
+			    "--chunk-size-max=%" PRIu64 ": give a range",
+			    o->chunk_rows_min, o->chunk_rows_max);
 		return -1;
 	}
 	return 0;

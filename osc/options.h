@@ -31,8 +31,12 @@
 #include <stddef.h>
 #include "util/compat.h"
 #include <stdint.h>
+#include "throttle/throttle.h"
 #include "util/db.h"
 #include "util/strbuf.h"
+
+/* --max-load when none is given. */
+#define OSC_DEFAULT_MAX_LOAD "Threads_running=25"
 
 /* The values of every option, after files, environment and argv. */
 struct osc_options {
@@ -59,10 +63,31 @@ struct osc_options {
 	uint64_t connect_timeout_ms;
 
 	/* Copy and cut-over. */
-	uint64_t chunk_rows;		  /* --chunk-size */
+	uint64_t chunk_rows;		   /* --chunk-size */
+	int chunk_rows_fixed;		   /* --chunk-size given: no adapting */
+	uint64_t chunk_time_ms;		   /* --chunk-time: target per chunk */
+	uint64_t chunk_rows_min;	   /* --chunk-size-min */
+	uint64_t chunk_rows_max;	   /* --chunk-size-max */
 	uint64_t cut_over_lock_timeout_ms; /* lock_wait_timeout at cut-over */
 	uint64_t cut_over_retries;
 	int no_drop_old_table;
+
+	/*
+	 * Throttling (osc/engine-throttle.c turns these into a throttler).
+	 * The lists and the load specs are checked when parsed.
+	 */
+	uint64_t max_lag_ms;
+	struct throttle_replica_list replicas;	      /* --replica */
+	struct throttle_replica_list ignore_replicas; /* --ignore-replica */
+	char *replica_user;	/* NULL: the primary's user */
+	char *replica_password; /* NULL: the primary's; wiped on release */
+	int discover_replicas;
+	char *max_load;	     /* NULL: OSC_DEFAULT_MAX_LOAD; "": off */
+	char *critical_load; /* NULL or "": off */
+	uint64_t critical_load_hits;
+	char *throttle_flag_file;
+	char *throttle_query;
+	uint64_t heartbeat_interval_ms;
 
 	/* Operating the run (osc/engine-ops.c). */
 	uint64_t status_interval_ms;	/* --status-interval */
@@ -104,6 +129,8 @@ enum osc_opt_flags {
 	OSC_OPT_CMDLINE = 1 << 1,
 	/* Handled before option files are read (--defaults-file, ...). */
 	OSC_OPT_EARLY = 1 << 2,
+	/* A secret (STRING): wiped from argv, zeroed when released. */
+	OSC_OPT_SECRET = 1 << 3,
 };
 
 struct osc_opt_choice {

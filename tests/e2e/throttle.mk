@@ -1,3 +1,8 @@
-# End-to-end tests for throttle/.
-TESTS += tests/e2e/t5001-throttle-probe.sh
-EXTRA_DIST += tests/e2e/t5001-throttle-probe.sh
+# End-to-end tests for throttle/ and the engine's throttling.
+THROTTLE_E2E_TESTS = \
+	tests/e2e/t5001-throttle-probe.sh \
+	tests/e2e/t5101-throttle-replica.sh \
+	tests/e2e/t5102-throttle-conditions.sh \
+	tests/e2e/t5103-throttle-chunk-time.sh
+TESTS += $(THROTTLE_E2E_TESTS)
+EXTRA_DIST += $(THROTTLE_E2E_TESTS)
