@@ -472,6 +472,23 @@ static enum attempt_status lock_tables(struct attempt *a, const char *second,
 	return st;
 }
 
+/*
+ * Is L still connected (and so still holding its locks)? A round trip on
+ * L proves it; -1 with err saying when it was found lost.
+ */
+static int lock_alive(struct attempt *a, const char *when, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	if (db_exec(a->lock, "DO 0", &why) == 0) {
+		strbuf_release(&why);
+		return 0;
+	}
+	strbuf_addf(err, "the lock connection was lost %s: %s", when, why.buf);
+	strbuf_release(&why);
+	return -1;
+}
+
 static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 					  struct strbuf *err)
 {
@@ -521,16 +538,8 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	 * If L died meanwhile, t was unlocked and may have changed: do not
 	 * go on.
 	 */
-	if (db_exec(a->lock, "DO 0", err) < 0) {
-		struct strbuf why = STRBUF_INIT;
-
-		strbuf_addf(&why, "the lock connection was lost during the "
-			    "catch-up: %s", err->buf);
-		strbuf_reset(err);
-		strbuf_addbuf(err, &why);
-		strbuf_release(&why);
+	if (lock_alive(a, "during the catch-up", err) < 0)
 		goto fail;
-	}
 
 	/*
 	 * 3. Drop the sentry under the lock, BEFORE R is sent. R takes its
@@ -577,16 +586,8 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	 * L alive now means it held t without a gap since the position was
 	 * read: R's wait is on t, and no writer touched t meanwhile.
 	 */
-	if (db_exec(a->lock, "DO 0", err) < 0) {
-		struct strbuf why = STRBUF_INIT;
-
-		strbuf_addf(&why, "the lock connection was lost before the "
-			    "unlock: %s", err->buf);
-		strbuf_reset(err);
-		strbuf_addbuf(err, &why);
-		strbuf_release(&why);
+	if (lock_alive(a, "before the unlock", err) < 0)
 		goto fail;
-	}
 
 	/* 5. Unlock: R goes first. */
 	if (db_exec(a->lock, "UNLOCK TABLES", err) < 0) {
