@@ -409,9 +409,13 @@ static const char *const risk_names[] = {
 	"UNIQUE_ADDED",	   "UNIQUE_NARROWED", "COLUMN_DROPPED",
 	"NOT_NULL_ADDED",  "LOSSY_TYPE",      "CHARSET_CHANGED",
 	"PK_CHANGED",	   "NOT_NULL_NO_DEFAULT", "FOREIGN_KEYS",
-	"PARTITION_DATA",  "ENUM_CHANGED",
+	"PARTITION_DATA",  "ENUM_CHANGED",    "CHECK_ADDED",
 };
 static const char *const sev_names[] = { "note", "warning", "danger" };
+
+/* One name per enum ddl_risk_kind: a new kind needs its name here. */
+_Static_assert(ARRAY_SIZE(risk_names) == DDL_RISK_CHECK_ADDED + 1,
+	       "risk_names does not match enum ddl_risk_kind");
 
 static void describe_plan(struct strbuf *sb, const struct ddl_plan *p)
 {
