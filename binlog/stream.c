@@ -17,6 +17,7 @@
  * again from its start (announced by a BINLOG_EVENT_RECONNECT record).
  */
 #include "util/compat.h"
+#include "util/clock.h"
 
 #include <fcntl.h>
 #include <time.h>
@@ -62,16 +63,6 @@ struct binlog_stream {
 static MYSQL *handle(struct binlog_stream *s)
 {
 	return db_handle(s->db);
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts;
-
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 static uint32_t random_u32(void)
@@ -433,7 +424,7 @@ static int reconnect(struct binlog_stream *s, struct strbuf *err)
 
 	binlog_decoder_last_complete(s->dec, &at);
 	for (attempt = 1; attempt <= s->opts.reconnect_attempts; attempt++) {
-		sleep_ms(wait_ms);
+		clock_sleep_ms(wait_ms);
 		wait_ms = wait_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
 						       : wait_ms * 2;
 		strbuf_reset(&last);

@@ -5,6 +5,7 @@
  * share-locks the rows of that chunk only until the statement commits.
  */
 #include "util/compat.h"
+#include "util/clock.h"
 #include "chunker/chunker.h"
 #include "util/db.h"
 #include "util/log.h"
@@ -21,22 +22,6 @@
 void chunk_copy_result_release(struct chunk_copy_result *res)
 {
 	chunk_bound_release(&res->last);
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
 }
 
 /*
@@ -71,7 +56,7 @@ static int run_retrying(struct db *db, const char *sql,
 			struct strbuf rerr = STRBUF_INIT;
 
 			warning("copy connection lost, reconnecting");
-			sleep_ms(delay_ms);
+			clock_sleep_ms(delay_ms);
 			if (db_reconnect(db, &rerr) < 0) {
 				strbuf_reset(&last);
 				strbuf_addbuf(&last, &rerr);
@@ -82,7 +67,7 @@ static int run_retrying(struct db *db, const char *sql,
 		}
 		if (i + 1 < attempts) {
 			(*retries)++;
-			sleep_ms(delay_ms);
+			clock_sleep_ms(delay_ms);
 			if (delay_ms < 1000)
 				delay_ms *= 2;
 		}
@@ -178,7 +163,7 @@ static int wait_while_paused(const struct chunk_copy_opts *o)
 			return 1;
 		if (!o->should_pause || !o->should_pause(o->ctx))
 			return 0;
-		sleep_ms(poll_ms);
+		clock_sleep_ms(poll_ms);
 	}
 }
 
@@ -307,11 +292,11 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 			goto out;
 		if (o->suffix)
 			strbuf_addstr(&sql, o->suffix);
-		t0 = now_ms();
+		t0 = clock_ms_f();
 		if (run_retrying(db, sql.buf, NULL, attempts, &res->retries,
 				 err) < 0)
 			goto out;
-		elapsed = now_ms() - t0;
+		elapsed = clock_ms_f() - t0;
 		rows = db_affected_rows(db);
 		if (o->ghost_key_name && check_warnings(db, o, &lower, err) < 0)
 			goto out;

@@ -11,6 +11,7 @@
  * runs it again: the statements are idempotent in order.
  */
 #include "util/compat.h"
+#include "util/clock.h"
 #include "osc/applier.h"
 #include "util/db.h"
 #include "util/log.h"
@@ -115,14 +116,6 @@ static void ops_clear(struct osc_applier *a)
 {
 	ops_truncate(a, 0);
 	a->txn_start = 0;
-}
-
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)(ts.tv_nsec / 1000000);
 }
 
 static void fail(struct osc_applier *a, const char *msg)
@@ -356,14 +349,6 @@ static void build_statements(struct osc_applier *a, struct strbuf *stmts,
  */
 #define APPLY_ATTEMPTS 100
 
-static void pause_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /*
  * The session runs without STRICT_ALL_TABLES, like the copy's INSERT
  * IGNORE, so that a column the replay leaves out (one the ALTER adds NOT
@@ -478,7 +463,7 @@ failed:
 			strbuf_release(&ignore);
 			verbose("applier: retrying a transaction after error %u",
 				code);
-			pause_ms(delay_ms);
+			clock_sleep_ms(delay_ms);
 			if (delay_ms < 1000)
 				delay_ms *= 2;
 			continue;
@@ -773,14 +758,14 @@ static void *applier_main(void *arg)
 			if (a->ops_nr > a->txn_start) {
 				a->pending_txns++;
 				if (!a->pending_since_ms)
-					a->pending_since_ms = mono_ms();
+					a->pending_since_ms = clock_ms();
 			}
 			a->txn_start = a->ops_nr;
 			/* Nothing gathered: only the position moves. */
 			if (!a->ops_nr ||
 			    a->ops_nr >= BATCH_MAX_ROWS ||
 			    a->ops_bytes >= BATCH_MAX_BYTES ||
-			    mono_ms() - a->pending_since_ms >= BATCH_MAX_MS) {
+			    clock_ms() - a->pending_since_ms >= BATCH_MAX_MS) {
 				if (flush(a, &a->pending_pos, &err) < 0) {
 					fail(a, err.buf);
 					goto out;

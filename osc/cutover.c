@@ -12,6 +12,7 @@
  * sentry this attempt created.
  */
 #include "util/compat.h"
+#include "util/clock.h"
 #include "osc/cutover.h"
 #include "util/log.h"
 #include "util/quote.h"
@@ -53,22 +54,6 @@ struct attempt {
 	double lock_sent_ms, locked_ms, unlocked_ms;
 };
 
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 enum cutover_method cutover_method_for_version(const char *version)
 {
 	unsigned int major = 0, minor = 0, patch = 0;
@@ -96,7 +81,7 @@ static void *rename_main(void *arg)
 	db_thread_init();
 	job->rc = db_exec(job->db, job->sql, &job->err);
 	job->code = job->rc ? db_errno(job->db) : 0;
-	job->finished_ms = now_ms();
+	job->finished_ms = clock_ms_f();
 	atomic_store(&job->done, 1);
 	db_thread_end();
 	return NULL;
@@ -226,7 +211,7 @@ static void release_attempt(struct attempt *a)
 			db_close(a->lock);
 			a->lock = NULL;
 		}
-		a->unlocked_ms = now_ms();
+		a->unlocked_ms = clock_ms_f();
 		a->locked = 0;
 	}
 	rename_join(&a->rename);
@@ -286,7 +271,7 @@ static int wait_rename_visible(struct attempt *a, struct strbuf *err)
 {
 	unsigned int limit_ms = a->o->rename_visible_ms
 					? a->o->rename_visible_ms : 5000;
-	double until = now_ms() + limit_ms;
+	double until = clock_ms_f() + limit_ms;
 	struct strbuf sql = STRBUF_INIT, state = STRBUF_INIT;
 	int ret = -1;
 
@@ -306,13 +291,13 @@ static int wait_rename_visible(struct attempt *a, struct strbuf *err)
 			ret = 0;
 			goto out;
 		}
-		if (now_ms() > until) {
+		if (clock_ms_f() > until) {
 			strbuf_addf(err, "the rename did not show as waiting "
 				    "for the metadata lock within %u ms",
 				    limit_ms);
 			goto out;
 		}
-		sleep_ms(5);
+		clock_sleep_ms(5);
 	}
 out:
 	strbuf_release(&sql);
@@ -455,21 +440,34 @@ static enum attempt_status lock_tables(struct attempt *a, const char *second,
 	strbuf_addstr(&sql, " WRITE, ");
 	add_table(&sql, o, second);
 	strbuf_addstr(&sql, " WRITE");
-	a->lock_sent_ms = now_ms();
+	a->lock_sent_ms = clock_ms_f();
 	if (db_exec(a->lock, sql.buf, err) < 0) {
-		a->unlocked_ms = now_ms();
+		a->unlocked_ms = clock_ms_f();
 		st = db_error_is_transient(db_errno(a->lock)) ||
 				     db_error_is_disconnect(db_errno(a->lock))
 			     ? ATTEMPT_RETRY
 			     : ATTEMPT_FATAL;
 	} else {
 		a->locked = 1;
-		a->locked_ms = now_ms();
+		a->locked_ms = clock_ms_f();
 		verbose("cut-over: `%s` locked after %.0f ms", o->table,
 			a->locked_ms - a->lock_sent_ms);
 	}
 	strbuf_release(&sql);
 	return st;
+}
+
+/* The swap: RENAME TABLE t TO _t_old, _t_new TO t (one atomic statement). */
+static void add_swap_sql(struct strbuf *sql, const struct cutover_opts *o)
+{
+	strbuf_addstr(sql, "RENAME TABLE ");
+	add_table(sql, o, o->table);
+	strbuf_addstr(sql, " TO ");
+	add_table(sql, o, o->old);
+	strbuf_addstr(sql, ", ");
+	add_table(sql, o, o->ghost);
+	strbuf_addstr(sql, " TO ");
+	add_table(sql, o, o->table);
 }
 
 /*
@@ -564,14 +562,7 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 
 	/* 4. R's rename, which must be seen waiting on L's lock on t. */
 	strbuf_reset(&sql);
-	strbuf_addstr(&sql, "RENAME TABLE ");
-	add_table(&sql, o, o->table);
-	strbuf_addstr(&sql, " TO ");
-	add_table(&sql, o, o->old);
-	strbuf_addstr(&sql, ", ");
-	add_table(&sql, o, o->ghost);
-	strbuf_addstr(&sql, " TO ");
-	add_table(&sql, o, o->table);
+	add_swap_sql(&sql, o);
 	a->rename.sql = strbuf_detach(&sql, NULL);
 	if (rename_start(&a->rename, err) < 0)
 		goto fail;
@@ -601,7 +592,7 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 		db_close(a->lock);
 		a->lock = NULL;
 	}
-	a->unlocked_ms = now_ms();
+	a->unlocked_ms = clock_ms_f();
 	a->locked = 0;
 	rename_join(&a->rename);
 	a->res->rename_after_unlock_ms =
@@ -646,14 +637,7 @@ static enum attempt_status attempt_lock_rename(struct attempt *a,
 	st = call_back(a, attempt_no, o->catch_up, err);
 	if (st != ATTEMPT_SWAPPED)
 		goto fail;
-	strbuf_addstr(&sql, "RENAME TABLE ");
-	add_table(&sql, o, o->table);
-	strbuf_addstr(&sql, " TO ");
-	add_table(&sql, o, o->old);
-	strbuf_addstr(&sql, ", ");
-	add_table(&sql, o, o->ghost);
-	strbuf_addstr(&sql, " TO ");
-	add_table(&sql, o, o->table);
+	add_swap_sql(&sql, o);
 	if (db_exec(a->lock, sql.buf, err) < 0) {
 		unsigned int code = db_errno(a->lock);
 
@@ -680,7 +664,7 @@ static enum attempt_status attempt_lock_rename(struct attempt *a,
 		db_close(a->lock);
 		a->lock = NULL;
 	}
-	a->unlocked_ms = now_ms();
+	a->unlocked_ms = clock_ms_f();
 	a->locked = 0;
 	goto out;
 fail:
@@ -767,7 +751,7 @@ int cutover_run(const struct cutover_opts *o, struct cutover_result *res,
 					    "attempts", n - 1);
 				break;
 			}
-			sleep_ms(backoff);
+			clock_sleep_ms(backoff);
 			backoff = backoff * 2 > max_backoff ? max_backoff
 							    : backoff * 2;
 		}

@@ -17,6 +17,7 @@
  * holds up the copy.
  */
 #include "util/compat.h"
+#include "util/clock.h"
 #include "osc/engine-ops.h"
 #include "osc/cleanup.h"
 #include "osc/flags.h"
@@ -69,22 +70,6 @@ struct engine_ops {
 	int hook_thread_started;
 	pthread_t hook_thread;
 };
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)(ts.tv_nsec / 1000000);
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	/* A signal cuts the sleep short: the caller polls the flag. */
-	nanosleep(&ts, NULL);
-}
 
 /* ---- the status ------------------------------------------------------ */
 
@@ -149,7 +134,7 @@ static void queue_hook_locked(struct engine_ops *ops, enum hook_event ev)
 void engine_ops_report(struct engine_ops *ops,
 		       const struct progress_status *st, int force)
 {
-	uint64_t now = now_ms();
+	uint64_t now = clock_ms();
 
 	if (!ops)
 		return;
@@ -173,7 +158,7 @@ void engine_ops_report(struct engine_ops *ops,
 /* The status now: the last published one, its clocks moved on. */
 static void current_locked(struct engine_ops *ops, struct progress_status *st)
 {
-	uint64_t now = now_ms();
+	uint64_t now = clock_ms();
 
 	*st = ops->snap;
 	st->elapsed_ms += now - ops->snap_ms;
@@ -272,12 +257,12 @@ static void *hook_main(void *arg)
 {
 	struct engine_ops *ops = arg;
 	uint64_t every = ops->opts->status_interval_ms;
-	uint64_t next = now_ms() + every;
+	uint64_t next = clock_ms() + every;
 
 	pthread_mutex_lock(&ops->lock);
 	while (!ops->stopping) {
 		enum hook_event ev;
-		uint64_t now = now_ms();
+		uint64_t now = clock_ms();
 
 		if (ops->queue_nr) {
 			ev = ops->queue[0];
@@ -324,7 +309,7 @@ static void op_status(void *data, struct strbuf *json)
 static void op_set_throttle(void *data, int on)
 {
 	struct engine_ops *ops = data;
-	uint64_t now = now_ms();
+	uint64_t now = clock_ms();
 	int changed = 0;
 
 	pthread_mutex_lock(&ops->lock);
@@ -486,7 +471,7 @@ struct engine_ops *engine_ops_start(struct osc_run *run,
 	ops->run = run;
 	ops->opts = o;
 	ops->progress = progress;
-	ops->start_ms = now_ms();
+	ops->start_ms = clock_ms();
 	ops->snap = (struct progress_status)PROGRESS_STATUS_INIT;
 	ops->snap.database = run->pf->table.db;
 	ops->snap.table = run->pf->table.table;
@@ -594,7 +579,7 @@ void engine_ops_set_throttler(struct engine_ops *ops, struct throttler *t)
 	ops->throttler = t;
 	/* A pause asked for before the throttler existed moves to it. */
 	if (t && ops->user_pause) {
-		ops->user_paused_ms += now_ms() - ops->user_pause_since_ms;
+		ops->user_paused_ms += clock_ms() - ops->user_pause_since_ms;
 		ops->user_pause = 0;
 		throttle_set_user(t, 1);
 	}
@@ -635,7 +620,7 @@ int engine_ops_should_stop(struct engine_ops *ops)
 		strbuf_addf(&ops->stop_why, "aborted: the panic flag file "
 			    "'%s' exists", o->panic_flag_file);
 	} else if (o->max_runtime_ms &&
-		   now_ms() - ops->start_ms >= o->max_runtime_ms) {
+		   clock_ms() - ops->start_ms >= o->max_runtime_ms) {
 		strbuf_addstr(&ops->stop_why, "aborted: the run went on longer "
 					      "than --max-runtime=");
 		osc_format_duration(&ops->stop_why, o->max_runtime_ms);
@@ -737,7 +722,7 @@ int engine_ops_cut_over_gate(struct engine_ops *ops,
 		set_postponed(ops, hook_failing);
 		if (!ops->hooks.dir)
 			break;
-		if (hook_failing && !retry_now && now_ms() < next_hook_ms)
+		if (hook_failing && !retry_now && clock_ms() < next_hook_ms)
 			goto wait;
 		hook_call_take(ops, &hc);
 		rc = run_hooks(ops, HOOK_ON_BEFORE_CUT_OVER, &hc, -1, NULL,
@@ -755,11 +740,11 @@ int engine_ops_cut_over_gate(struct engine_ops *ops,
 		strbuf_release(&herr);
 		hook_failing = 1;
 		set_postponed(ops, 1);
-		next_hook_ms = now_ms() + ops->opts->status_interval_ms;
+		next_hook_ms = clock_ms() + ops->opts->status_interval_ms;
 wait:
 		if (refresh)
 			refresh(ctx);
-		sleep_ms(GATE_POLL_MS);
+		clock_nap_ms(GATE_POLL_MS);
 	}
 	if (hook_failing)
 		info("on-before-cut-over hooks passed; going on with the "

@@ -15,6 +15,7 @@
  * discovery off), for the same reason.
  */
 #include "util/compat.h"
+#include "util/clock.h"
 #include "osc/engine-throttle-internal.h"
 #include "osc/cleanup.h"
 #include "util/db.h"
@@ -47,14 +48,6 @@ struct osc_throttle {
 	uint64_t chunk_time_ms;
 	char *critical_load; /* the spec, for the abort message */
 };
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
 
 static uint64_t now_ms(void)
 {
@@ -298,7 +291,7 @@ int osc_throttle_start(struct osc_throttle *ot, struct strbuf *err)
 	while (now_ms() - start < FIRST_LAG_WAIT_MS &&
 	       throttle_check(ot->t, &ot->d) == THROTTLE_PAUSE &&
 	       ot->d.cause == THROTTLE_CAUSE_LAG && !cleanup_interrupted())
-		sleep_ms(WAIT_POLL_MS);
+		clock_sleep_ms(WAIT_POLL_MS);
 	if (now_ms() - start >= WAIT_POLL_MS)
 		verbose("throttle: waited %" PRIu64 " ms for the first lag "
 			"readings",
@@ -441,7 +434,7 @@ int osc_throttle_wait(struct osc_throttle *ot, int (*should_stop)(void *),
 			return -1;
 		if (progress)
 			progress(ctx);
-		sleep_ms(WAIT_POLL_MS);
+		clock_sleep_ms(WAIT_POLL_MS);
 	}
 }
 

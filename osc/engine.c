@@ -19,6 +19,7 @@
  * P are copied as they are, and the copy never overwrites a replayed row.
  */
 #include "util/compat.h"
+#include "util/clock.h"
 #include "osc/engine.h"
 #include "binlog/binlog.h"
 #include "chunker/chunker.h"
@@ -60,14 +61,6 @@ struct engine {
 	char *failure;		/* set by callbacks that cannot return it */
 };
 
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)(ts.tv_nsec / 1000000);
-}
-
 static void show_progress(struct engine *e, int force)
 {
 	struct osc_applier_stats as;
@@ -84,8 +77,8 @@ static void show_progress(struct engine *e, int force)
 	e->st.rows_estimate = e->copy_done ? e->rows_copied
 					   : e->run->pf->table.rows_estimate;
 	e->st.events_applied = as.rows;
-	e->st.elapsed_ms = now_ms() - e->start_ms;
-	progress_rate_add(&e->rate, now_ms(), e->rows_copied);
+	e->st.elapsed_ms = clock_ms() - e->start_ms;
+	progress_rate_add(&e->rate, clock_ms(), e->rows_copied);
 	e->st.rows_per_second = progress_rate_get(&e->rate);
 	if (as.server.pos && !strcmp(as.server.file, as.applied.file) &&
 	    as.server.pos >= as.applied.pos)
@@ -340,7 +333,7 @@ static int catch_up(struct engine *e, struct strbuf *err)
 	int rc, rounds = 0;
 
 	for (;;) {
-		round_start = now_ms();
+		round_start = clock_ms();
 		if (master_position(e->run->pf->db, &pos, err) < 0)
 			return -1;
 		do {
@@ -364,7 +357,7 @@ static int catch_up(struct engine *e, struct strbuf *err)
 		 * cut-over's lock the writers wait and the applier finishes
 		 * the rest alone (or the attempt times out and is retried).
 		 */
-		if (now_ms() - round_start < 500 || rounds >= 3)
+		if (clock_ms() - round_start < 500 || rounds >= 3)
 			return 0;
 	}
 }
@@ -380,14 +373,14 @@ static int cutover_catch_up(void *ctx, const struct cutover_catch_up *cc,
 	test_pause_at(e, "cut-over-locked");
 	snprintf(pos.file, sizeof(pos.file), "%s", cc->position.file);
 	pos.pos = cc->position.pos;
-	t0 = now_ms();
+	t0 = clock_ms();
 	rc = osc_applier_wait_for(e->applier, &pos, e->catch_up_timeout_ms,
 				  err);
 	if (rc < 0)
 		return -1;
 	verbose("cut-over: replay reached %s:%llu in %llu ms", pos.file,
 		(unsigned long long)pos.pos,
-		(unsigned long long)(now_ms() - t0));
+		(unsigned long long)(clock_ms() - t0));
 	/* A signal while t is locked: release it, never swap after. */
 	if (cleanup_interrupted()) {
 		strbuf_addstr(err, "interrupted during the cut-over");
@@ -466,7 +459,7 @@ int osc_engine_run(struct osc_run *run)
 
 	memset(e, 0, sizeof(*e));
 	e->run = run;
-	e->start_ms = now_ms();
+	e->start_ms = clock_ms();
 	strbuf_init(&e->qtable, 0);
 	strbuf_init(&e->copy_prefix, 0);
 	strbuf_init(&e->copy_suffix, 0);
@@ -631,7 +624,7 @@ int osc_engine_run(struct osc_run *run)
 	info("done: %s migrated; %" PRIu64 " rows copied, %" PRIu64
 	     " row changes replayed, writers blocked %.0f ms, %.1f s in all",
 	     e->qtable.buf, e->rows_copied, e->st.events_applied,
-	     cres.blocked_ms, (double)(now_ms() - e->start_ms) / 1000.0);
+	     cres.blocked_ms, (double)(clock_ms() - e->start_ms) / 1000.0);
 	status = OSC_EXIT_OK;
 	goto out;
 

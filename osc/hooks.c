@@ -8,6 +8,7 @@
  * dispositions so that a hook is not born ignoring SIGINT or SIGPIPE.
  */
 #include "util/compat.h"
+#include "util/clock.h"
 #include "osc/hooks.h"
 #include "util/log.h"
 #include "util/wrapper.h"
@@ -195,21 +196,6 @@ static int list_hooks(const char *dir, const char *event, char ***out,
 
 /* ---- running one ---------------------------------------------------- */
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { 0, (long)ms * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 /*
  * The hook's output, read from the pipe as it comes and logged one line
  * at a time ("hook 'PATH': LINE"), so that it goes through the same
@@ -306,7 +292,7 @@ static int run_one(const char *path, char **envp, unsigned int timeout_ms,
 		close(fds[0]);
 		return -1;
 	}
-	deadline = mono_ms() + timeout_ms;
+	deadline = clock_ms() + timeout_ms;
 	for (;;) {
 		drain(fds[0], path, &out);
 		ret = waitpid(pid, &status, WNOHANG);
@@ -319,14 +305,14 @@ static int run_one(const char *path, char **envp, unsigned int timeout_ms,
 			status = -1;
 			goto out;
 		}
-		if (mono_ms() >= deadline) {
+		if (clock_ms() >= deadline) {
 			*timed_out = 1;
 			kill(-pid, SIGKILL);
 			while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 				;
 			break;
 		}
-		sleep_ms(10);
+		clock_nap_ms(10);
 	}
 	/*
 	 * What the hook wrote before it ended. A process it left behind

@@ -7,6 +7,7 @@
  * line rewritten in place on a terminal, or log records (text or JSON).
  */
 #include "util/compat.h"
+#include "util/clock.h"
 #include "osc/progress.h"
 #include "util/log.h"
 #include "util/wrapper.h"
@@ -404,14 +405,6 @@ static void end_tty_line(void *data)
 	}
 }
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static size_t terminal_width(void)
 {
 	struct winsize ws;
@@ -476,7 +469,7 @@ void progress_update(struct progress *p, const struct progress_status *st)
 	if (!p || p->off || !log_enabled(LOG_INFO))
 		return;
 	pthread_mutex_lock(&p->lock);
-	if (progress_schedule_due(&p->sched, st->phase, mono_ms()))
+	if (progress_schedule_due(&p->sched, st->phase, clock_ms()))
 		show_locked(p, st);
 	pthread_mutex_unlock(&p->lock);
 }
@@ -486,7 +479,7 @@ void progress_show(struct progress *p, const struct progress_status *st)
 	if (!p || p->off || !log_enabled(LOG_INFO))
 		return;
 	pthread_mutex_lock(&p->lock);
-	progress_schedule_due(&p->sched, st->phase, mono_ms());
+	progress_schedule_due(&p->sched, st->phase, clock_ms());
 	show_locked(p, st);
 	pthread_mutex_unlock(&p->lock);
 }

@@ -10,6 +10,7 @@
  * it never stalls the thread or kills the process with SIGPIPE.
  */
 #include "util/compat.h"
+#include "util/clock.h"
 #include "osc/status-socket.h"
 #include "util/log.h"
 #include "util/wrapper.h"
@@ -293,14 +294,6 @@ struct status_socket {
 	size_t nr_clients;
 };
 
-static uint64_t mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 static int send_all(int fd, const char *p, size_t len)
 {
 	while (len) {
@@ -379,7 +372,7 @@ static void accept_client(struct status_socket *s)
 	fcntl(fd, F_SETFD, FD_CLOEXEC);
 	s->clients[s->nr_clients].fd = fd;
 	strbuf_init(&s->clients[s->nr_clients].in, 0);
-	s->clients[s->nr_clients].last_ms = mono_ms();
+	s->clients[s->nr_clients].last_ms = clock_ms();
 	s->nr_clients++;
 }
 
@@ -408,7 +401,7 @@ static void *socket_main(void *arg)
 		}
 		if (pfd[0].revents)
 			break;
-		now = mono_ms();
+		now = clock_ms();
 		/* Clients first, backwards: dropping moves the last one. */
 		for (i = s->nr_clients; i-- > 0;) {
 			struct client *c = &s->clients[i];

@@ -10,6 +10,7 @@
  * throttling needs to bound.
  */
 #include "util/compat.h"
+#include "util/clock.h"
 #include "throttle/throttle.h"
 #include "util/db.h"
 #include "util/log.h"
@@ -61,12 +62,8 @@ uint64_t throttle_wall_us(void)
 
 uint64_t throttle_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	/* +1: 0 means "never" in readings. */
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u +
-	       1;
+	return clock_ms() + 1;
 }
 
 /*

@@ -3,6 +3,7 @@
  * binlog/stream.c that includes <mysql.h>.
  */
 #include "util/compat.h"
+#include "util/clock.h"
 #include "util/db.h"
 #include "util/log.h"
 #include "util/wrapper.h"
@@ -541,14 +542,6 @@ int db_error_is_disconnect(unsigned int code)
 	return code == DB_CR_SERVER_GONE || code == DB_CR_SERVER_LOST;
 }
 
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 int db_exec_retry(struct db *db, const char *sql, int attempts, int reconnect,
 		  struct strbuf *err)
 {
@@ -570,7 +563,7 @@ int db_exec_retry(struct db *db, const char *sql, int attempts, int reconnect,
 
 			warning("connection '%s' lost, reconnecting",
 				db->label);
-			sleep_ms(delay_ms);
+			clock_sleep_ms(delay_ms);
 			if (db_reconnect(db, &rerr) < 0) {
 				strbuf_reset(&last);
 				strbuf_addbuf(&last, &rerr);
@@ -579,7 +572,7 @@ int db_exec_retry(struct db *db, const char *sql, int attempts, int reconnect,
 		} else {
 			break;
 		}
-		sleep_ms(delay_ms);
+		clock_sleep_ms(delay_ms);
 		if (delay_ms < 2000)
 			delay_ms *= 2;
 	}

@@ -7,4 +7,5 @@ util_libutil_a_SOURCES = \
 	util/strbuf.c util/strbuf.h \
 	util/log.c util/log.h \
 	util/quote.c util/quote.h \
-	util/db.c util/db.h
+	util/db.c util/db.h \
+	util/clock.c util/clock.h
