@@ -39,15 +39,15 @@
  *
  * How osc uses it (the order of DESIGN.md 3):
  *
- *   1. ddl_parse_alter(--alter text) in preflight (osc/preflight.c): a
+ *   1. ddl_parse_alter(--alter text) in preflight (osc/migrate/preflight.c): a
  *      refusal fails the run (exit status 1, nothing created), the
  *      message printed after "--alter: ".
- *   2. Ghost phase (osc/ghost.c, for a dry run and for --execute):
+ *   2. Ghost phase (osc/migrate/ghost.c, for a dry run and for --execute):
  *      ddl_table_from_create(SHOW CREATE TABLE `db`.`t`), then
  *      ddl_plan_build(&source, &alter, NULL, ...), which refuses what the
  *      model alone can refuse before the server is touched and feeds
  *      ddl_build_ghost_create() and ddl_build_ghost_alter() (the ghost's
- *      name comes from osc_object_name(), osc/names.h). Then SHOW CREATE
+ *      name comes from osc_object_name(), osc/migrate/names.h). Then SHOW CREATE
  *      TABLE of the ghost, ddl_table_from_create() again, and the final
  *      plan with ddl_plan_build(&source, &alter, &ghost, ...), which the
  *      dry run prints (ddl_plan_render). A DDL_SEV_DANGER risk needs its

@@ -1,15 +1,20 @@
-# osc/: the command. main.c alone is the program; the rest is the archive
-# libosccore.a that unit tests and helper programs can link too. Parts are
-# kept in fragments so that their owners do not edit the same file:
-# core.mk (options, preflight, cleanup), engine.mk (phases, copy, replay,
-# cut-over), ops.mk (progress, status socket, hooks).
+# osc/: the command, split into modules (DESIGN.md 8). Each folder keeps
+# its own local.mk and builds one archive; they are included from the top
+# of the dependency graph down (cli -> migrate -> {replay, cutover, ops}),
+# so OSC_MODULE_LIBS comes out in the order a static link needs.
 bin_PROGRAMS += osc/osc
-noinst_LIBRARIES += osc/libosccore.a
-OSC_MODULE_LIBS += osc/libosccore.a
-osc_osc_SOURCES = osc/main.c
+osc_osc_SOURCES = osc/cli/main.c
 osc_osc_LDADD = $(OSC_MODULE_LIBS) $(OSC_EXT_LIBS)
-osc_libosccore_a_SOURCES = osc/version.c osc/version.h
+dist_man_MANS += man/osc.1
 
-include $(srcdir)/osc/core.mk
-include $(srcdir)/osc/engine.mk
-include $(srcdir)/osc/ops.mk
+include $(srcdir)/osc/migrate/local.mk
+include $(srcdir)/osc/replay/local.mk
+include $(srcdir)/osc/cutover/local.mk
+include $(srcdir)/osc/ops/local.mk
+# cli last for now: migrate/preflight.c still calls osc_options_to_db().
+include $(srcdir)/osc/cli/local.mk
+
+# The engine's archives in link order, for unit tests and helper programs.
+OSC_ENGINE_LIBS = osc/migrate/liboscmigrate.a \
+	osc/replay/liboscreplay.a osc/cutover/libosccutover.a \
+	osc/ops/liboscops.a osc/cli/libosccli.a

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The cut-over (osc/cutover.c, sentry method) under a writer at full speed:
+# The cut-over (osc/cutover/cutover.c, sentry method) under a writer at full speed:
 # the swap happens, writers see no error (only waits), the blocked time and
 # the writer's longest transaction are reported; a transaction that holds t
 # for longer than the lock timeout makes attempts time out and retry until

@@ -1,5 +1,5 @@
 /*
- * cutover-driver.c: run osc/cutover.c against a real server.
+ * cutover-driver.c: run osc/cutover/cutover.c against a real server.
  *
  *   cutover-driver [connection] --database=DB [--table=t] [--ghost=_t_new]
  *                  [--old=_t_old] [--method=auto|sentry|lock-rename]
@@ -21,7 +21,7 @@
 #include <getopt.h>
 #include <time.h>
 
-#include "osc/cutover.h"
+#include "osc/cutover/cutover.h"
 #include "util/db.h"
 #include "util/log.h"
 

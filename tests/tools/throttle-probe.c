@@ -30,9 +30,9 @@
 #include <pthread.h>
 #include <time.h>
 
-#include "osc/hooks.h"
-#include "osc/progress.h"
-#include "osc/status-socket.h"
+#include "osc/ops/hooks.h"
+#include "osc/ops/progress.h"
+#include "osc/ops/status-socket.h"
 #include "throttle/throttle.h"
 #include "util/db.h"
 #include "util/log.h"

@@ -2,7 +2,7 @@
 # (parsing and a real socket), hooks (real processes), flag files, and
 # engine-ops (the socket's commands seen by the engine's polls, the stop
 # conditions, the cut-over gate).
-OPS_UNIT_LDADD = osc/libosccore.a throttle/libthrottle.a util/libutil.a \
+OPS_UNIT_LDADD = $(OSC_ENGINE_LIBS) throttle/libthrottle.a util/libutil.a \
 	$(OSC_EXT_LIBS) $(UNIT_LIBS)
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-ops-progress tests/unit/test-ops-socket \

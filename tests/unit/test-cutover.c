@@ -1,5 +1,5 @@
 /*
- * test-cutover.c: the pure part of osc/cutover.c, which cut-over method a
+ * test-cutover.c: the pure part of osc/cutover/cutover.c, which cut-over method a
  * server version gets. The cut-over itself runs against a server in
  * tests/e2e/t4002-cutover.sh.
  */
@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "osc/cutover.h"
+#include "osc/cutover/cutover.h"
 
 static const struct {
 	const char *version;

@@ -1,7 +1,7 @@
 /*
  * test-engine-throttle.c: the throttling and chunk-sizing options
- * (osc/options.c) and how the engine turns them into the copier's sizing
- * (osc/engine-throttle.c). Table-driven: arguments (or an option file) in,
+ * (osc/cli/options.c) and how the engine turns them into the copier's sizing
+ * (osc/migrate/engine-throttle.c). Table-driven: arguments (or an option file) in,
  * a summary of the throttle fields (or an error) out.
  */
 #include "util/compat.h"
@@ -10,8 +10,8 @@
 #include <cmocka.h>
 
 #include "chunker/chunker.h"
-#include "osc/engine-throttle-internal.h"
-#include "osc/options.h"
+#include "osc/migrate/engine-throttle-internal.h"
+#include "osc/cli/options.h"
 #include "util/strbuf.h"
 #include "util/wrapper.h"
 

@@ -1,5 +1,5 @@
 /*
- * test-ops-engine.c: osc/engine-ops.c without a server. A run is faked
+ * test-ops-engine.c: osc/migrate/engine-ops.c without a server. A run is faked
  * (names only); the status socket is real (a temp path), so the commands
  * are checked end to end: what they answer and what the engine's polls
  * see afterwards (pause, chunk size, stop and its reason). The stop
@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "osc/engine-ops.h"
-#include "osc/options.h"
-#include "osc/preflight.h"
-#include "osc/run.h"
+#include "osc/migrate/engine-ops.h"
+#include "osc/cli/options.h"
+#include "osc/migrate/preflight.h"
+#include "osc/migrate/run.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 

@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "osc/hooks.h"
+#include "osc/ops/hooks.h"
 #include "util/strbuf.h"
 
 static char dir[] = "/tmp/osc-hooks.XXXXXX";

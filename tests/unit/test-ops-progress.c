@@ -8,8 +8,8 @@
 #include <cmocka.h>
 #include <unistd.h>
 
-#include "osc/flags.h"
-#include "osc/progress.h"
+#include "osc/ops/flags.h"
+#include "osc/ops/progress.h"
 #include "util/strbuf.h"
 
 /* ---- a tiny JSON validator (RFC 8259 grammar, no semantics) --------- */

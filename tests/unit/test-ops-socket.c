@@ -14,7 +14,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "osc/status-socket.h"
+#include "osc/ops/status-socket.h"
 #include "util/strbuf.h"
 
 /* ---- parsing -------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /*
  * test-options.c: the command line, DB.TABLE, value units and option
- * files (osc/options.c, osc/optfile.c). Table-driven: arguments in,
+ * files (osc/cli/options.c, osc/cli/optfile.c). Table-driven: arguments in,
  * a summary of struct osc_options (or an error) out.
  */
 #include "util/compat.h"
@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "osc/options.h"
+#include "osc/cli/options.h"
 #include "util/db.h"
 #include "util/log.h"
 #include "util/strbuf.h"

@@ -1,6 +1,6 @@
 /*
  * test-osc-core.c: object names, the cleanup stack and the server version
- * parser (osc/names.c, osc/cleanup.c, osc/preflight.c). The --alter text
+ * parser (osc/migrate/names.c, osc/migrate/cleanup.c, osc/migrate/preflight.c). The --alter text
  * is checked by the ddl/ parser (test-ddl-parse.c).
  */
 #include "util/compat.h"
@@ -11,9 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "osc/cleanup.h"
-#include "osc/names.h"
-#include "osc/preflight.h"
+#include "osc/migrate/cleanup.h"
+#include "osc/migrate/names.h"
+#include "osc/migrate/preflight.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/wrapper.h"

@@ -7,7 +7,7 @@ tests_unit_test_throttle_CFLAGS = $(UNIT_CFLAGS)
 tests_unit_test_throttle_LDADD = throttle/libthrottle.a util/libutil.a \
 	$(OSC_EXT_LIBS) $(UNIT_LIBS)
 endif
-# The engine's throttling options and chunk sizing (osc/engine-throttle.c).
+# The engine's throttling options and chunk sizing (osc/migrate/engine-throttle.c).
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-engine-throttle
 TESTS += tests/unit/test-engine-throttle

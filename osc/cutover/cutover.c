@@ -13,7 +13,7 @@
  */
 #include "util/compat.h"
 #include "util/clock.h"
-#include "osc/cutover.h"
+#include "osc/cutover/cutover.h"
 #include "util/log.h"
 #include "util/quote.h"
 #include "util/wrapper.h"

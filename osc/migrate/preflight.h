@@ -21,7 +21,7 @@
 #include "util/compat.h"
 #include <stdint.h>
 #include <stdio.h>
-#include "osc/options.h"
+#include "osc/cli/options.h"
 #include "util/db.h"
 #include "util/strbuf.h"
 

@@ -7,7 +7,7 @@
  * resist an attacker (a collision makes a run refuse, never lose data).
  */
 #include "util/compat.h"
-#include "osc/names.h"
+#include "osc/migrate/names.h"
 
 #define HASH_DIGITS 8
 

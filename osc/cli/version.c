@@ -2,7 +2,7 @@
  * version.c: the version string, from configure.
  */
 #include "util/compat.h"
-#include "osc/version.h"
+#include "osc/cli/version.h"
 
 const char *osc_version_string(void)
 {

@@ -38,9 +38,9 @@
 #define OSC_OSC_ENGINE_OPS_H
 
 #include "util/compat.h"
-#include "osc/hooks.h"
-#include "osc/progress.h"
-#include "osc/run.h"
+#include "osc/ops/hooks.h"
+#include "osc/ops/progress.h"
+#include "osc/migrate/run.h"
 #include "util/strbuf.h"
 
 struct engine_ops;

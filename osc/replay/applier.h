@@ -23,7 +23,7 @@
 
 #include "util/compat.h"
 #include "binlog/binlog.h"
-#include "osc/run.h"
+#include "osc/migrate/run.h"
 
 struct osc_applier;
 

@@ -11,7 +11,7 @@
  */
 #include "util/compat.h"
 #include "util/clock.h"
-#include "osc/status-socket.h"
+#include "osc/ops/status-socket.h"
 #include "util/log.h"
 #include "util/wrapper.h"
 

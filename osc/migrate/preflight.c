@@ -12,9 +12,9 @@
  * MariaDB both have with the same columns for what is read here.
  */
 #include "util/compat.h"
-#include "osc/preflight.h"
+#include "osc/migrate/preflight.h"
 #include "ddl/ddl.h"
-#include "osc/names.h"
+#include "osc/migrate/names.h"
 #include "util/log.h"
 #include "util/quote.h"
 #include "util/wrapper.h"

@@ -2,7 +2,7 @@
  * flags.c: flag files (see flags.h).
  */
 #include "util/compat.h"
-#include "osc/flags.h"
+#include "osc/ops/flags.h"
 
 #include <sys/stat.h>
 

@@ -12,7 +12,7 @@
  */
 #include "util/compat.h"
 #include "util/clock.h"
-#include "osc/applier.h"
+#include "osc/replay/applier.h"
 #include "util/db.h"
 #include "util/log.h"
 #include "util/quote.h"

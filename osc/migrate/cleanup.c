@@ -7,7 +7,7 @@
  * async-signal-safe.
  */
 #include "util/compat.h"
-#include "osc/cleanup.h"
+#include "osc/migrate/cleanup.h"
 #include "util/log.h"
 #include "util/wrapper.h"
 

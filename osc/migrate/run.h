@@ -11,8 +11,8 @@
 
 #include "util/compat.h"
 #include "ddl/ddl.h"
-#include "osc/options.h"
-#include "osc/preflight.h"
+#include "osc/cli/options.h"
+#include "osc/migrate/preflight.h"
 #include "util/strbuf.h"
 
 struct osc_run {

@@ -9,8 +9,8 @@
  * that is what a DBA types without thinking.
  */
 #include "util/compat.h"
-#include "osc/options.h"
-#include "osc/optfile.h"
+#include "osc/cli/options.h"
+#include "osc/cli/optfile.h"
 #include "util/log.h"
 #include "util/wrapper.h"
 

@@ -13,12 +13,12 @@
  * incomplete.
  */
 #include "util/compat.h"
-#include "osc/cleanup.h"
-#include "osc/options.h"
-#include "osc/preflight.h"
-#include "osc/run.h"
-#include "osc/engine.h"
-#include "osc/version.h"
+#include "osc/migrate/cleanup.h"
+#include "osc/cli/options.h"
+#include "osc/migrate/preflight.h"
+#include "osc/migrate/run.h"
+#include "osc/migrate/engine.h"
+#include "osc/cli/version.h"
 #include "util/db.h"
 #include "util/log.h"
 #include "util/wrapper.h"

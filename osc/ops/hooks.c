@@ -9,7 +9,7 @@
  */
 #include "util/compat.h"
 #include "util/clock.h"
-#include "osc/hooks.h"
+#include "osc/ops/hooks.h"
 #include "util/log.h"
 #include "util/wrapper.h"
 

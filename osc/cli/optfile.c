@@ -7,7 +7,7 @@
  * includes itself is an error, not a stack overflow.
  */
 #include "util/compat.h"
-#include "osc/optfile.h"
+#include "osc/cli/optfile.h"
 #include "util/wrapper.h"
 
 #include <dirent.h>

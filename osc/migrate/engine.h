@@ -12,7 +12,7 @@
 #ifndef OSC_OSC_ENGINE_H
 #define OSC_OSC_ENGINE_H
 
-#include "osc/run.h"
+#include "osc/migrate/run.h"
 
 int osc_engine_run(struct osc_run *run);
 

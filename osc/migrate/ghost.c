@@ -9,8 +9,8 @@
  * ALTER is valid on this server without touching the table.
  */
 #include "util/compat.h"
-#include "osc/run.h"
-#include "osc/cleanup.h"
+#include "osc/migrate/run.h"
+#include "osc/migrate/cleanup.h"
 #include "util/db.h"
 #include "util/log.h"
 #include "util/quote.h"

@@ -8,7 +8,7 @@
  */
 #include "util/compat.h"
 #include "util/clock.h"
-#include "osc/progress.h"
+#include "osc/ops/progress.h"
 #include "util/log.h"
 #include "util/wrapper.h"
 

@@ -73,7 +73,7 @@ struct osc_options {
 	int no_drop_old_table;
 
 	/*
-	 * Throttling (osc/engine-throttle.c turns these into a throttler).
+	 * Throttling (osc/migrate/engine-throttle.c turns these into a throttler).
 	 * The lists and the load specs are checked when parsed.
 	 */
 	uint64_t max_lag_ms;
@@ -89,7 +89,7 @@ struct osc_options {
 	char *throttle_query;
 	uint64_t heartbeat_interval_ms;
 
-	/* Operating the run (osc/engine-ops.c). */
+	/* Operating the run (osc/migrate/engine-ops.c). */
 	uint64_t status_interval_ms;	/* --status-interval */
 	char *status_socket;
 	char *postpone_cut_over_flag_file;

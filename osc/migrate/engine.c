@@ -9,7 +9,7 @@
  *              of the shared key, on a connection of its own
  *   catch-up   wait until the applier has replayed up to the server's
  *              current position
- *   cut-over   osc/cutover.c: lock, replay up to the locked position,
+ *   cut-over   osc/cutover/cutover.c: lock, replay up to the locked position,
  *              atomic RENAME; then check in the binlog that no write
  *              slipped in before the RENAME
  *   cleanup    drop the changelog, drop the old table unless asked not to
@@ -20,15 +20,15 @@
  */
 #include "util/compat.h"
 #include "util/clock.h"
-#include "osc/engine.h"
+#include "osc/migrate/engine.h"
 #include "binlog/binlog.h"
 #include "chunker/chunker.h"
-#include "osc/applier.h"
-#include "osc/cleanup.h"
-#include "osc/cutover.h"
-#include "osc/engine-ops.h"
-#include "osc/engine-throttle-internal.h"
-#include "osc/progress.h"
+#include "osc/replay/applier.h"
+#include "osc/migrate/cleanup.h"
+#include "osc/cutover/cutover.h"
+#include "osc/migrate/engine-ops.h"
+#include "osc/migrate/engine-throttle-internal.h"
+#include "osc/ops/progress.h"
 #include "throttle/throttle.h"
 #include "util/db.h"
 #include "util/log.h"

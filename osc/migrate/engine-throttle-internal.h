@@ -1,6 +1,6 @@
 /*
  * engine-throttle-internal.h: the engine's side of throttling (DESIGN.md
- * section 6), for osc/engine.c only.
+ * section 6), for osc/migrate/engine.c only.
  *
  * osc_throttle_new() turns the options into a throttler: the replicas
  * from --replica and, with --discover-replicas (the default), the ones the
@@ -21,9 +21,9 @@
 #define OSC_OSC_ENGINE_THROTTLE_INTERNAL_H
 
 #include "chunker/chunker.h"
-#include "osc/options.h"
-#include "osc/progress.h"
-#include "osc/run.h"
+#include "osc/cli/options.h"
+#include "osc/ops/progress.h"
+#include "osc/migrate/run.h"
 #include "throttle/throttle.h"
 #include "util/strbuf.h"
 

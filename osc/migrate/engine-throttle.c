@@ -16,8 +16,8 @@
  */
 #include "util/compat.h"
 #include "util/clock.h"
-#include "osc/engine-throttle-internal.h"
-#include "osc/cleanup.h"
+#include "osc/migrate/engine-throttle-internal.h"
+#include "osc/migrate/cleanup.h"
 #include "util/db.h"
 #include "util/log.h"
 #include "util/quote.h"
