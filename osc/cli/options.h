@@ -77,6 +77,7 @@ struct osc_options {
 	 * The lists and the load specs are checked when parsed.
 	 */
 	uint64_t max_lag_ms;
+	uint64_t max_lag_unknown_ms;	/* unreachable replica: abort; 0 never */
 	struct throttle_replica_list replicas;	      /* --replica */
 	struct throttle_replica_list ignore_replicas; /* --ignore-replica */
 	char *replica_user;	/* NULL: the primary's user */
