@@ -348,16 +348,16 @@ static void build_statements(struct osc_applier *a, struct strbuf *stmts,
  * up.
  */
 #define APPLY_ATTEMPTS 100
+/* Lost connections one ghost transaction may survive. */
+#define APPLY_RECONNECTS 5
 
 /*
- * The session runs without STRICT_ALL_TABLES, like the copy's INSERT
- * IGNORE, so that a column the replay leaves out (one the ALTER adds NOT
- * NULL without a DEFAULT) takes its implicit default as in a native ALTER:
- * in strict mode every replayed insert failed with 1364. Any other
- * warning means the ghost cannot hold a replayed value (truncated, out of
- * range, NULL into NOT NULL) and stops the run, as in the copy.
+ * The session (role "applier" in util/db.c) runs without
+ * STRICT_ALL_TABLES, so a column the replay leaves out takes its implicit
+ * default (warning 1364, expected). Any other warning means the ghost
+ * cannot hold a replayed value (truncated, out of range, NULL into NOT
+ * NULL) and stops the run, as in the copy.
  */
-#define APPLIER_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
 
 /* After one statement: 0, or -1 with err naming its first real warning. */
 static int statement_warnings(struct osc_applier *a, struct strbuf *err)
@@ -395,7 +395,7 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 {
 	struct db *db = a->conn;
 	unsigned int delay_ms = 5;
-	int attempt;
+	int attempt, reconnects = 0;
 
 	struct strbuf one = STRBUF_INIT;
 	unsigned int code;
@@ -443,6 +443,9 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 			if (statement_warnings(a, err) < 0) {
 				struct strbuf ignore = STRBUF_INIT;
 
+				if (db_error_is_disconnect(db_errno(db)))
+					goto failed;
+
 				db_exec(db, "ROLLBACK", &ignore);
 				strbuf_release(&ignore);
 				strbuf_release(&one);
@@ -456,6 +459,42 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 		return 0;
 failed:
 		code = db_errno(db);
+		if (db_error_is_disconnect(code)) {
+			/*
+			 * The connection dropped (KILL, a proxy, a server
+			 * wait_timeout): the ghost transaction rolled back,
+			 * or, if the COMMIT was in flight, may have committed.
+			 * Either way running the whole batch again on a new
+			 * session is exact: its statements write full
+			 * after-images and delete by key, in order, so they
+			 * are idempotent (this is the position the applier
+			 * resumes from). A reconnect that fails ends the run.
+			 */
+			struct strbuf rerr = STRBUF_INIT;
+
+			if (++reconnects > APPLY_RECONNECTS) {
+				strbuf_addf(err, " (the applier's connection "
+					    "was lost %d times in one "
+					    "transaction)", reconnects);
+				strbuf_release(&one);
+				return -1;
+			}
+			warning("applier connection lost, reconnecting: %s",
+				err->buf);
+			clock_sleep_ms(100u * reconnects);
+			if (db_reconnect(db, &rerr) < 0) {
+				strbuf_reset(err);
+				strbuf_addf(err, "the applier's connection "
+					    "was lost and could not be "
+					    "opened again: %s", rerr.buf);
+				strbuf_release(&rerr);
+				strbuf_release(&one);
+				return -1;
+			}
+			strbuf_release(&rerr);
+			attempt--;
+			continue;
+		}
 		if (db_error_is_transient(code)) {
 			struct strbuf ignore = STRBUF_INIT;
 
@@ -883,9 +922,7 @@ struct osc_applier *osc_applier_start(struct osc_run *run,
 		mo.multi_statements = 1;
 		a->conn = db_connect(&mo, "applier", NULL, err);
 	}
-	if (!a->conn ||
-	    db_exec(a->conn, "SET SESSION sql_mode = '" APPLIER_SQL_MODE "'",
-		    err) < 0)
+	if (!a->conn)
 		goto fail;
 	memset(&so, 0, sizeof(so));
 	so.db = &run->pf->dbopts;
