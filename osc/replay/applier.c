@@ -49,6 +49,12 @@ struct osc_applier {
 	int in_txn;
 	struct binlog_pos pending_pos; /* end of the last gathered commit */
 	uint64_t pending_txns;
+	/*
+	 * Row changes (rows of the binlog's row events, not the statements
+	 * or ops they become) of the open transaction and of the gathered
+	 * ones: what progress and "row changes replayed" count.
+	 */
+	uint64_t txn_rows, pending_rows;
 	uint64_t pending_since_ms;	/* 0: nothing gathered */
 
 	pthread_mutex_t mu;
@@ -303,7 +309,8 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 		 struct strbuf *err)
 {
 	struct strbuf stmts = STRBUF_INIT;
-	size_t count = 0, nrows = a->q.ops_nr;
+	size_t count = 0;
+	uint64_t nrows = a->pending_rows;
 	int ret = 0;
 
 	if (a->q.ops_nr) {
@@ -317,6 +324,7 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 	pthread_mutex_lock(&a->mu);
 	a->transactions += a->pending_txns;
 	a->rows += nrows;
+	a->pending_rows = 0;
 	a->pending_txns = 0;
 	a->pending_since_ms = 0;
 	if (pos && osc_binlog_pos_cmp(pos, &a->applied) > 0)
@@ -367,6 +375,7 @@ static void *applier_main(void *arg)
 		case BINLOG_EVENT_BEGIN:
 			a->in_txn = 1;
 			a->txn_start = a->q.ops_nr;
+			a->txn_rows = 0;
 			break;
 		case BINLOG_EVENT_ROWS:
 			if (!is_our_table(a, ev->u.rows.table))
@@ -375,6 +384,7 @@ static void *applier_main(void *arg)
 			if (a->watching)
 				a->slipped_rows += (long)ev->u.rows.nrows;
 			pthread_mutex_unlock(&a->mu);
+			a->txn_rows += ev->u.rows.nrows;
 			if (replay_stmts_add_rows(&a->q, ev->u.rows.kind,
 						  ev->u.rows.rows,
 						  ev->u.rows.nrows,
@@ -432,9 +442,12 @@ static void *applier_main(void *arg)
 			}
 			if (ev->u.commit.rollback) {
 				replay_stmts_truncate(&a->q, a->txn_start);
+				a->txn_rows = 0;
 				break;
 			}
 			a->pending_pos = ev->pos;
+			a->pending_rows += a->txn_rows;
+			a->txn_rows = 0;
 			if (a->q.ops_nr > a->txn_start) {
 				a->pending_txns++;
 				if (!a->pending_since_ms)
@@ -474,6 +487,7 @@ static void *applier_main(void *arg)
 			/* The open transaction comes again from its start. */
 			replay_stmts_truncate(&a->q, a->txn_start);
 			a->in_txn = 0;
+			a->txn_rows = 0;
 			warning("binlog stream reconnected (attempt %u)",
 				ev->u.reconnect.attempt);
 			break;
