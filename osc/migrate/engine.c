@@ -60,7 +60,104 @@ struct engine {
 	struct chunk_key key;
 	unsigned int catch_up_timeout_ms;
 	char *failure;		/* set by callbacks that cannot return it */
+	/* The server's binlog head, polled for the backlog. */
+	struct binlog_pos head;
+	uint64_t head_polled_ms;
 };
+
+static int master_position(struct db *db, struct binlog_pos *pos,
+			   struct strbuf *err);
+
+/* How often the progress reads the server's binlog head. */
+#define HEAD_POLL_MS 1000
+
+/*
+ * Bytes of binary log between `from` and `to`: within one file the
+ * difference, across files the rest of `from`'s file, the files between
+ * and `to`'s offset (SHOW BINARY LOGS gives the sizes). -1 when unknown.
+ */
+static int64_t binlog_distance(struct db *db, const struct binlog_pos *from,
+			       const struct binlog_pos *to)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct db_result *res = NULL;
+	struct db_row row;
+	int64_t total = -1, sum = 0;
+	int in_range = 0, r;
+
+	if (!strcmp(from->file, to->file))
+		return to->pos >= from->pos ? (int64_t)(to->pos - from->pos) : 0;
+	if (osc_binlog_pos_cmp(from, to) > 0)
+		return 0;
+	if (db_query(db, "SHOW BINARY LOGS", &res, &err) < 0)
+		goto out;
+	while ((r = db_result_next(res, &row, &err)) == 1) {
+		int64_t size;
+
+		if (row.ncols < 2 || !row.values[0] || !row.values[1])
+			continue;
+		size = strtoll(row.values[1], NULL, 10);
+		if (!strcmp(row.values[0], from->file)) {
+			in_range = 1;
+			sum += size > (int64_t)from->pos
+				       ? size - (int64_t)from->pos : 0;
+		} else if (!strcmp(row.values[0], to->file)) {
+			if (in_range)
+				total = sum + (int64_t)to->pos;
+			break;
+		} else if (in_range) {
+			sum += size;
+		}
+	}
+out:
+	db_result_free(res);
+	strbuf_release(&err);
+	return total;
+}
+
+/*
+ * The backlog: how far the replay is behind the server's binary log, in
+ * bytes (the server's head, read at most every HEAD_POLL_MS on the main
+ * connection, or a heartbeat's position when newer, minus the applied
+ * position) and in time (0 when caught up, else now minus the timestamp
+ * of the last event the applier read: seconds behind, as a replica's
+ * Seconds_Behind_Master). Both stay known once the applier runs: a busy
+ * stream sends no heartbeats, so they alone left it unknown (issue 15).
+ */
+static void fill_backlog(struct engine *e, const struct osc_applier_stats *as)
+{
+	struct binlog_pos head = e->head;
+	int64_t bytes;
+
+	if (!e->applier) {
+		e->st.backlog_bytes = -1;
+		e->st.backlog_ms = -1;
+		return;
+	}
+	if (!e->head_polled_ms ||
+	    clock_ms() - e->head_polled_ms >= HEAD_POLL_MS) {
+		struct strbuf err = STRBUF_INIT;
+
+		if (master_position(e->run->pf->db, &head, &err) == 0)
+			e->head = head;
+		else
+			verbose("backlog: %s", err.buf);
+		e->head_polled_ms = clock_ms();
+		strbuf_release(&err);
+	}
+	head = e->head;
+	if (as->server.pos && osc_binlog_pos_cmp(&as->server, &head) > 0)
+		head = as->server;
+	if (!head.pos) {
+		e->st.backlog_bytes = -1;
+		e->st.backlog_ms = -1;
+		return;
+	}
+	bytes = osc_binlog_pos_cmp(&as->applied, &head) >= 0
+			? 0 : binlog_distance(e->run->pf->db, &as->applied, &head);
+	e->st.backlog_bytes = bytes;
+	e->st.backlog_ms = bytes == 0 ? 0 : as->lag_ms > 0 ? as->lag_ms : 0;
+}
 
 static void show_progress(struct engine *e, int force)
 {
@@ -81,11 +178,7 @@ static void show_progress(struct engine *e, int force)
 	e->st.elapsed_ms = clock_ms() - e->start_ms;
 	progress_rate_add(&e->rate, clock_ms(), e->rows_copied);
 	e->st.rows_per_second = progress_rate_get(&e->rate);
-	if (as.server.pos && !strcmp(as.server.file, as.applied.file) &&
-	    as.server.pos >= as.applied.pos)
-		e->st.backlog_bytes = (int64_t)(as.server.pos - as.applied.pos);
-	else
-		e->st.backlog_bytes = -1;
+	fill_backlog(e, &as);
 	osc_throttle_fill_status(e->throttle, &e->st);
 	engine_ops_report(e->ops, &e->st, force);
 }
