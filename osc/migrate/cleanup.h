@@ -87,6 +87,17 @@ void cleanup_install(void);
 int cleanup_interrupted(void);
 
 /*
+ * Threads. cleanup_install() notes the calling thread as the main one;
+ * worker threads are started with util/wrapper.h's thread_create(), so
+ * only the main thread takes SIGINT/SIGTERM/SIGHUP. die() on a worker
+ * does not run the stack there: it marks the run as stopping, wakes the
+ * main thread, and ends the worker; the main thread's loops see
+ * cleanup_should_stop() and return, and cleanup_finish() runs the stack
+ * once, on the main thread, exiting with die()'s status (1) or worse.
+ */
+int cleanup_should_stop(void);	/* a signal, or a worker died */
+
+/*
  * Run the stack, print what is left, and return
  * cleanup_exit_status(status, ...). The undos may use what the run holds
  * (connection options, the connection that holds the lock), so main

@@ -245,7 +245,7 @@ static void test_pause_at(struct engine *e, const char *point)
 	fprintf(stderr, "osc: test pause at %s for %ld ms "
 		"(OSC_TEST_PAUSE_AT)\n", point, ms);
 	fflush(stderr);
-	for (; ms > 0 && !cleanup_interrupted() &&
+	for (; ms > 0 && !cleanup_should_stop() &&
 	       !osc_applier_failed(e->applier, NULL) &&
 	       !(resume && *resume && access(resume, F_OK) == 0);
 	     ms -= 20) {
@@ -341,7 +341,7 @@ static int copy_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
 
-	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
+	return cleanup_should_stop() || osc_applier_failed(e->applier, NULL) ||
 	       engine_ops_should_stop(e->ops) ||
 	       osc_throttle_aborted(e->throttle, NULL);
 }
@@ -438,7 +438,7 @@ static int catch_up(struct engine *e, struct strbuf *err)
 		if (master_position(e->run->pf->db, &pos, err) < 0)
 			return -1;
 		do {
-			if (cleanup_interrupted()) {
+			if (cleanup_should_stop()) {
 				strbuf_addstr(err, "interrupted while catching "
 						   "up");
 				return -1;
@@ -483,7 +483,7 @@ static int cutover_catch_up(void *ctx, const struct cutover_catch_up *cc,
 		(unsigned long long)pos.pos,
 		(unsigned long long)(clock_ms() - t0));
 	/* A signal while t is locked: release it, never swap after. */
-	if (cleanup_interrupted()) {
+	if (cleanup_should_stop()) {
 		strbuf_addstr(err, "interrupted during the cut-over");
 		return -1;
 	}
@@ -504,7 +504,7 @@ static int cutover_should_stop(void *ctx)
 	struct engine *e = ctx;
 
 	show_progress(e, 0);
-	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
+	return cleanup_should_stop() || osc_applier_failed(e->applier, NULL) ||
 	       engine_ops_should_stop(e->ops);
 }
 

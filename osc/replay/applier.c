@@ -551,7 +551,7 @@ struct osc_applier *osc_applier_start(const struct osc_applier_config *cfg,
 		goto fail;
 	if (read_schema(a, err) < 0)
 		goto fail;
-	if (pthread_create(&a->thread, NULL, applier_main, a)) {
+	if (thread_create(&a->thread, applier_main, a)) {
 		strbuf_addstr(err, "cannot start the applier thread");
 		goto fail;
 	}
