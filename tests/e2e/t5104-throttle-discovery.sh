@@ -109,12 +109,15 @@ expect_status 0 || e2e_fail "a dry run without discovery failed"
 
 # 6. A replica that goes away mid-run: a pause with the reason, then a
 # clean stop after --max-lag-unknown.
-start_osc $P --chunk-size=50 --max-lag-unknown=3s \
+# Small chunks, and the flag held until the lag probe (every 500 ms) has
+# seen the replica gone: the copy must not be over before that.
+start_osc $P --chunk-size=1 --max-lag-unknown=3s \
     --throttle-flag-file="$E2E_DIR/hold" \
     --alter="ADD COLUMN c6 INT" --execute d2.t
 touch "$E2E_DIR/hold"
 wait_osc_line "copy paused at [0-9]+ rows: flag file" 60
 stop_server r2
+sleep 2
 rm -f "$E2E_DIR/hold"
 wait_osc_line "copy (still )?paused at [0-9]+ rows: lag unknown on $A2: " 60
 finish_osc
