@@ -71,6 +71,10 @@ static const char SQL_SESSION_SETUP[] =
  * DEFAULT) takes its implicit default as in a native ALTER: in strict
  * mode every replayed insert failed with 1364. Its warnings are read and
  * stop the run, as in the copy; max_error_count for the same reason.
+ * lock_wait_timeout: nothing but the cut-over's L locks the ghost, and on
+ * MySQL 8 L lends its connection for the final replay; a statement of the
+ * applier that waits for L's lock times out (1205, retried) and the
+ * applier moves to L instead of waiting for ever (osc_applier_lend).
  */
 static const struct {
 	const char *role;
@@ -78,7 +82,8 @@ static const struct {
 } role_setup[] = {
 	{ "copy", "SET SESSION max_error_count = 65535" },
 	{ "applier", "SET SESSION sql_mode = '" DB_APPLIER_SQL_MODE "', "
-		     "SESSION max_error_count = 65535" },
+		     "SESSION max_error_count = 65535, "
+		     "SESSION lock_wait_timeout = 2" },
 };
 
 void db_global_init(void)

@@ -109,7 +109,8 @@ void db_thread_end(void);
  * time_zone, DB_SQL_MODE, wait_timeout, autocommit); these roles get more
  * (the table is in db.c, the one place that knows them):
  *   "copy"     max_error_count = 65535 (every warning of a chunk listed)
- *   "applier"  sql_mode = DB_APPLIER_SQL_MODE, max_error_count = 65535
+ *   "applier"  sql_mode = DB_APPLIER_SQL_MODE, max_error_count = 65535,
+ *              lock_wait_timeout = 2 (db.c says why)
  * The other roles ("main", "binlog", "cutover-lock", "cutover-rename",
  * "cutover-control", "heartbeat", "cleanup", probes) need only the fixed
  * setup, plus what their owner sets at run time with db_session_set().

@@ -66,6 +66,56 @@ enum cutover_method cutover_method_for_version(const char *version)
 	return CUTOVER_SENTRY;
 }
 
+static const struct cutover_step_info sentry_steps[] = {
+	{ CUTOVER_STEP_CREATE_SENTRY, CUTOVER_CONN_LOCK, 0 },
+	{ CUTOVER_STEP_LOCK, CUTOVER_CONN_LOCK,
+	  CUTOVER_HOLDS_TABLE | CUTOVER_HOLDS_OLD },
+	{ CUTOVER_STEP_POSITION, CUTOVER_CONN_LOCK,
+	  CUTOVER_HOLDS_TABLE | CUTOVER_HOLDS_OLD },
+	/* Before R: R's waiting RENAME holds the ghost (cutover.h). */
+	{ CUTOVER_STEP_CATCH_UP, CUTOVER_CONN_REPLAY,
+	  CUTOVER_HOLDS_TABLE | CUTOVER_HOLDS_OLD },
+	{ CUTOVER_STEP_DROP_SENTRY, CUTOVER_CONN_LOCK, CUTOVER_HOLDS_TABLE },
+	{ CUTOVER_STEP_RENAME_QUEUED, CUTOVER_CONN_RENAME,
+	  CUTOVER_HOLDS_TABLE },
+	{ CUTOVER_STEP_UNLOCK, CUTOVER_CONN_LOCK, 0 },
+};
+
+static const struct cutover_step_info lock_rename_steps[] = {
+	{ CUTOVER_STEP_LOCK, CUTOVER_CONN_LOCK,
+	  CUTOVER_HOLDS_TABLE | CUTOVER_HOLDS_GHOST },
+	{ CUTOVER_STEP_POSITION, CUTOVER_CONN_LOCK,
+	  CUTOVER_HOLDS_TABLE | CUTOVER_HOLDS_GHOST },
+	/* L holds the ghost: only L can write to it. */
+	{ CUTOVER_STEP_CATCH_UP, CUTOVER_CONN_LOCK,
+	  CUTOVER_HOLDS_TABLE | CUTOVER_HOLDS_GHOST },
+	{ CUTOVER_STEP_RENAME_LOCKED, CUTOVER_CONN_LOCK,
+	  CUTOVER_HOLDS_TABLE | CUTOVER_HOLDS_GHOST },
+	{ CUTOVER_STEP_UNLOCK, CUTOVER_CONN_LOCK, 0 },
+};
+
+const struct cutover_step_info *cutover_steps(enum cutover_method method,
+					      size_t *n)
+{
+	if (method == CUTOVER_LOCK_RENAME) {
+		*n = ARRAY_SIZE(lock_rename_steps);
+		return lock_rename_steps;
+	}
+	*n = ARRAY_SIZE(sentry_steps);
+	return sentry_steps;
+}
+
+enum cutover_conn cutover_catch_up_conn(enum cutover_method method)
+{
+	size_t i, n;
+	const struct cutover_step_info *st = cutover_steps(method, &n);
+
+	for (i = 0; i < n; i++)
+		if (st[i].step == CUTOVER_STEP_CATCH_UP)
+			return st[i].conn;
+	BUG("cut-over method %d has no catch-up", (int)method);
+}
+
 static void add_table(struct strbuf *sb, const struct cutover_opts *o,
 		      const char *name)
 {
@@ -421,6 +471,9 @@ static enum attempt_status call_back(struct attempt *a, int attempt_no,
 	cc.attempt = attempt_no;
 	cc.method = a->res->method;
 	cc.lock_thread_id = db_thread_id(a->lock);
+	if (fn == a->o->catch_up &&
+	    cutover_catch_up_conn(a->res->method) == CUTOVER_CONN_LOCK)
+		cc.replay_conn = a->lock;
 	rc = fn(a->o->ctx, &cc, err);
 	if (rc == 0)
 		return ATTEMPT_SWAPPED;	/* i.e. go on */

@@ -34,7 +34,11 @@
  * RENAME, that no row change on t came between the position and the
  * RENAME, which would catch any write that slipped past.
  * CUTOVER_LOCK_RENAME (MySQL 8.0.13+, WL#9826): L: LOCK TABLES t WRITE,
- *   _t_new WRITE; position; catch_up; RENAME TABLE under the lock; UNLOCK.
+ *   _t_new WRITE; position; catch_up ON L (L holds the ghost, so no other
+ *   session can replay into it: cc.replay_conn is L, and the applier runs
+ *   its last transactions there, without BEGIN); RENAME TABLE under the
+ *   lock; UNLOCK. (No MySQL 8 server in the test suite: the sequence is
+ *   checked as data in tests/unit/test-cutover.c.)
  *
  * On a lock wait timeout or any failure the attempt releases everything it
  * took, in an order that keeps t in place (R is killed and has finished
@@ -63,12 +67,68 @@ struct cutover_position {
 	unsigned long long pos;
 };
 
+/*
+ * The sequence of one attempt, as data (pure; tests/unit/test-cutover.c
+ * checks its invariants): each step, the connection that runs it, and
+ * the tables L holds locked once it has run. The attempt code follows it
+ * and takes from it the connection the catch-up must replay on.
+ */
+enum cutover_step {
+	CUTOVER_STEP_CREATE_SENTRY,	/* L: CREATE TABLE _t_old */
+	CUTOVER_STEP_LOCK,		/* L: LOCK TABLES ... WRITE */
+	CUTOVER_STEP_POSITION,		/* L: the binlog position */
+	CUTOVER_STEP_CATCH_UP,		/* replay up to it into the ghost */
+	CUTOVER_STEP_DROP_SENTRY,	/* L: DROP TABLE _t_old */
+	CUTOVER_STEP_RENAME_QUEUED,	/* R: RENAME, waits on L's lock */
+	CUTOVER_STEP_RENAME_LOCKED,	/* L: RENAME under LOCK TABLES */
+	CUTOVER_STEP_UNLOCK,		/* L: UNLOCK TABLES */
+};
+
+enum cutover_conn {
+	CUTOVER_CONN_LOCK,	/* L */
+	CUTOVER_CONN_RENAME,	/* R */
+	CUTOVER_CONN_REPLAY,	/* the caller's own (the applier's) */
+};
+
+/* Tables L holds locked (a bit mask). */
+enum {
+	CUTOVER_HOLDS_TABLE = 1,
+	CUTOVER_HOLDS_GHOST = 2,
+	CUTOVER_HOLDS_OLD = 4,
+};
+
+struct cutover_step_info {
+	enum cutover_step step;
+	enum cutover_conn conn;
+	unsigned int holds;	/* CUTOVER_HOLDS_* after the step */
+};
+
+/* The steps of `method` (SENTRY or LOCK_RENAME), in order; n set. */
+const struct cutover_step_info *cutover_steps(enum cutover_method method,
+					      size_t *n);
+
+/*
+ * The connection the catch-up of `method` replays on: the caller's own
+ * for SENTRY (the ghost is not locked), L for LOCK_RENAME, where L holds
+ * the ghost WRITE-locked and no other session can write to it: a replay
+ * from the applier's connection would wait for L while the cut-over
+ * waits for the replay (the deadlock a review found).
+ */
+enum cutover_conn cutover_catch_up_conn(enum cutover_method method);
+
 /* What catch_up() is told. */
 struct cutover_catch_up {
 	struct cutover_position position;
 	int attempt;			/* 1, 2, ... */
 	enum cutover_method method;
 	unsigned long lock_thread_id;	/* L's server connection id */
+	/*
+	 * NULL: replay on any connection but L. Otherwise the replay must
+	 * run on this one (L itself, holding t and the ghost; see
+	 * cutover_catch_up_conn), without BEGIN, which would release its
+	 * locks, and must be done with it when catch_up() returns.
+	 */
+	struct db *replay_conn;
 };
 
 struct cutover_opts {
@@ -101,9 +161,9 @@ struct cutover_opts {
 	unsigned int max_backoff_ms;	/* 0: 10000 */
 
 	/*
-	 * Called with t locked (and the ghost not locked): replay
-	 * everything up to cc->position into the ghost, from any connection
-	 * but L. Return 0 when done, 1 to abandon this attempt and retry
+	 * Called with t locked: replay everything up to cc->position into
+	 * the ghost, on cc->replay_conn when it is set, else from any
+	 * connection but L. Return 0 when done, 1 to abandon this attempt and retry
 	 * (e.g. it could not catch up in time), -1 to abandon the cut-over
 	 * (with a line in err). Required.
 	 */

@@ -60,6 +60,7 @@ struct engine {
 	struct chunk_key key;
 	unsigned int catch_up_timeout_ms;
 	char *failure;		/* set by callbacks that cannot return it */
+	uint64_t lock_checked_ms; /* the last lock_lost() round trip */
 	/* The server's binlog head, polled for the backlog. */
 	struct binlog_pos head;
 	uint64_t head_polled_ms;
@@ -337,11 +338,66 @@ fail:
 	return -1;
 }
 
+/*
+ * The run's GET_LOCK lives on the main connection, idle through the copy.
+ * Once a second (from the loops' stop checks) ask the server whether that
+ * connection still holds it: the round trip keeps the connection busy
+ * against an idle kill (a proxy's, a server's wait_timeout), and a lost
+ * connection or lock is noticed at once. Two runs must never work on one
+ * table, so a run that lost its lock stops (exit 1, cleaned up) instead
+ * of taking it again: another run may have taken it meanwhile, and
+ * nothing can tell. Before the swap only; e->failure says why.
+ */
+static int lock_lost_check(struct engine *e, int force)
+{
+	const char *name = e->run->pf->table.lock_name;
+	struct strbuf sql = STRBUF_INIT, val = STRBUF_INIT,
+		      why = STRBUF_INIT;
+	int is_null = 1, r;
+	uint64_t now;
+
+	if (e->failure)
+		return 1;
+	if (!e->run->lock_held || !name)
+		return 0;
+	now = clock_ms();
+	if (!force && e->lock_checked_ms && now - e->lock_checked_ms < 1000)
+		return 0;
+	e->lock_checked_ms = now;
+	strbuf_addstr(&sql, "SELECT IS_USED_LOCK(");
+	quote_sql_string(&sql, name, strlen(name));
+	strbuf_addstr(&sql, ") = CONNECTION_ID()");
+	r = db_query_value(e->run->pf->db, sql.buf, &val, &is_null, &why);
+	if (r != 1 || is_null || strcmp(val.buf, "1")) {
+		struct strbuf msg = STRBUF_INIT;
+
+		strbuf_addf(&msg, "the main connection, which holds the lock "
+			    "'%s' that keeps other osc runs off %s, %s; "
+			    "stopping, since another run could now start on "
+			    "the table", name, e->qtable.buf,
+			    r < 0 ? "was lost" : "no longer holds it");
+		if (why.len)
+			strbuf_addf(&msg, " (%s)", why.buf);
+		e->failure = strbuf_detach(&msg, NULL);
+		e->run->lock_held = 0;
+	}
+	strbuf_release(&sql);
+	strbuf_release(&val);
+	strbuf_release(&why);
+	return e->failure != NULL;
+}
+
+static int lock_lost(struct engine *e)
+{
+	return lock_lost_check(e, 0);
+}
+
 static int copy_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
 
-	return cleanup_should_stop() || osc_applier_failed(e->applier, NULL) ||
+	return cleanup_should_stop() || lock_lost(e) ||
+	       osc_applier_failed(e->applier, NULL) ||
 	       engine_ops_should_stop(e->ops) ||
 	       osc_throttle_aborted(e->throttle, NULL);
 }
@@ -409,7 +465,9 @@ static int run_copy(struct engine *e, struct strbuf *err)
 		res.rows_copied, res.chunks, res.retries);
 	chunk_copy_result_release(&res);
 	if (rc == 1) {
-		if (!osc_applier_failed(e->applier, err) &&
+		if (e->failure)
+			strbuf_addstr(err, e->failure);
+		else if (!osc_applier_failed(e->applier, err) &&
 		    !osc_throttle_aborted(e->throttle, err))
 			strbuf_addstr(err, "interrupted during the copy");
 		return -1;
@@ -445,6 +503,10 @@ static int catch_up(struct engine *e, struct strbuf *err)
 			}
 			if (engine_ops_should_stop(e->ops))
 				return -1;
+			if (lock_lost(e)) {
+				strbuf_addstr(err, e->failure);
+				return -1;
+			}
 			rc = osc_applier_wait_for(e->applier, &pos, 1000, err);
 			show_progress(e, 0);
 		} while (rc > 0);
@@ -475,8 +537,17 @@ static int cutover_catch_up(void *ctx, const struct cutover_catch_up *cc,
 	snprintf(pos.file, sizeof(pos.file), "%s", cc->position.file);
 	pos.pos = cc->position.pos;
 	t0 = clock_ms();
+	/*
+	 * MySQL 8's rename under LOCK TABLES: L holds the ghost, so the
+	 * replay runs on L (cutover_catch_up_conn), and L is taken back
+	 * before the cut-over uses it again, whatever the outcome.
+	 */
+	if (cc->replay_conn)
+		osc_applier_lend(e->applier, cc->replay_conn);
 	rc = osc_applier_wait_for(e->applier, &pos, e->catch_up_timeout_ms,
 				  err);
+	if (cc->replay_conn)
+		osc_applier_lend(e->applier, NULL);
 	if (rc < 0)
 		return -1;
 	verbose("cut-over: replay reached %s:%llu in %llu ms", pos.file,
@@ -504,7 +575,8 @@ static int cutover_should_stop(void *ctx)
 	struct engine *e = ctx;
 
 	show_progress(e, 0);
-	return cleanup_should_stop() || osc_applier_failed(e->applier, NULL) ||
+	return cleanup_should_stop() || lock_lost(e) ||
+	       osc_applier_failed(e->applier, NULL) ||
 	       engine_ops_should_stop(e->ops);
 }
 
@@ -786,7 +858,14 @@ fail_after_swap:
 	goto out;
 fail:
 	strbuf_reset(&sql);
-	if (engine_ops_stop_reason(e->ops, &sql)) {
+	/* A failure on the main connection may be the lost lock. */
+	if (!e->failure && run->lock_held)
+		lock_lost_check(e, 1);
+	if (e->failure) {
+		/* The lost lock, not what it made fail. */
+		strbuf_reset(&err);
+		strbuf_addstr(&err, e->failure);
+	} else if (engine_ops_stop_reason(e->ops, &sql)) {
 		/* A panic or --max-runtime: the reason, not its echo. */
 		strbuf_reset(&err);
 		strbuf_addbuf(&err, &sql);
@@ -807,6 +886,7 @@ out:
 	strbuf_release(&e->qtable);
 	strbuf_release(&e->copy_prefix);
 	strbuf_release(&e->copy_suffix);
+	FREE_AND_NULL(e->failure);
 	strbuf_release(&err);
 	strbuf_release(&sql);
 	return status;

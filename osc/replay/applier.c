@@ -70,6 +70,12 @@ struct osc_applier {
 	int expect_rename;	/* a RENAME of the table is ours (cut-over) */
 	int rename_seen;
 	long slipped_rows;	/* rows on the table after the catch-up */
+	/*
+	 * The cut-over's locking connection, lent for the final replay
+	 * (osc_applier_lend), and whether a transaction runs on it now.
+	 */
+	struct db *lent;
+	int lent_busy;
 	int watching;		/* count rows from now on */
 };
 
@@ -121,15 +127,16 @@ static void fail(struct osc_applier *a, const char *msg)
  */
 
 /* After one statement: 0, or -1 with err naming its first real warning. */
-static int statement_warnings(struct osc_applier *a, struct strbuf *err)
+static int statement_warnings(struct osc_applier *a, struct db *db,
+			      struct strbuf *err)
 {
 	struct db_result *res = NULL;
 	struct db_row row;
 	int r, ret = 0;
 
-	if (!db_warning_count(a->conn))
+	if (!db_warning_count(db))
 		return 0;
-	if (db_query(a->conn, "SHOW WARNINGS", &res, err) < 0)
+	if (db_query(db, "SHOW WARNINGS", &res, err) < 0)
 		return -1;
 	while ((r = db_result_next(res, &row, err)) == 1) {
 		if (row.ncols < 3 || !row.values[1] || !row.values[2] ||
@@ -151,8 +158,22 @@ static int statement_warnings(struct osc_applier *a, struct strbuf *err)
 	return ret;
 }
 
-static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
-			   size_t count, struct strbuf *err)
+/* 1 when the cut-over has lent its locking connection (under mu). */
+static int lent_pending(struct osc_applier *a)
+{
+	int lent;
+
+	pthread_mutex_lock(&a->mu);
+	lent = a->lent != NULL;
+	pthread_mutex_unlock(&a->mu);
+	return lent;
+}
+
+/* The ghost transaction on the applier's own connection. */
+#define RUN_ON_LENT 2	/* give up here: the lent connection must run it */
+static int run_transaction_own(struct osc_applier *a,
+			       const struct strbuf *stmts, size_t count,
+			       struct strbuf *err)
 {
 	struct db *db = a->conn;
 	unsigned int delay_ms = 5;
@@ -201,7 +222,7 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 		for (i = 0; i < count; i++) {
 			if (db_exec(db, p, err) < 0)
 				goto failed;
-			if (statement_warnings(a, err) < 0) {
+			if (statement_warnings(a, db, err) < 0) {
 				struct strbuf ignore = STRBUF_INIT;
 
 				if (db_error_is_disconnect(db_errno(db)))
@@ -261,6 +282,15 @@ failed:
 
 			db_exec(db, "ROLLBACK", &ignore);
 			strbuf_release(&ignore);
+			/*
+			 * The MySQL 8 cut-over's L holds the ghost (LOCK
+			 * TABLES ... WRITE) and lent its connection: this
+			 * session would wait for L for ever, and L for us.
+			 */
+			if (lent_pending(a)) {
+				strbuf_release(&one);
+				return RUN_ON_LENT;
+			}
 			verbose("applier: retrying a transaction after error %u",
 				code);
 			clock_sleep_ms(delay_ms);
@@ -303,6 +333,67 @@ failed:
 		strbuf_release(&last);
 	}
 	return -1;
+}
+
+/*
+ * The ghost transaction on the cut-over's locking connection L, which
+ * holds LOCK TABLES t WRITE, ghost WRITE (MySQL 8's rename under the
+ * lock). No BEGIN: it would release L's table locks. Each statement
+ * commits on its own; a failure half-way leaves a prefix of the batch
+ * applied, which is harmless: the batch is idempotent in order and is run
+ * again whole (here or on the applier's connection) before the position
+ * moves. L holds both tables, so nothing can make it wait.
+ */
+static int run_transaction_lent(struct osc_applier *a, struct db *db,
+				const struct strbuf *stmts, size_t count,
+				struct strbuf *err)
+{
+	const char *p = stmts->buf;
+	size_t i;
+
+	if (!db_session_get(db, "sql_mode") &&
+	    (db_session_set(db, "sql_mode", "'" DB_APPLIER_SQL_MODE "'",
+			    err) < 0 ||
+	     db_session_set(db, "max_error_count", "65535", err) < 0))
+		return -1;
+	for (i = 0; i < count; i++) {
+		if (db_exec(db, p, err) < 0 || statement_warnings(a, db, err) < 0)
+			return -1;
+		p += strlen(p) + 1;
+	}
+	return 0;
+}
+
+/*
+ * One ghost transaction: on the lent connection while the cut-over lends
+ * one (osc_applier_lend), else on the applier's own, switching to the lent
+ * one when the own one would wait for it.
+ */
+static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
+			   size_t count, struct strbuf *err)
+{
+	for (;;) {
+		struct db *lent;
+		int rc;
+
+		pthread_mutex_lock(&a->mu);
+		lent = a->lent;
+		if (lent)
+			a->lent_busy = 1;
+		pthread_mutex_unlock(&a->mu);
+		if (lent) {
+			strbuf_reset(err);
+			rc = run_transaction_lent(a, lent, stmts, count, err);
+			pthread_mutex_lock(&a->mu);
+			a->lent_busy = 0;
+			pthread_cond_broadcast(&a->cond);
+			pthread_mutex_unlock(&a->mu);
+			return rc;
+		}
+		rc = run_transaction_own(a, stmts, count, err);
+		if (rc != RUN_ON_LENT)
+			return rc;
+	}
 }
 
 static int flush(struct osc_applier *a, const struct binlog_pos *pos,
@@ -627,6 +718,20 @@ int osc_applier_wait_for(struct osc_applier *a, const struct binlog_pos *pos,
 	}
 	pthread_mutex_unlock(&a->mu);
 	return ret;
+}
+
+void osc_applier_lend(struct osc_applier *a, struct db *lock_conn)
+{
+	pthread_mutex_lock(&a->mu);
+	if (lock_conn) {
+		a->lent = lock_conn;
+	} else {
+		/* Back to the cut-over only once no statement runs on it. */
+		while (a->lent_busy)
+			pthread_cond_wait(&a->cond, &a->mu);
+		a->lent = NULL;
+	}
+	pthread_mutex_unlock(&a->mu);
 }
 
 void osc_applier_expect_rename(struct osc_applier *a, int on)

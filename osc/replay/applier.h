@@ -71,6 +71,19 @@ int osc_applier_wait_for(struct osc_applier *a, const struct binlog_pos *pos,
 			 unsigned int timeout_ms, struct strbuf *err);
 
 /*
+ * Lend the applier the cut-over's locking connection (MySQL 8: LOCK
+ * TABLES t WRITE, ghost WRITE, then RENAME under the lock). While that
+ * connection holds the ghost, no other session can write to it, so the
+ * final replay must run on it: from the next ghost transaction on (and at
+ * once for one that waits for the lock on its own connection), the
+ * applier runs its transactions there, without BEGIN (which would release
+ * the locks). lock_conn = NULL takes it back, waiting until no statement
+ * of the applier runs on it; the caller must do that before it uses the
+ * connection again. The caller keeps the connection.
+ */
+void osc_applier_lend(struct osc_applier *a, struct db *lock_conn);
+
+/*
  * The cut-over is about to rename: from now on a RENAME of the table in
  * the binlog is ours (it ends the replay), and row events on the table
  * are counted as writes that slipped past the lock. `on` = 0 when the

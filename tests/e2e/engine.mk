@@ -15,6 +15,7 @@ ENGINE_RUN_E2E = \
 	tests/e2e/t4204-engine-abort.sh \
 	tests/e2e/t4205-engine-reconnect.sh \
 	tests/e2e/t4206-engine-cleanup.sh \
-	tests/e2e/t4207-engine-signals.sh
+	tests/e2e/t4207-engine-signals.sh \
+	tests/e2e/t4208-engine-lock.sh
 TESTS += $(ENGINE_RUN_E2E)
 EXTRA_DIST += $(ENGINE_RUN_E2E)
