@@ -3,7 +3,7 @@
  */
 #include "util/compat.h"
 #include "util/wrapper.h"
-#include "util/log.h"
+#include "util/fatal.h"
 
 void *xmalloc(size_t size)
 {
