@@ -10,7 +10,8 @@
 
 static void (*die_hook)(int status);
 static int die_status = 1;
-static volatile int dying;
+/* Per thread: die() from the die hook of the same thread leaves at once. */
+static _Thread_local int dying;
 
 /* Before log.c installs its writer: one line on stderr, newlines folded. */
 static void plain_report(const char *prefix, const char *msg)

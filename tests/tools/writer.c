@@ -784,6 +784,9 @@ static struct writer_options opt = {
 static atomic_int stop_requested;
 static volatile sig_atomic_t got_signal;
 
+#define LAT_BUCKETS_PER_MS 10
+#define LAT_BUCKETS (10000 * LAT_BUCKETS_PER_MS)	/* 10 s */
+
 struct sec_bucket {
 	uint64_t commits;
 	double max_ms;
@@ -797,7 +800,26 @@ static struct {
 	double max_ms;
 	double max_at;		/* wall clock (s) when the longest tx began */
 	unsigned int printed;
+	/* Commit latencies: 0.1 ms buckets, the last one open-ended. */
+	uint64_t hist[LAT_BUCKETS];
 } stats = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/*
+ * The latency below which `q` (0..1) of the commits finished, in ms, from
+ * the histogram (the bench prints p50 and p99; nothing asserts them).
+ */
+static double latency_quantile_ms(double q)
+{
+	uint64_t want = (uint64_t)(q * (double)stats.commits), seen = 0;
+	size_t i;
+
+	for (i = 0; i < LAT_BUCKETS; i++) {
+		seen += stats.hist[i];
+		if (seen > want)
+			return (double)(i + 1) / LAT_BUCKETS_PER_MS;
+	}
+	return stats.max_ms;
+}
 
 static double start_wall;
 static enum key_shape shape;
@@ -1152,6 +1174,12 @@ static void record_commit(double began_wall, double latency_ms)
 
 	pthread_mutex_lock(&stats.lock);
 	stats.commits++;
+	{
+		double b = latency_ms * LAT_BUCKETS_PER_MS;
+
+		stats.hist[b < LAT_BUCKETS - 1 ? (size_t)b
+					       : LAT_BUCKETS - 1]++;
+	}
 	if (latency_ms > stats.max_ms) {
 		stats.max_ms = latency_ms;
 		stats.max_at = began_wall;
@@ -2018,11 +2046,13 @@ static int run_writer(struct strbuf *err)
 		printf("writer: committed %" PRIu64 ", retries %" PRIu64
 		       ", duplicates %" PRIu64 ", mismatches %" PRIu64
 		       ", errors %" PRIu64 ", max_latency_ms %.1f at %.3f"
-		       ", elapsed_s %.1f, tx_per_s %.0f\n",
+		       ", elapsed_s %.1f, tx_per_s %.0f"
+		       ", p50_ms %.1f, p99_ms %.1f\n",
 		       stats.commits, stats.retries, stats.dups,
 		       stats.mismatches, stats.errors, stats.max_ms,
 		       stats.max_at, elapsed,
-		       elapsed > 0 ? (double)stats.commits / elapsed : 0.0);
+		       elapsed > 0 ? (double)stats.commits / elapsed : 0.0,
+		       latency_quantile_ms(0.50), latency_quantile_ms(0.99));
 		fflush(stdout);
 	}
 	if (opt.latency_log)
