@@ -119,6 +119,12 @@ static void add_literal(const struct replay_stmts *s, struct strbuf *out,
 		strbuf_release(&names);
 		return;
 	}
+	if (v->kind == BINLOG_VALUE_STRING || v->kind == BINLOG_VALUE_BLOB) {
+		/* In the source column's charset, so that the server
+		 * converts it as the copy does (issue 12 item 1). */
+		ddl_build_replay_string(out, p, map_i, v->str, v->len);
+		return;
+	}
 	if (binlog_value_to_sql(out, v, &s->targets[map_i], err) < 0)
 		*bad = 1;
 }

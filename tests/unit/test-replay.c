@@ -173,7 +173,8 @@ static void test_insert_update_delete(void **state)
 	assert_int_equal(f.s.ops_nr, 5);
 	expect_built(
 	    &f.s, "REPLACE INTO `db`.`_t_new` (`id`, `name`, `n`) VALUES "
-		  "(1, X'612762', NULL), (2, NULL, -5), (2, '', 7)\n"
+		  "(1, _utf8mb4 X'612762', NULL), (2, NULL, -5), "
+		  "(2, _utf8mb4 '', 7)\n"
 		  "DELETE FROM `db`.`_t_new` WHERE (`id` = 1) OR (`id` = 2)\n");
 	fixture_release(&f);
 }
@@ -194,7 +195,7 @@ static void test_key_changing_update(void **state)
 	expect_built(
 	    &f.s,
 	    "DELETE FROM `db`.`_t_new` WHERE (`id` = 1)\n"
-	    "REPLACE INTO `db`.`_t_new` (`id`, `name`) VALUES (9, X'78')\n");
+	    "REPLACE INTO `db`.`_t_new` (`id`, `name`) VALUES (9, _utf8mb4 X'78')\n");
 	fixture_release(&f);
 }
 
@@ -225,11 +226,11 @@ static void test_multi_column_key(void **state)
 	add_rows(&f.s, BINLOG_ROW_DELETE, rows, 2, 3);
 	expect_built(
 	    &f.s,
-	    "DELETE FROM `db`.`_t_new` WHERE (`a` = 1 AND `b``q` = X'70')\n"
+	    "DELETE FROM `db`.`_t_new` WHERE (`a` = 1 AND `b``q` = _utf8mb4 X'70')\n"
 	    "REPLACE INTO `db`.`_t_new` (`a`, `b``q`, `d``e`) VALUES "
-	    "(1, X'71', 4)\n"
-	    "DELETE FROM `db`.`_t_new` WHERE (`a` = 1 AND `b``q` = X'71') "
-	    "OR (`a` = 2 AND `b``q` = X'71')\n");
+	    "(1, _utf8mb4 X'71', 4)\n"
+	    "DELETE FROM `db`.`_t_new` WHERE (`a` = 1 AND `b``q` = _utf8mb4 X'71') "
+	    "OR (`a` = 2 AND `b``q` = _utf8mb4 X'71')\n");
 	fixture_release(&f);
 }
 
