@@ -313,6 +313,42 @@ static int check_load(const struct throttle_limits *limits,
 }
 
 /*
+ * A replica that has not answered for max_unknown_ms: its lag may be
+ * anything, for as long as it stays away, and waiting for it would hold
+ * the run for ever (a cron job would hang). The one away longest is named.
+ */
+static int check_unreachable(const struct throttle_limits *limits,
+			     const struct throttle_inputs *in,
+			     struct strbuf *reason)
+{
+	const struct throttle_replica_reading *gone = NULL;
+	size_t i;
+
+	if (!limits->max_unknown_ms || !limits->max_lag_ms)
+		return 0;
+	for (i = 0; i < in->nr_replicas; i++) {
+		const struct throttle_replica_reading *r = &in->replicas[i];
+
+		if (!r->unreachable_since_ms ||
+		    in->now_ms < r->unreachable_since_ms ||
+		    in->now_ms - r->unreachable_since_ms <
+			    limits->max_unknown_ms)
+			continue;
+		if (!gone || r->unreachable_since_ms < gone->unreachable_since_ms)
+			gone = r;
+	}
+	if (!gone)
+		return 0;
+	strbuf_addf(reason, "lag unknown on %s for ", gone->name);
+	throttle_format_seconds(reason,
+				in->now_ms - gone->unreachable_since_ms);
+	strbuf_addf(reason, ": %s", gone->problem && *gone->problem
+					    ? gone->problem
+					    : "it cannot be reached");
+	return 1;
+}
+
+/*
  * Replica lag: the worst replica decides. A replica with a problem or no
  * fresh reading is worse than any measured lag.
  */
@@ -443,7 +479,8 @@ void throttle_decide(const struct throttle_limits *limits,
 					     : THROTTLE_DEFAULT_STALE_MS;
 	struct strbuf r_crit = STRBUF_INIT, r_query = STRBUF_INIT;
 	struct strbuf r_load = STRBUF_INIT, r_lag = STRBUF_INIT;
-	int crit, query, load, lag;
+	struct strbuf r_gone = STRBUF_INIT;
+	int crit, query, load, lag, gone;
 
 	strbuf_reset(&out->reason);
 	out->action = THROTTLE_RUN;
@@ -460,11 +497,16 @@ void throttle_decide(const struct throttle_limits *limits,
 	query = check_query(in, stale_ms, &r_query);
 	load = check_load(limits, in, stale_ms, st, &r_load);
 	lag = check_lag(limits, in, stale_ms, st, out, &r_lag);
+	gone = check_unreachable(limits, in, &r_gone);
 
 	if (crit) {
 		out->action = THROTTLE_ABORT;
 		out->cause = THROTTLE_CAUSE_CRITICAL_LOAD;
 		strbuf_addbuf(&out->reason, &r_crit);
+	} else if (gone) {
+		out->action = THROTTLE_ABORT;
+		out->cause = THROTTLE_CAUSE_UNREACHABLE;
+		strbuf_addbuf(&out->reason, &r_gone);
 	} else if (in->user_throttle) {
 		out->action = THROTTLE_PAUSE;
 		out->cause = THROTTLE_CAUSE_USER;
@@ -491,4 +533,5 @@ void throttle_decide(const struct throttle_limits *limits,
 	strbuf_release(&r_query);
 	strbuf_release(&r_load);
 	strbuf_release(&r_lag);
+	strbuf_release(&r_gone);
 }

@@ -42,6 +42,7 @@ struct replica_probe {
 	int ok;
 	uint64_t lag_ms;
 	struct strbuf problem;
+	uint64_t unreachable_since_ms;	/* 0: it answers */
 };
 
 struct load_probe {
@@ -269,7 +270,11 @@ out:
 	return ret;
 }
 
-/* Probe one replica; fills lag or a problem. */
+/*
+ * Probe one replica; fills lag or a problem. 0: lag measured; -1: the
+ * replica answers but its lag is unknown; -2: it cannot be reached or
+ * queried.
+ */
 static int probe_replica(struct throttler *t, struct replica_probe *rp,
 			 uint64_t now_ms, uint64_t *lag_ms,
 			 struct strbuf *problem)
@@ -280,10 +285,13 @@ static int probe_replica(struct throttler *t, struct replica_probe *rp,
 
 	if (conn_ensure(&rp->conn, now_ms, t->retry_connect_ms, &err) < 0) {
 		strbuf_addbuf(problem, &err);
+		ret = -2;
 		goto out;
 	}
 	if (replica_state(rp, problem) < 0) {
 		conn_check(&rp->conn, now_ms, t->retry_connect_ms);
+		if (!rp->conn.db)
+			ret = -2;
 		goto out;
 	}
 	strbuf_addstr(&sql, "SELECT value FROM ");
@@ -299,6 +307,8 @@ static int probe_replica(struct throttler *t, struct replica_probe *rp,
 			strbuf_addf(problem, "cannot read the heartbeat: %s",
 				    err.buf);
 		conn_check(&rp->conn, now_ms, t->retry_connect_ms);
+		if (!rp->conn.db)
+			ret = -2;
 		goto out;
 	}
 	if (n == 0 || is_null) {
@@ -333,6 +343,10 @@ static void probe_replicas(struct throttler *t, uint64_t now_ms)
 		rp->at_ms = at;
 		rp->ok = ret == 0;
 		rp->lag_ms = lag;
+		if (ret != -2)
+			rp->unreachable_since_ms = 0;
+		else if (!rp->unreachable_since_ms)
+			rp->unreachable_since_ms = at;
 		strbuf_reset(&rp->problem);
 		strbuf_addbuf(&rp->problem, &problem);
 		pthread_mutex_unlock(&t->lock);
@@ -514,6 +528,8 @@ static void decide_locked(struct throttler *t, uint64_t now_ms,
 		reps[i].ok = t->replicas[i].ok;
 		reps[i].lag_ms = t->replicas[i].lag_ms;
 		reps[i].problem = t->replicas[i].problem.buf;
+		reps[i].unreachable_since_ms =
+			t->replicas[i].unreachable_since_ms;
 	}
 	in.replicas = reps;
 	in.nr_replicas = t->nr_replicas;
@@ -672,9 +688,10 @@ struct throttler *throttle_new(const struct throttle_config *cfg,
 				&cfg->replicas->items[i];
 			struct strbuf name = STRBUF_INIT;
 
-			if (cfg->ignore_replicas &&
-			    throttle_replica_list_has(cfg->ignore_replicas,
-						      r->host, r->port))
+			if (r->ignored ||
+			    (cfg->ignore_replicas &&
+			     throttle_replica_list_has(cfg->ignore_replicas,
+						       r->host, r->port)))
 				continue;
 			rp = &t->replicas[t->nr_replicas++];
 

@@ -31,7 +31,8 @@
  * changelog table. Replicas in the ignore list are not probed at all.
  *
  * Order of precedence (the first that holds gives the reason):
- * critical load (ABORT), user, flag file, throttle query, max-load, lag.
+ * critical load (ABORT), a replica unreachable for longer than
+ * max_unknown_ms (ABORT), user, flag file, throttle query, max-load, lag.
  */
 #ifndef OSC_THROTTLE_THROTTLE_H
 #define OSC_THROTTLE_THROTTLE_H
@@ -86,6 +87,12 @@ struct throttle_limits {
 	const struct throttle_load_spec *max_load;	/* NULL or empty: off */
 	const struct throttle_load_spec *critical_load;	/* NULL or empty: off */
 	unsigned int critical_hits;	/* 0: THROTTLE_DEFAULT_CRITICAL_HITS */
+	/*
+	 * A replica that cannot be reached (or queried) for this long
+	 * aborts the run instead of pausing it for ever; 0: never. Only
+	 * while lag is checked (max_lag_ms > 0).
+	 */
+	uint64_t max_unknown_ms;
 };
 
 /* The latest lag reading of one replica. */
@@ -95,6 +102,8 @@ struct throttle_replica_reading {
 	int ok;			/* 1: lag_ms is valid */
 	uint64_t lag_ms;
 	const char *problem;	/* when !ok: "replication stopped (...)" */
+	/* Since when it cannot be reached or queried; 0: it answers. */
+	uint64_t unreachable_since_ms;
 };
 
 /*
@@ -144,6 +153,7 @@ enum throttle_cause {
 	THROTTLE_CAUSE_QUERY,
 	THROTTLE_CAUSE_LOAD,
 	THROTTLE_CAUSE_LAG,
+	THROTTLE_CAUSE_UNREACHABLE,	/* ABORT: --max-lag-unknown */
 };
 
 /*
@@ -179,7 +189,9 @@ const char *throttle_action_name(enum throttle_action action);
  * "lag 4.2s on 127.0.0.1:3307", "load Threads_running=40>25",
  * "flag file '/x' exists", "throttle query returned 1",
  * "throttled by user", and for ABORT
- * "critical load Threads_running=90>80 in 3 consecutive checks".
+ * "critical load Threads_running=90>80 in 3 consecutive checks" or
+ * "lag unknown on 127.0.0.1:3307 for 1m0.0s: <problem>" (a replica that
+ * could not be reached for max_unknown_ms).
  */
 void throttle_decide(const struct throttle_limits *limits,
 		     const struct throttle_inputs *in,
@@ -246,8 +258,13 @@ void throttle_heartbeat_stop(struct throttle_heartbeat *hb);
 /* ---- 3. Replicas, probes and the throttler ------------------------- */
 
 struct throttle_replica {
-	char *host;
-	unsigned int port;	/* 0: 3306 */
+	char *host;		/* "localhost" is stored as 127.0.0.1 (TCP) */
+	unsigned int port;	/* 0: 3306 (discovered: none reported) */
+	uint32_t server_id;	/* discovered: as reported; resolved: read */
+	char *uuid;		/* @@server_uuid (MySQL); NULL: none */
+	int discovered;		/* found on the primary, not given */
+	int guessed;		/* host taken from a Binlog Dump connection */
+	int ignored;		/* resolved, and named by --ignore-replica */
 };
 
 struct throttle_replica_list {
@@ -260,7 +277,8 @@ struct throttle_replica_list {
 /*
  * Parse "HOST[:PORT]" ("[::1]:3307" for IPv6) and append it to the list
  * unless an equal entry is there already. -1 with one line in `err` on a
- * bad spec.
+ * bad spec. A replica is always reached over TCP: "localhost" is kept as
+ * 127.0.0.1 (the client library would take the local socket for it).
  */
 int throttle_replica_parse(struct throttle_replica_list *list,
 			   const char *spec, struct strbuf *err);
@@ -273,22 +291,54 @@ void throttle_replica_list_release(struct throttle_replica_list *list);
 void throttle_replica_name(struct strbuf *out, const struct throttle_replica *r);
 
 /*
- * Discover the replicas of the server on `primary`: the rows of SHOW
- * REPLICAS / SHOW REPLICA HOSTS / SHOW SLAVE HOSTS that carry a host
- * (replicas started with report_host; Port 0 means the primary's port),
- * then the hosts of Binlog Dump threads in the process list that were not
- * reported (assumed to listen on the primary's port, `default_port`).
- * Entries whose server id is `own_server_id` (the tool's binlog reader)
- * are skipped, so is the process-list thread `own_thread_id`. One level
- * only: replicas of replicas are not followed. Appends to `out`; lines
- * worth a warning (replicas seen but not reachable by a known address)
- * are appended to `warnings`, one per line.
+ * 1: a replica hosts row of an osc binlog reader: it registers with the
+ * host "osc" and a server id of at least `osc_id_min` (the binlog
+ * module's BINLOG_SERVER_ID_MIN, passed in: throttle/ does not include
+ * binlog/).
  */
-int throttle_discover_replicas(struct db *primary, unsigned int default_port,
-			       unsigned long own_server_id,
-			       unsigned long own_thread_id,
+int throttle_is_osc_reader(unsigned long server_id, const char *host,
+			   unsigned long osc_id_min);
+
+/*
+ * Discover the replicas of the server on `primary`: the rows of SHOW
+ * REPLICAS / SHOW REPLICA HOSTS / SHOW SLAVE HOSTS, each with the server
+ * id, host (report_host) and port (report_port) it reports, discovered
+ * set. Only those rows are replicas: a Binlog Dump connection that is not
+ * in the list is another binlog reader and is not returned; neither are
+ * osc's own readers' rows (throttle_is_osc_reader with `osc_id_min`)
+ * nor `own_server_id`.
+ * A row without a host is returned as is (host "") and, once for each
+ * distinct host of the Binlog Dump connections in the process list, as a
+ * `guessed` entry with that host, its port and its server id: the
+ * replica's address is one of them (throttle_replicas_resolve finds
+ * which). One level only: replicas of replicas are not followed. Appends
+ * to `out`; lines worth saying with -v go to `notes`, one per line.
+ */
+int throttle_discover_replicas(struct db *primary, unsigned long own_server_id,
+			       unsigned long osc_id_min,
 			       struct throttle_replica_list *out,
-			       struct strbuf *warnings, struct strbuf *err);
+			       struct strbuf *notes, struct strbuf *err);
+
+/*
+ * Reach each replica of `in` over TCP with `opts` (user, password, TLS;
+ * host and port replaced, never the socket), read its server id and
+ * server_uuid, and append each distinct server to `out` once, with its
+ * identity. Entries that `ignore` names are not reached: they go to `out`
+ * with `ignored` set. Dropped with a line in `notes`: the primary itself
+ * (`primary_id`, `primary_uuid` may be NULL), a server already in `out`
+ * (the same server given with --replica and discovered), a guessed
+ * address where another server answers. One line per replica that cannot
+ * be reached (a given one, a discovered one at its reported address, or
+ * one none of whose guessed addresses answers) goes to `problems`; then
+ * -1 is returned.
+ */
+int throttle_replicas_resolve(const struct throttle_replica_list *in,
+			      const struct throttle_replica_list *ignore,
+			      const struct db_options *opts,
+			      unsigned int timeout_s, uint32_t primary_id,
+			      const char *primary_uuid,
+			      struct throttle_replica_list *out,
+			      struct strbuf *notes, struct strbuf *problems);
 
 struct throttle_config {
 	struct throttle_limits limits;	/* max_load/critical_load: copied */

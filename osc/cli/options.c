@@ -229,6 +229,10 @@ const struct osc_option osc_option_table[] = {
     OPT_DURATION("max-lag", 0, max_lag_ms, 1, 100, 3600 * 1000, 0,
 		 "pause the copy while a replica lags more\n"
 		 "(a bare number is ms) [1500ms]"),
+    OPT_DURATION("max-lag-unknown", 0, max_lag_unknown_ms, 1, 0,
+		 24 * 3600 * 1000, 0,
+		 "abort when a replica cannot be reached for\n"
+		 "this long (0: pause for ever) [60s]"),
     OPT_STRING_CB("replica", 0, add_replica, "HOST[:PORT]", 0,
 		  "a replica to watch (repeatable)"),
     OPT_BOOL("discover-replicas", 0, discover_replicas, 0,
@@ -341,6 +345,7 @@ void osc_options_init(struct osc_options *o)
 	o->chunk_rows_min = 100;
 	o->chunk_rows_max = 100000;
 	o->max_lag_ms = THROTTLE_DEFAULT_MAX_LAG_MS;
+	o->max_lag_unknown_ms = 60 * 1000;
 	o->discover_replicas = 1;
 	o->critical_load_hits = THROTTLE_DEFAULT_CRITICAL_HITS;
 	o->heartbeat_interval_ms = 100;

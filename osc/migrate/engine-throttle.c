@@ -10,9 +10,10 @@
  *
  * Replicas are discovered by default, as gh-ost does: a tool whose first
  * promise is not to push replicas behind must not depend on the user
- * remembering to list them. A discovery that fails stops the run before
- * anything is created (the message says how to list the replicas or turn
- * discovery off), for the same reason.
+ * remembering to list them. The preflight (preflight.c) finds them,
+ * reaches each and stops the run before anything is created when one
+ * cannot be reached (the message says how to name, skip or stop
+ * discovering them), for the same reason; this file watches its list.
  */
 #include "util/compat.h"
 #include "util/clock.h"
@@ -39,6 +40,7 @@ struct osc_throttle {
 	enum throttle_cause pause_cause;
 	uint64_t paused_at_ms;
 	int aborted;
+	enum throttle_cause abort_cause;
 	struct strbuf abort_reason;
 	/* Status strings, valid until the next fill. */
 	struct throttle_snapshot snap;
@@ -47,6 +49,7 @@ struct osc_throttle {
 	/* For the chunk-size messages: 0 when the size is fixed. */
 	uint64_t chunk_time_ms;
 	char *critical_load; /* the spec, for the abort message */
+	uint64_t max_lag_unknown_ms;
 };
 
 static uint64_t now_ms(void)
@@ -54,69 +57,9 @@ static uint64_t now_ms(void)
 	return throttle_now_ms();
 }
 
-/*
- * The replicas to watch: --replica, then the discovered ones unless
- * --skip-discover-replicas. The first *nr_given entries of `out` are the
- * given ones (the message marks the others as discovered).
- */
-static int collect_replicas(struct osc_run *run,
-			    struct throttle_replica_list *out, size_t *nr_given,
-			    struct strbuf *err)
-{
-	const struct osc_options *o = run->opts;
-	struct throttle_replica_list found = THROTTLE_REPLICA_LIST_INIT;
-	struct strbuf warn = STRBUF_INIT, where = STRBUF_INIT;
-	size_t i;
-	int ret = -1;
-
-	for (i = 0; i < o->replicas.nr; i++)
-		throttle_replica_add(out, o->replicas.items[i].host,
-				     o->replicas.items[i].port);
-	*nr_given = out->nr;
-	if (!o->discover_replicas) {
-		ret = 0;
-		goto out;
-	}
-	if (throttle_discover_replicas(
-		run->pf->db, run->pf->dbopts.port ? run->pf->dbopts.port : 3306,
-		0, db_thread_id(run->pf->db), &found, &warn, err) < 0) {
-		struct strbuf why = STRBUF_INIT;
-
-		db_describe_target(&run->pf->dbopts, &where);
-		strbuf_addbuf(&why, err);
-		strbuf_reset(err);
-		strbuf_addf(err,
-			    "cannot list the replicas of %s: %s; name them "
-			    "with --replica=HOST[:PORT], or give "
-			    "--skip-discover-replicas when it has none",
-			    where.buf, why.buf);
-		strbuf_release(&why);
-		goto out;
-	}
-	if (warn.len) {
-		char *line = warn.buf, *nl;
-
-		while ((nl = strchr(line, '\n'))) {
-			*nl = '\0';
-			warning("%s", line);
-			line = nl + 1;
-		}
-	}
-	for (i = 0; i < found.nr; i++)
-		throttle_replica_add(out, found.items[i].host,
-				     found.items[i].port);
-	ret = 0;
-out:
-	throttle_replica_list_release(&found);
-	strbuf_release(&warn);
-	strbuf_release(&where);
-	return ret;
-}
-
 /* One line saying which replicas are watched, and which are not. */
 static void report_replicas(const struct osc_options *o,
-			    const struct throttle_replica_list *list,
-			    size_t nr_given)
+			    const struct throttle_replica_list *list)
 {
 	struct strbuf watched = STRBUF_INIT, ignored = STRBUF_INIT;
 	struct strbuf name = STRBUF_INIT, limit = STRBUF_INIT;
@@ -124,19 +67,14 @@ static void report_replicas(const struct osc_options *o,
 
 	for (i = 0; i < list->nr; i++) {
 		const struct throttle_replica *r = &list->items[i];
-		struct strbuf *to;
+		struct strbuf *to = r->ignored ? &ignored : &watched;
 
 		strbuf_reset(&name);
 		throttle_replica_name(&name, r);
-		if (throttle_replica_list_has(&o->ignore_replicas, r->host,
-					      r->port)) {
-			to = &ignored;
-		} else {
-			to = &watched;
+		if (!r->ignored)
 			n++;
-		}
 		strbuf_addf(to, "%s%s%s", to->len ? ", " : "", name.buf,
-			    i >= nr_given ? " (discovered)" : "");
+			    r->discovered ? " (discovered)" : "");
 	}
 	throttle_format_seconds(&limit, o->max_lag_ms);
 	if (n)
@@ -191,7 +129,7 @@ static int check_status_vars(struct db *db,
 struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 {
 	const struct osc_options *o = run->opts;
-	struct throttle_replica_list replicas = THROTTLE_REPLICA_LIST_INIT;
+	const struct throttle_replica_list *replicas = &run->pf->replicas;
 	struct throttle_load_spec max_load = THROTTLE_LOAD_SPEC_INIT;
 	struct throttle_load_spec critical = THROTTLE_LOAD_SPEC_INIT;
 	struct db_options replica_opts = run->pf->dbopts;
@@ -199,10 +137,6 @@ struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 	struct throttle_config cfg;
 	struct osc_throttle *ot = NULL;
 	struct throttler *t;
-	size_t nr_given;
-
-	if (collect_replicas(run, &replicas, &nr_given, err) < 0)
-		goto out;
 	/* The options were checked when parsed: these cannot fail. */
 	if (throttle_load_spec_parse(
 		&max_load, o->max_load ? o->max_load : OSC_DEFAULT_MAX_LOAD,
@@ -237,9 +171,10 @@ struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 	cfg.limits.max_load = &max_load;
 	cfg.limits.critical_load = &critical;
 	cfg.limits.critical_hits = (unsigned int)o->critical_load_hits;
+	cfg.limits.max_unknown_ms = o->max_lag_unknown_ms;
 	cfg.changelog_db = run->pf->table.db;
 	cfg.changelog_table = run->pf->table.changelog_name;
-	cfg.replicas = &replicas;
+	cfg.replicas = replicas;
 	cfg.replica_opts = &replica_opts;
 	cfg.ignore_replicas = &o->ignore_replicas;
 	cfg.primary_opts = &run->pf->dbopts;
@@ -248,7 +183,7 @@ struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 	t = throttle_new(&cfg, err);
 	if (!t)
 		goto out;
-	report_replicas(o, &replicas, nr_given);
+	report_replicas(o, replicas);
 	if (max_load.nr || critical.nr) {
 		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 
@@ -266,8 +201,8 @@ struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 	throttle_snapshot_init(&ot->snap);
 	ot->chunk_time_ms = o->chunk_rows_fixed ? 0 : o->chunk_time_ms;
 	ot->critical_load = critical.nr ? xstrdup(o->critical_load) : NULL;
+	ot->max_lag_unknown_ms = o->max_lag_unknown_ms;
 out:
-	throttle_replica_list_release(&replicas);
 	throttle_load_spec_release(&max_load);
 	throttle_load_spec_release(&critical);
 	return ot;
@@ -346,6 +281,7 @@ static int follow(struct osc_throttle *ot, const char *what, const char *at)
 	if (a == THROTTLE_ABORT) {
 		if (!ot->aborted) {
 			ot->aborted = 1;
+			ot->abort_cause = ot->d.cause;
 			strbuf_addbuf(&ot->abort_reason, &ot->d.reason);
 		}
 		return 1;
@@ -392,10 +328,20 @@ int osc_throttle_aborted(struct osc_throttle *ot, struct strbuf *err)
 {
 	if (!ot || !ot->aborted)
 		return 0;
-	if (err)
+	if (!err)
+		return 1;
+	if (ot->abort_cause == THROTTLE_CAUSE_UNREACHABLE) {
+		struct strbuf limit = STRBUF_INIT;
+
+		osc_format_duration(&limit, ot->max_lag_unknown_ms);
+		strbuf_addf(err, "%s (longer than --max-lag-unknown=%s); "
+			    "stopping", ot->abort_reason.buf, limit.buf);
+		strbuf_release(&limit);
+	} else {
 		strbuf_addf(err, "%s (--critical-load=%s); stopping",
 			    ot->abort_reason.buf,
 			    ot->critical_load ? ot->critical_load : "");
+	}
 	return 1;
 }
 

@@ -13,6 +13,7 @@
  */
 #include "util/compat.h"
 #include "osc/migrate/preflight.h"
+#include "binlog/binlog.h"
 #include "ddl/ddl.h"
 #include "osc/migrate/names.h"
 #include "util/log.h"
@@ -426,6 +427,94 @@ static void check_privileges(struct osc_preflight *pf, const char *dbname,
 	strbuf_release(&name);
 	strbuf_release(&scope);
 	strbuf_release(&ignore);
+}
+
+/* Each line of `lines` through fn (error or warning), with a suffix. */
+static void report_lines(struct osc_preflight *pf, struct strbuf *lines,
+			 int failing, const char *suffix)
+{
+	char *line = lines->buf, *nl;
+
+	while ((nl = strchr(line, '\n'))) {
+		*nl = '\0';
+		if (failing)
+			fail(pf, "%s%s", line, suffix);
+		else
+			verbose("preflight: %s", line);
+		line = nl + 1;
+	}
+}
+
+/*
+ * The replicas to watch for lag (throttle/replica.c): the given ones and,
+ * unless --skip-discover-replicas, the ones the server lists, each
+ * reached now over TCP and identified, so that one that cannot be reached
+ * stops the run here (it would pause the copy for ever), in the dry run
+ * as with --execute, and the same server is watched once.
+ */
+static void check_replicas(struct osc_preflight *pf,
+			   const struct osc_options *opts)
+{
+	struct throttle_replica_list in = THROTTLE_REPLICA_LIST_INIT;
+	struct strbuf notes = STRBUF_INIT, problems = STRBUF_INIT;
+	struct strbuf err = STRBUF_INIT, uuid = STRBUF_INIT;
+	struct db_options ro = pf->dbopts;
+	unsigned int timeout_s;
+	int is_null = 0;
+	size_t i;
+
+	for (i = 0; i < opts->replicas.nr; i++)
+		throttle_replica_add(&in, opts->replicas.items[i].host,
+				     opts->replicas.items[i].port);
+	if (opts->discover_replicas &&
+	    throttle_discover_replicas(pf->db, 0, BINLOG_SERVER_ID_MIN, &in,
+				       &notes, &err) < 0) {
+		unsigned int code = db_errno(pf->db);
+
+		if (code == DB_ER_SPECIFIC_ACCESS_DENIED)
+			fail(pf,
+			     "user %s cannot list the replicas of %s (%s): "
+			     "GRANT %s ON *.* TO %s; or name them with "
+			     "--replica=HOST[:PORT] and give "
+			     "--skip-discover-replicas",
+			     pf->server.user, pf->server.where, err.buf,
+			     pf->server.flavor == OSC_FLAVOR_MARIADB &&
+				     pf->server.version_id >= 100502
+				 ? "REPLICATION MASTER ADMIN"
+				 : "REPLICATION SLAVE",
+			     pf->server.user);
+		else
+			fail(pf,
+			     "cannot list the replicas of %s: %s; name them "
+			     "with --replica=HOST[:PORT], or give "
+			     "--skip-discover-replicas when it has none",
+			     pf->server.where, err.buf);
+		goto out;
+	}
+	if (db_query_value(pf->db, "SELECT @@server_uuid", &uuid, &is_null,
+			   &err) <= 0 || is_null)
+		strbuf_reset(&uuid);
+	if (opts->replica_user)
+		ro.user = opts->replica_user;
+	if (opts->replica_password)
+		ro.password = opts->replica_password;
+	timeout_s = pf->dbopts.connect_timeout_s ? pf->dbopts.connect_timeout_s
+						 : 10;
+	throttle_replicas_resolve(&in, &opts->ignore_replicas, &ro, timeout_s,
+				  (uint32_t)pf->server.server_id,
+				  uuid.len ? uuid.buf : NULL, &pf->replicas,
+				  &notes, &problems);
+	report_lines(pf, &notes, 0, "");
+	report_lines(pf, &problems, 1,
+		     "; give its address with --replica=HOST:PORT, skip it "
+		     "with --ignore-replica=HOST:PORT, or turn discovery off "
+		     "with --skip-discover-replicas");
+out:
+	throttle_replica_list_release(&in);
+	strbuf_release(&notes);
+	strbuf_release(&problems);
+	strbuf_release(&err);
+	strbuf_release(&uuid);
 }
 
 static int check_database(struct osc_preflight *pf)
@@ -949,6 +1038,7 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 		osc_flavor_name(pf->server.flavor), pf->server.version,
 		pf->server.where, pf->server.user);
 	check_privileges(pf, t->db, t->table);
+	check_replicas(pf, opts);
 	if (check_database(pf) < 0 || check_table(pf) < 0)
 		goto out;
 	/* The server's spelling of the names decides the object names. */
@@ -976,6 +1066,7 @@ void osc_preflight_release(struct osc_preflight *pf)
 	struct osc_table_facts *t = &pf->table;
 
 	db_close(pf->db);
+	throttle_replica_list_release(&pf->replicas);
 	free(s->where);
 	free(s->version);
 	free(s->version_comment);

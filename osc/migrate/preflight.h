@@ -82,6 +82,11 @@ struct osc_preflight {
 	struct db_options dbopts; /* borrowed from the options */
 	struct osc_server_facts server;
 	struct osc_table_facts table;
+	/*
+	 * The replicas to watch, each reached and identified (server id,
+	 * uuid) once; those --ignore-replica names have `ignored` set.
+	 */
+	struct throttle_replica_list replicas;
 	size_t failures; /* error lines printed */
 	size_t warnings;
 };

@@ -54,10 +54,11 @@ struct osc_options {
 	int no_drop_old_table;
 
 	/*
-	 * Throttling (osc/migrate/engine-throttle.c turns these into a
-	 * throttler). The lists and the load specs are checked when parsed.
+	 * Throttling (osc/migrate/engine-throttle.c turns these into a throttler).
+	 * The lists and the load specs are checked when parsed.
 	 */
 	uint64_t max_lag_ms;
+	uint64_t max_lag_unknown_ms;	/* unreachable replica: abort; 0 never */
 	struct throttle_replica_list replicas;	      /* --replica */
 	struct throttle_replica_list ignore_replicas; /* --ignore-replica */
 	char *replica_user;	/* NULL: the primary's user */
@@ -71,13 +72,13 @@ struct osc_options {
 	uint64_t heartbeat_interval_ms;
 
 	/* Operating the run (osc/migrate/engine-ops.c). */
-	uint64_t status_interval_ms; /* --status-interval */
+	uint64_t status_interval_ms;	/* --status-interval */
 	char *status_socket;
 	char *postpone_cut_over_flag_file;
 	char *panic_flag_file;
 	char *hooks_dir;
 	uint64_t hook_timeout_ms;
-	uint64_t max_runtime_ms; /* 0: no limit */
+	uint64_t max_runtime_ms;	/* 0: no limit */
 
 	/* Option files (command line only). */
 	char *defaults_file;

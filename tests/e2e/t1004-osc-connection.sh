@@ -17,10 +17,13 @@ CREATE DATABASE shop;
 CREATE TABLE shop.orders (id INT PRIMARY KEY);
 CREATE USER 'osc'@'%' IDENTIFIED BY '$PW';
 GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, LOCK TABLES ON shop.* TO 'osc'@'%';
-GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'osc'@'%';
+GRANT REPLICATION SLAVE, BINLOG MONITOR, REPLICATION MASTER ADMIN ON *.* TO 'osc'@'%';
+CREATE USER 'nolist'@'%' IDENTIFIED BY '$PW';
+GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, LOCK TABLES ON shop.* TO 'nolist'@'%';
+GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'nolist'@'%';
 CREATE USER 'norepl'@'%' IDENTIFIED BY '$PW';
 GRANT SELECT, INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, LOCK TABLES ON shop.* TO 'norepl'@'%';
-GRANT BINLOG MONITOR ON *.* TO 'norepl'@'%';
+GRANT BINLOG MONITOR, REPLICATION MASTER ADMIN ON *.* TO 'norepl'@'%';
 CREATE USER 'reader'@'%' IDENTIFIED BY '$PW';
 GRANT SELECT ON shop.* TO 'reader'@'%';
 CREATE USER 'tables'@'%' IDENTIFIED BY '$PW';
@@ -29,10 +32,10 @@ GRANT ALL ON shop._orders_new TO 'tables'@'%';
 GRANT ALL ON shop._orders_old TO 'tables'@'%';
 GRANT ALL ON shop._orders_osc TO 'tables'@'%';
 GRANT LOCK TABLES ON shop.* TO 'tables'@'%';
-GRANT REPLICATION SLAVE, REPLICATION CLIENT ON *.* TO 'tables'@'%';
+GRANT REPLICATION SLAVE, REPLICATION CLIENT, REPLICATION MASTER ADMIN ON *.* TO 'tables'@'%';
 CREATE USER 'pattern'@'%' IDENTIFIED BY '$PW';
 GRANT ALL ON \`sho_\`.* TO 'pattern'@'%';
-GRANT REPLICATION SLAVE, BINLOG MONITOR ON *.* TO 'pattern'@'%';
+GRANT REPLICATION SLAVE, BINLOG MONITOR, REPLICATION MASTER ADMIN ON *.* TO 'pattern'@'%';
 "
 
 # The right user with -pPASS: a passing dry run.
@@ -129,6 +132,14 @@ run_osc --no-defaults -h127.0.0.1 -P"$P" -unorepl -p"$PW" "$ADD" shop.orders
 expect_status 1
 expect_err "^error: user 'norepl'@'%' lacks REPLICATION SLAVE globally \(to read the binary log\): grant it with: GRANT REPLICATION SLAVE ON \*\.\* TO 'norepl'@'%'$"
 [ "$(grep -c '^error:' "$E2E_DIR/osc.err")" = 1 ] || { e2e_fail "expected 1 error"; show_osc_output; }
+# Listing the replicas (discovery, on by default) is checked by the dry
+# run too: --execute would need it.
+run_osc --no-defaults -h127.0.0.1 -P"$P" -unolist -p"$PW" "$ADD" shop.orders
+expect_status 1
+expect_err "^error: user 'nolist'@'%' cannot list the replicas of 127\.0\.0\.1:$P .*: GRANT REPLICATION MASTER ADMIN ON \*\.\* TO 'nolist'@'%'; or name them with --replica=HOST\[:PORT\] and give --skip-discover-replicas$"
+grep -q "all checks passed" "$E2E_DIR/osc.err" && e2e_fail "the dry run passed without the replica-listing privilege"
+run_osc --no-defaults -h127.0.0.1 -P"$P" -unolist -p"$PW" --skip-discover-replicas "$ADD" shop.orders
+expect_status 0
 run_osc --no-defaults -h127.0.0.1 -P"$P" -ureader -p"$PW" "$ADD" shop.orders
 expect_status 1
 expect_err "^error: user 'reader'@'%' lacks INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, LOCK TABLES on database \`shop\` .*: GRANT INSERT, UPDATE, DELETE, CREATE, DROP, ALTER, INDEX, LOCK TABLES ON \`shop\`\.\* TO 'reader'@'%'$"

@@ -33,6 +33,7 @@
 #include "osc/ops/hooks.h"
 #include "osc/ops/progress.h"
 #include "osc/ops/status-socket.h"
+#include "binlog/binlog.h"
 #include "throttle/throttle.h"
 #include "util/db.h"
 #include "util/log.h"
@@ -316,24 +317,42 @@ int main(int argc, char **argv)
 		die("%s", err.buf);
 	strbuf_reset(&err);
 	if (discover) {
-		struct strbuf warn = STRBUF_INIT;
+		struct throttle_replica_list found = THROTTLE_REPLICA_LIST_INIT;
+		struct throttle_replica_list reached =
+			THROTTLE_REPLICA_LIST_INIT;
+		struct strbuf notes = STRBUF_INIT, problems = STRBUF_INIT;
+		struct db_options ro = primary;
+		unsigned long long own = 0;
 		size_t i;
 
-		if (throttle_discover_replicas(conn, primary.port, 0,
-					       db_thread_id(conn), &replicas,
-					       &warn, &err) < 0)
+		if (db_query_u64(conn, "SELECT @@server_id", &own, &err) < 0 ||
+		    throttle_discover_replicas(conn, 0, BINLOG_SERVER_ID_MIN,
+					       &found, &notes, &err) < 0)
 			die("%s", err.buf);
-		if (warn.len)
-			fprintf(stderr, "%s", warn.buf);
-		for (i = 0; i < replicas.nr; i++) {
+		if (replica_user)
+			ro.user = replica_user;
+		if (replica_password)
+			ro.password = replica_password;
+		if (throttle_replicas_resolve(&found, NULL, &ro, 5,
+					      (uint32_t)own, NULL, &reached,
+					      &notes, &problems) < 0)
+			die("%s", problems.buf);
+		if (notes.len)
+			fprintf(stderr, "%s", notes.buf);
+		for (i = 0; i < reached.nr; i++) {
 			struct strbuf name = STRBUF_INIT;
 
-			throttle_replica_name(&name, &replicas.items[i]);
+			throttle_replica_name(&name, &reached.items[i]);
 			printf("discovered\t%s\n", name.buf);
+			throttle_replica_add(&replicas, reached.items[i].host,
+					     reached.items[i].port);
 			strbuf_release(&name);
 		}
 		fflush(stdout);
-		strbuf_release(&warn);
+		throttle_replica_list_release(&found);
+		throttle_replica_list_release(&reached);
+		strbuf_release(&notes);
+		strbuf_release(&problems);
 	}
 
 	hb = throttle_heartbeat_start(&primary, dbname, table, 100, &err);

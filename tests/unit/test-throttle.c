@@ -87,6 +87,7 @@ struct rep {
 	int ok;
 	uint64_t lag;
 	const char *problem;
+	uint64_t gone;		/* unreachable since; 0: it answers */
 };
 
 struct step {
@@ -107,6 +108,7 @@ struct step {
 	enum throttle_action want;
 	const char *reason;		/* exact */
 	int64_t want_max_lag;		/* checked when non-zero */
+	uint64_t max_unknown;		/* --max-lag-unknown; 0: never */
 };
 
 struct decide_case {
@@ -119,8 +121,9 @@ struct decide_case {
 	struct step steps[MAX_STEPS];
 };
 
-#define OK(at, lag) { at, 1, lag, NULL }
-#define BAD(at, why) { at, 0, 0, why }
+#define OK(at, lag) { at, 1, lag, NULL, 0 }
+#define BAD(at, why) { at, 0, 0, why, 0 }
+#define GONE(at, why, since) { at, 0, 0, why, since }
 #define END { 0 }
 
 static const char *const replica_names[MAX_REPLICAS] = {
@@ -297,6 +300,51 @@ static const struct decide_case decide_cases[] = {
 		  .reason = "throttle query result unknown (last reading 4.0s "
 			    "ago)" },
 		END } },
+	{ .name = "an unreachable replica aborts after --max-lag-unknown",
+	  .max_lag_ms = 1500, .nr_replicas = 2,
+	  .steps = {
+		{ .max_unknown = 60000, .now = 1000,
+		  .rep = { OK(1000, 10), GONE(1000, "cannot connect", 1000) },
+		  .want = THROTTLE_PAUSE,
+		  .reason = "lag unknown on 10.0.0.2:3306: cannot connect" },
+		{ .max_unknown = 60000, .now = 60999,
+		  .rep = { OK(60999, 10), GONE(60999, "cannot connect", 1000) },
+		  .want = THROTTLE_PAUSE,
+		  .reason = "lag unknown on 10.0.0.2:3306: cannot connect" },
+		/* replication stopped answers: only a pause, however long */
+		{ .max_unknown = 60000, .now = 61000,
+		  .rep = { BAD(61000, "replication stopped"),
+			   GONE(61000, "cannot connect", 1000) },
+		  .want = THROTTLE_ABORT,
+		  .reason = "lag unknown on 10.0.0.2:3306 for 60.0s: cannot "
+			    "connect" },
+		/* above the user's pause too */
+		{ .max_unknown = 60000, .now = 62000, .user = 1,
+		  .rep = { OK(62000, 10), GONE(62000, "cannot connect", 1000) },
+		  .want = THROTTLE_ABORT,
+		  .reason = "lag unknown on 10.0.0.2:3306 for 61.0s: cannot "
+			    "connect" },
+		END } },
+	{ .name = "a replica that answers again does not abort",
+	  .max_lag_ms = 1500, .nr_replicas = 1,
+	  .steps = {
+		{ .max_unknown = 5000, .now = 4000, .rep = { GONE(4000, "lost the connection",
+					     1000) },
+		  .want = THROTTLE_PAUSE,
+		  .reason = "lag unknown on 127.0.0.1:3307: lost the "
+			    "connection" },
+		{ .max_unknown = 5000, .now = 7000, .rep = { BAD(7000, "replication stopped") },
+		  .want = THROTTLE_PAUSE,
+		  .reason = "lag unknown on 127.0.0.1:3307: replication "
+			    "stopped" },
+		END } },
+	{ .name = "without --max-lag-unknown an unreachable replica pauses",
+	  .max_lag_ms = 1500, .nr_replicas = 1, .steps = {
+		{ .now = 3600000,
+		  .rep = { GONE(3600000, "cannot connect", 1) },
+		  .want = THROTTLE_PAUSE,
+		  .reason = "lag unknown on 127.0.0.1:3307: cannot connect" },
+		END } },
 	{ "lag hysteresis survives a user pause", 1000, NULL, NULL, 0, 1, {
 		{ .now = 1000, .rep = { OK(1000, 2000) }, .user = 1,
 		  .want = THROTTLE_PAUSE, .reason = "throttled by user" },
@@ -328,6 +376,7 @@ static void run_step(const struct decide_case *c, const struct step *s,
 		reps[i].ok = s->rep[i].ok;
 		reps[i].lag_ms = s->rep[i].lag;
 		reps[i].problem = s->rep[i].problem;
+		reps[i].unreachable_since_ms = s->rep[i].gone;
 	}
 	in.replicas = reps;
 	in.nr_replicas = c->nr_replicas;
@@ -362,7 +411,12 @@ static void run_step(const struct decide_case *c, const struct step *s,
 	in.user_throttle = s->user;
 
 	throttle_decision_init(&d);
-	throttle_decide(limits, &in, st, &d);
+	{
+		struct throttle_limits l = *limits;
+
+		l.max_unknown_ms = s->max_unknown;
+		throttle_decide(&l, &in, st, &d);
+	}
 	if (d.action != s->want || strcmp(d.reason.buf, s->reason))
 		fail_msg("case '%s' step %zu: got %s '%s', want %s '%s'",
 			 c->name, stepno, throttle_action_name(d.action),
