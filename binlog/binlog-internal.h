@@ -176,16 +176,17 @@ int binlog_decode_value(const struct binlog_column *c,
 			size_t avail, struct binlog_value *v, size_t *used,
 			struct arena *arena, struct strbuf *err);
 
+/* ---- text.c: text forms of values ---- */
+
+/* 10^0 .. 10^9. */
+extern const uint32_t binlog_powers10[10];
+
 /* Exact decimal text of a packed DECIMAL(prec,scale); -1 if malformed. */
 int binlog_decimal_to_text(const unsigned char *p, size_t avail,
 			   unsigned int prec, unsigned int scale,
 			   struct strbuf *out, size_t *used,
 			   struct strbuf *err);
 size_t binlog_decimal_bin_size(unsigned int prec, unsigned int scale);
-
-/* MySQL binary JSON to JSON text; -1 if malformed. */
-int binlog_json_to_text(const unsigned char *p, size_t len,
-			struct strbuf *out, struct strbuf *err);
 
 /* Append a double with the fewest digits that read back the same. */
 void binlog_format_double(struct strbuf *out, double d);
@@ -199,6 +200,12 @@ void binlog_format_timestamp(struct strbuf *out, int64_t sec, uint32_t usec,
 			     unsigned int fsp);
 void binlog_format_tm(struct strbuf *out, enum binlog_value_kind kind,
 		      const struct binlog_time *tm, unsigned int fsp);
+
+/* ---- json.c (uses text.c) ---- */
+
+/* MySQL binary JSON to JSON text; -1 if malformed. */
+int binlog_json_to_text(const unsigned char *p, size_t len,
+			struct strbuf *out, struct strbuf *err);
 
 /* MariaDB's compressed-event body: header byte, BE length, zlib stream. */
 int binlog_maria_uncompress(const unsigned char *p, size_t len,

@@ -7,14 +7,13 @@ osc_osc_SOURCES = osc/cli/main.c
 osc_osc_LDADD = $(OSC_MODULE_LIBS) $(OSC_EXT_LIBS)
 dist_man_MANS += man/osc.1
 
+include $(srcdir)/osc/cli/local.mk
 include $(srcdir)/osc/migrate/local.mk
 include $(srcdir)/osc/replay/local.mk
 include $(srcdir)/osc/cutover/local.mk
 include $(srcdir)/osc/ops/local.mk
-# cli last for now: migrate/preflight.c still calls osc_options_to_db().
-include $(srcdir)/osc/cli/local.mk
 
 # The engine's archives in link order, for unit tests and helper programs.
-OSC_ENGINE_LIBS = osc/migrate/liboscmigrate.a \
+OSC_ENGINE_LIBS = osc/cli/libosccli.a osc/migrate/liboscmigrate.a \
 	osc/replay/liboscreplay.a osc/cutover/libosccutover.a \
-	osc/ops/liboscops.a osc/cli/libosccli.a
+	osc/ops/liboscops.a

@@ -3,6 +3,7 @@ noinst_LIBRARIES += util/libutil.a
 OSC_MODULE_LIBS += util/libutil.a
 util_libutil_a_SOURCES = \
 	util/compat.h util/banned.h \
+	util/fatal.c util/fatal.h \
 	util/wrapper.c util/wrapper.h \
 	util/strbuf.c util/strbuf.h \
 	util/log.c util/log.h \

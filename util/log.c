@@ -1,5 +1,7 @@
 /*
- * log.c: leveled, thread-safe messages on stderr (see log.h).
+ * log.c: leveled, thread-safe messages on stderr (see log.h). die() and
+ * BUG() are in fatal.c, below strbuf.c and wrapper.c; their messages
+ * come back here through fatal_set_report() once the log is configured.
  */
 #include "util/compat.h"
 #include "util/log.h"
@@ -12,14 +14,19 @@
 static enum log_level cur_level = LOG_INFO;
 static enum log_format cur_format = LOG_FORMAT_TEXT;
 static void (*before_write)(void);
-static void (*die_hook)(int status);
-static int die_status = 1;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-/* Per thread: die() from the die hook of the same thread leaves at once. */
-static _Thread_local int dying;
+
+static void report_fatal(const char *prefix, const char *msg);
+
+/* From the first setting on, die() writes through this file. */
+static void configured(void)
+{
+	fatal_set_report(report_fatal);
+}
 
 void log_set_level(enum log_level level)
 {
+	configured();
 	cur_level = level;
 }
 
@@ -30,6 +37,7 @@ enum log_level log_get_level(void)
 
 void log_set_format(enum log_format fmt)
 {
+	configured();
 	cur_format = fmt;
 }
 
@@ -40,6 +48,7 @@ enum log_format log_get_format(void)
 
 void log_set_before_write(void (*fn)(void))
 {
+	configured();
 	before_write = fn;
 }
 
@@ -48,16 +57,6 @@ void log_locked(void (*fn)(void *data), void *data)
 	pthread_mutex_lock(&log_lock);
 	fn(data);
 	pthread_mutex_unlock(&log_lock);
-}
-
-void log_set_die_hook(void (*fn)(int status))
-{
-	die_hook = fn;
-}
-
-void log_set_die_status(int status)
-{
-	die_status = status;
 }
 
 void log_timestamp(char *buf, size_t size)
@@ -156,24 +155,20 @@ static void vreport(enum log_level level, const char *prefix,
 	strbuf_release(&line);
 }
 
-void die(const char *fmt, ...)
+static void report(enum log_level level, const char *prefix,
+		   const char *fmt, ...)
 {
 	va_list ap;
 
-	if (dying) {
-		/* die() from inside the die hook: report and leave now. */
-		va_start(ap, fmt);
-		vreport(LOG_ERROR, "fatal: ", fmt, ap);
-		va_end(ap);
-		_exit(die_status == 1 ? 4 : die_status);
-	}
-	dying = 1;
 	va_start(ap, fmt);
-	vreport(LOG_ERROR, "fatal: ", fmt, ap);
+	vreport(level, prefix, fmt, ap);
 	va_end(ap);
-	if (die_hook)
-		die_hook(die_status);
-	exit(die_status);
+}
+
+/* die()'s writer (fatal.c): the same line as error(), as "fatal: ". */
+static void report_fatal(const char *prefix, const char *msg)
+{
+	report(LOG_ERROR, prefix, "%s", msg);
 }
 
 int error(const char *fmt, ...)
@@ -228,17 +223,4 @@ void debug(const char *fmt, ...)
 	va_start(ap, fmt);
 	vreport(LOG_DEBUG, "debug: ", fmt, ap);
 	va_end(ap);
-}
-
-void bug_fl(const char *file, int line, const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "BUG: %s:%d: %s\n", file, line, sb.buf);
-	strbuf_release(&sb);
-	abort();
 }

@@ -9,15 +9,18 @@
  * In JSON mode (log_set_format(LOG_FORMAT_JSON)) every message is one JSON
  * object per line: {"ts":"...","level":"...","msg":"..."}.
  *
- * die() runs the die hook (osc/ sets one that unwinds the cleanup stack),
- * prints "fatal: ..." and exits with the die status (1 unless changed).
- * BUG() is for the impossible only, never for input. Logging is
- * thread-safe: each message is written whole under a lock.
+ * die() and BUG() are declared in fatal.h (included here), the bottom of
+ * util/: die() runs the die hook (osc/ sets one that unwinds the cleanup
+ * stack), prints "fatal: ..." through this log and exits with the die
+ * status (1 unless changed). BUG() is for the impossible only, never for
+ * input. Logging is thread-safe: each message is written whole under a
+ * lock.
  */
 #ifndef OSC_UTIL_LOG_H
 #define OSC_UTIL_LOG_H
 
 #include <stdarg.h>
+#include "util/fatal.h"
 #include "util/strbuf.h"
 
 enum log_level {
@@ -52,22 +55,11 @@ void log_set_before_write(void (*fn)(void));
  */
 void log_locked(void (*fn)(void *data), void *data);
 
-/*
- * Called by die() before it prints and exits; the hook may run cleanup.
- * It is called at most once; a die() from inside the hook exits at once.
- */
-void log_set_die_hook(void (*fn)(int status));
-void log_set_die_status(int status);
-
-void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void bug_fl(const char *file, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4), noreturn));
-#define BUG(...) bug_fl(__FILE__, __LINE__, __VA_ARGS__)
 
 /*
  * Write one already formatted record. In text mode `text` is printed as

@@ -4,7 +4,7 @@
 #include "util/compat.h"
 #include "util/strbuf.h"
 #include "util/wrapper.h"
-#include "util/log.h"
+#include "util/fatal.h"
 
 /* What an empty strbuf points at, so that buf is never NULL. */
 char strbuf_slopbuf[1];

@@ -5,7 +5,7 @@
 #include "util/wrapper.h"
 
 #include <signal.h>
-#include "util/log.h"
+#include "util/fatal.h"
 
 void *xmalloc(size_t size)
 {

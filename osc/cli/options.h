@@ -8,7 +8,8 @@
  * (tests/e2e/t1001-osc-docs.sh) fails when they disagree.
  *
  * Adding an option:
- *   1. add a field to struct osc_options below (units in its name:
+ *   1. add a field to struct osc_options (osc/migrate/settings.h: the run
+ *      owns the values, this module fills them; units in its name:
  *      `max_lag_ms`, `chunk_rows`), and its default in osc_options_init();
  *   2. add a row to the table in options.c, under its help section, with
  *      one of the OPT_* macros (OPT_U64, OPT_DURATION, OPT_STRING, ...);
@@ -31,85 +32,8 @@
 #include <stddef.h>
 #include "util/compat.h"
 #include <stdint.h>
-#include "throttle/throttle.h"
-#include "util/db.h"
+#include "osc/migrate/settings.h"
 #include "util/strbuf.h"
-
-/* --max-load when none is given. */
-#define OSC_DEFAULT_MAX_LOAD "Threads_running=25"
-
-/* The values of every option, after files, environment and argv. */
-struct osc_options {
-	/* What to do. */
-	char *alter;	/* --alter: clauses after ALTER TABLE t */
-	char *database; /* from the DB.TABLE argument */
-	char *table;
-	int execute; /* --execute; without it, a dry run */
-
-	/* Connection (the mysql client's options). */
-	char *host;
-	uint64_t port; /* 0: the library's default */
-	char *user;
-	char *password;	     /* never printed; wiped from memory on release */
-	int password_prompt; /* -p or --password without a value */
-	char *socket;
-	int ssl_mode; /* enum db_ssl_mode */
-	char *ssl_ca;
-	char *ssl_capath;
-	char *ssl_cert;
-	char *ssl_key;
-	char *ssl_cipher;
-	char *ssl_crl;
-	uint64_t connect_timeout_ms;
-
-	/* Copy and cut-over. */
-	uint64_t chunk_rows;		   /* --chunk-size */
-	int chunk_rows_fixed;		   /* --chunk-size given: no adapting */
-	uint64_t chunk_time_ms;		   /* --chunk-time: target per chunk */
-	uint64_t chunk_rows_min;	   /* --chunk-size-min */
-	uint64_t chunk_rows_max;	   /* --chunk-size-max */
-	uint64_t cut_over_lock_timeout_ms; /* lock_wait_timeout at cut-over */
-	uint64_t cut_over_retries;
-	int no_drop_old_table;
-
-	/*
-	 * Throttling (osc/migrate/engine-throttle.c turns these into a throttler).
-	 * The lists and the load specs are checked when parsed.
-	 */
-	uint64_t max_lag_ms;
-	uint64_t max_lag_unknown_ms;	/* unreachable replica: abort; 0 never */
-	struct throttle_replica_list replicas;	      /* --replica */
-	struct throttle_replica_list ignore_replicas; /* --ignore-replica */
-	char *replica_user;	/* NULL: the primary's user */
-	char *replica_password; /* NULL: the primary's; wiped on release */
-	int discover_replicas;
-	char *max_load;	     /* NULL: OSC_DEFAULT_MAX_LOAD; "": off */
-	char *critical_load; /* NULL or "": off */
-	uint64_t critical_load_hits;
-	char *throttle_flag_file;
-	char *throttle_query;
-	uint64_t heartbeat_interval_ms;
-
-	/* Operating the run (osc/migrate/engine-ops.c). */
-	uint64_t status_interval_ms;	/* --status-interval */
-	char *status_socket;
-	char *postpone_cut_over_flag_file;
-	char *panic_flag_file;
-	char *hooks_dir;
-	uint64_t hook_timeout_ms;
-	uint64_t max_runtime_ms;	/* 0: no limit */
-
-	/* Option files (command line only). */
-	char *defaults_file;
-	char *defaults_extra_file;
-	int no_defaults;
-
-	/* Output. */
-	int verbosity;	/* -1 quiet (-q), 0 default, 1 -v, 2 -vv */
-	int log_format; /* enum log_format */
-	int show_help;
-	int show_version;
-};
 
 enum osc_opt_type {
 	OSC_OPT_SECTION,  /* not an option: a heading in --help */
@@ -241,9 +165,6 @@ int osc_options_parse_file_text(struct osc_options *opts, const char *path,
 				const char *text, struct strbuf *warn,
 				struct strbuf *err) OSC_WARN_UNUSED;
 
-/* Point a struct db_options at the connection values (borrowed). */
-void osc_options_to_db(const struct osc_options *opts, struct db_options *db);
-
 /* The text of `osc --help`. */
 void osc_options_help(struct strbuf *out);
 
@@ -271,8 +192,5 @@ int osc_parse_size(const char *what, const char *s, uint64_t min, uint64_t max,
 		   uint64_t *out, struct strbuf *err);
 /* 1 or 0 for 1/0, on/off, true/false, yes/no; -1 otherwise. */
 int osc_parse_bool(const char *s);
-
-/* Format a duration for --help and messages: 500ms, 2s, 1m30s. */
-void osc_format_duration(struct strbuf *out, uint64_t ms);
 
 #endif

@@ -161,8 +161,11 @@ static void rename_join(struct rename_job *job)
 
 /*
  * Ask R to stop waiting: KILL QUERY it from C, reconnecting C once if
- * needed. Best effort: if R cannot be killed, the sentry still makes its
- * rename fail once L lets go.
+ * needed. Best effort: R is only sent after L dropped the sentry while
+ * holding t and after the catch-up (step 3), so an R that cannot be killed
+ * renames once L lets go, and that rename is a correct swap;
+ * release_attempt() sees it (R done with rc 0) and leaves `old`, now the
+ * original table, alone.
  */
 static void rename_kill(struct attempt *a)
 {

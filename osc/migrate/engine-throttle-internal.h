@@ -21,7 +21,7 @@
 #define OSC_OSC_ENGINE_THROTTLE_INTERNAL_H
 
 #include "chunker/chunker.h"
-#include "osc/cli/options.h"
+#include "osc/migrate/settings.h"
 #include "osc/ops/progress.h"
 #include "osc/migrate/run.h"
 #include "throttle/throttle.h"

@@ -3,6 +3,7 @@ noinst_LIBRARIES += osc/migrate/liboscmigrate.a
 OSC_MODULE_LIBS += osc/migrate/liboscmigrate.a
 osc_migrate_liboscmigrate_a_SOURCES = \
 	osc/migrate/run.h \
+	osc/migrate/settings.c osc/migrate/settings.h \
 	osc/migrate/engine.c osc/migrate/engine.h \
 	osc/migrate/engine-throttle.c osc/migrate/engine-throttle-internal.h \
 	osc/migrate/engine-ops.c osc/migrate/engine-ops.h \

@@ -21,7 +21,7 @@
 #include "util/compat.h"
 #include <stdint.h>
 #include <stdio.h>
-#include "osc/cli/options.h"
+#include "osc/migrate/settings.h"
 #include "util/db.h"
 #include "util/strbuf.h"
 

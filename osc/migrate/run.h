@@ -11,7 +11,7 @@
 
 #include "util/compat.h"
 #include "ddl/ddl.h"
-#include "osc/cli/options.h"
+#include "osc/migrate/settings.h"
 #include "osc/migrate/preflight.h"
 #include "util/strbuf.h"
 
