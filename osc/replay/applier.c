@@ -90,15 +90,6 @@ struct osc_applier {
 	int watching;		/* count rows from now on */
 };
 
-int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b)
-{
-	int c = strcmp(a->file, b->file);
-
-	if (c)
-		return c;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
-}
-
 /* Forget the ops from `n` on (a rolled back or repeated transaction). */
 static void ops_truncate(struct osc_applier *a, size_t n)
 {
@@ -525,7 +516,7 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 	a->rows += nrows;
 	a->pending_txns = 0;
 	a->pending_since_ms = 0;
-	if (pos && osc_binlog_pos_cmp(pos, &a->applied) > 0)
+	if (pos && binlog_pos_cmp(pos, &a->applied) > 0)
 		a->applied = *pos;
 	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->mu);
@@ -977,7 +968,7 @@ int osc_applier_wait_for(struct osc_applier *a, const struct binlog_pos *pos,
 			ret = -1;
 			break;
 		}
-		if (osc_binlog_pos_cmp(&a->applied, pos) >= 0) {
+		if (binlog_pos_cmp(&a->applied, pos) >= 0) {
 			ret = 0;
 			break;
 		}

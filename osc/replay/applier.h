@@ -28,9 +28,9 @@
 struct osc_applier;
 
 /*
- * Open the stream at `start` (a transaction boundary read with SHOW
- * MASTER STATUS), register the table's schema with the decoder, and start
- * the thread. Returns NULL with err on failure.
+ * Open the stream at `start` (a transaction boundary read with
+ * binlog_server_position()), register the table's schema with the
+ * decoder, and start the thread. Returns NULL with err on failure.
  */
 struct osc_applier *osc_applier_start(struct osc_run *run,
 				      const struct binlog_pos *start,
@@ -77,8 +77,5 @@ struct osc_applier_stats {
 	long long lag_ms;	/* now - timestamp of the last event read */
 };
 void osc_applier_stats(struct osc_applier *a, struct osc_applier_stats *st);
-
-/* Compare two positions (file names compare as strings). */
-int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b);
 
 #endif
