@@ -404,6 +404,11 @@ struct binlog_decoder_options {
 	int registered_only;
 	/* Accept partial images (MINIMAL/NOBLOB); default: an error. */
 	int allow_partial_images;
+	/*
+	 * The server's lower_case_table_names: a TABLE_MAP's names match a
+	 * registered schema's under this rule (util/ident.h); 0: exactly.
+	 */
+	int lower_case_table_names;
 };
 
 struct binlog_decoder;

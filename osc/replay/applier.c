@@ -14,6 +14,7 @@
 #include "util/clock.h"
 #include "osc/replay/applier.h"
 #include "util/db.h"
+#include "util/ident.h"
 #include "util/log.h"
 #include "util/quote.h"
 #include "util/wrapper.h"
@@ -583,7 +584,7 @@ static const char *read_ident(const char *p, struct strbuf *out)
  * Does the statement name `db`.`table` (qualified, or unqualified with
  * `cur_db` as its default database)? Strings and comments are skipped.
  */
-static int mentions_table(const char *sql, const char *cur_db,
+static int mentions_table(int lctn, const char *sql, const char *cur_db,
 			  const char *db, const char *table)
 {
 	struct strbuf prev = STRBUF_INIT, id = STRBUF_INIT;
@@ -619,11 +620,11 @@ static int mentions_table(const char *sql, const char *cur_db,
 			continue;
 		}
 		p = q;
-		if (!strcmp(id.buf, table)) {
+		if (ident_name_eq(lctn, id.buf, table)) {
 			if (prev_dot)
-				found = !strcmp(prev.buf, db);
+				found = ident_name_eq(lctn, prev.buf, db);
 			else if (*skip_blank(p) != '.')
-				found = cur_db && !strcmp(cur_db, db);
+				found = cur_db && ident_name_eq(lctn, cur_db, db);
 		}
 		strbuf_reset(&prev);
 		if (!prev_dot)
@@ -647,8 +648,10 @@ static int starts_with_word(const char *sql, const char *word)
 
 static int is_our_table(struct osc_applier *a, const struct binlog_table *t)
 {
-	return !strcmp(t->db, a->run->pf->table.db) &&
-	       !strcmp(t->name, a->run->pf->table.table);
+	int lctn = a->run->pf->server.lower_case_table_names;
+
+	return ident_name_eq(lctn, t->db, a->run->pf->table.db) &&
+	       ident_name_eq(lctn, t->name, a->run->pf->table.table);
 }
 
 static void *applier_main(void *arg)
@@ -705,7 +708,9 @@ static void *applier_main(void *arg)
 			}
 			break;
 		case BINLOG_EVENT_QUERY:
-			if (!mentions_table(ev->u.query.sql, ev->u.query.db,
+			if (!mentions_table(a->run->pf->server
+						    .lower_case_table_names,
+					    ev->u.query.sql, ev->u.query.db,
 					    a->run->pf->table.db,
 					    a->run->pf->table.table))
 				break;
@@ -891,6 +896,8 @@ struct osc_applier *osc_applier_start(struct osc_run *run,
 	 */
 	so.heartbeat_ms = 20;
 	so.decoder.registered_only = 1;
+	so.decoder.lower_case_table_names =
+	    run->pf->server.lower_case_table_names;
 	if (binlog_stream_open(&a->stream, &so, err) < 0)
 		goto fail;
 	if (read_schema(a, err) < 0)
