@@ -628,6 +628,12 @@ static const struct plan_case plan_cases[] = {
 	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY(id@0); check u_name_qty[narrowed](name,qty); danger UNIQUE_NARROWED u_name_qty" },
 	{ src_basic, "CONVERT TO CHARACTER SET latin1", NULL,
 	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY(id@0); check u_email[narrowed](email); check u_name_qty[narrowed](name,qty); danger UNIQUE_NARROWED u_email; danger UNIQUE_NARROWED u_name_qty; warning CHARSET_CHANGED name; warning CHARSET_CHANGED email; warning CHARSET_CHANGED note; warning CHARSET_CHANGED kind" },
+	/* DEFAULT: the table's charset stands in for the database's
+	 * (issue 12 item 7: a use after free under ASan) */
+	{ src_basic, "CONVERT TO CHARACTER SET DEFAULT", NULL,
+	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY(id@0)" },
+	{ src_basic, "CONVERT TO CHARACTER SET DEFAULT COLLATE utf8mb4_bin", NULL,
+	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY(id@0); check u_email[narrowed](email); check u_name_qty[narrowed](name,qty); danger UNIQUE_NARROWED u_email; danger UNIQUE_NARROWED u_name_qty" },
 	{ src_basic, "CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", NULL,
 	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY(id@0); check u_email[narrowed](email); check u_name_qty[narrowed](name,qty); danger UNIQUE_NARROWED u_email; danger UNIQUE_NARROWED u_name_qty" },
 	/* NOT NULL */
