@@ -486,7 +486,19 @@ int osc_engine_run(struct osc_run *run)
 		goto fail;
 	verbose("binlog: replaying changes after %s:%llu", start.file,
 		(unsigned long long)start.pos);
-	e->applier = osc_applier_start(run, &start, &err);
+	{
+		struct osc_applier_config ac = {
+			.plan = &run->plan,
+			.db = t->db,
+			.table = t->table,
+			.ghost = t->ghost_name,
+			.dbopts = &run->pf->dbopts,
+			.lower_case_table_names =
+			    run->pf->server.lower_case_table_names,
+		};
+
+		e->applier = osc_applier_start(&ac, &start, &err);
+	}
 	if (!e->applier)
 		goto fail;
 	e->heartbeat = throttle_heartbeat_start(
