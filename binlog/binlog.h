@@ -64,6 +64,33 @@ struct binlog_pos {
 	uint64_t pos;
 };
 
+/*
+ * Order of two binlog file names: by the number after the last '.' when
+ * both have one and share the base name (bin.999999 < bin.1000000), as
+ * strings otherwise. <0, 0, >0 like strcmp. Pure.
+ */
+int binlog_file_cmp(const char *a, const char *b);
+
+/* Order of two positions: the file (binlog_file_cmp), then the offset. */
+int binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b);
+
+/*
+ * The statement that reads the server's current position, from its
+ * version string (db_server_version()): SHOW BINARY LOG STATUS on MySQL
+ * 8.2 and later (8.4 removed the old name), SHOW MASTER STATUS elsewhere
+ * (MariaDB, MySQL 8.0/8.1). Pure.
+ */
+const char *binlog_position_sql(const char *server_version);
+
+/*
+ * Read the server's current position (the end of its binary log) over
+ * `db`: the one place osc asks for it (the start of the stream, the
+ * catch-up rounds, the cut-over under the lock). Returns 0, or -1 with a
+ * line in err (no binary log: the statement returns no row).
+ */
+int binlog_server_position(struct db *db, struct binlog_pos *pos,
+			   struct strbuf *err);
+
 /* ---- column types (the server's enum_field_types codes) -------------- */
 
 enum binlog_type {
@@ -377,6 +404,11 @@ struct binlog_decoder_options {
 	int registered_only;
 	/* Accept partial images (MINIMAL/NOBLOB); default: an error. */
 	int allow_partial_images;
+	/*
+	 * The server's lower_case_table_names: a TABLE_MAP's names match a
+	 * registered schema's under this rule (util/ident.h); 0: exactly.
+	 */
+	int lower_case_table_names;
 };
 
 struct binlog_decoder;

@@ -24,6 +24,7 @@
 #endif
 
 #include "binlog/binlog-internal.h"
+#include "util/ident.h"
 #include "util/wrapper.h"
 
 #define DEFAULT_MAX_EVENT ((size_t)1 << 30)
@@ -238,7 +239,10 @@ static struct schema_entry *find_schema(struct binlog_decoder *dec,
 	for (i = 0; i < dec->nschemas; i++) {
 		struct schema_entry *s = dec->schemas[i];
 
-		if (!strcmp(s->db, db) && !strcmp(s->table, table)) {
+		if (ident_name_eq(dec->opts.lower_case_table_names, s->db,
+				  db) &&
+		    ident_name_eq(dec->opts.lower_case_table_names, s->table,
+				  table)) {
 			if (idx)
 				*idx = i;
 			return s;

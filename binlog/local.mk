@@ -6,4 +6,4 @@ OSC_MODULE_LIBS += binlog/libbinlog.a
 binlog_libbinlog_a_SOURCES = \
 	binlog/binlog.h binlog/binlog-internal.h \
 	binlog/decode.c binlog/values.c binlog/json.c binlog/text.c binlog/sql.c \
-	binlog/file.c binlog/schema.c binlog/stream.c
+	binlog/file.c binlog/schema.c binlog/stream.c binlog/position.c

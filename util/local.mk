@@ -8,5 +8,6 @@ util_libutil_a_SOURCES = \
 	util/strbuf.c util/strbuf.h \
 	util/log.c util/log.h \
 	util/quote.c util/quote.h \
+	util/ident.c util/ident.h \
 	util/db.c util/db.h \
 	util/clock.c util/clock.h

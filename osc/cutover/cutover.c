@@ -14,6 +14,7 @@
 #include "util/compat.h"
 #include "util/clock.h"
 #include "osc/cutover/cutover.h"
+#include "binlog/binlog.h"
 #include "util/log.h"
 #include "util/quote.h"
 #include "util/wrapper.h"
@@ -276,43 +277,6 @@ static void release_attempt(struct attempt *a)
 	if (drop_sentry(a, &err) < 0)
 		warning("cut-over: %s", err.buf);
 	strbuf_release(&err);
-}
-
-static int read_position(struct db *db, struct cutover_position *pos,
-			 struct strbuf *err)
-{
-	struct db_result *res = NULL;
-	struct db_row row;
-	struct strbuf tmp = STRBUF_INIT;
-	int r, ret = -1;
-
-	/* MySQL 8.4 renamed it (and removed the old name). */
-	if (db_query(db, "SHOW MASTER STATUS", &res, &tmp) < 0) {
-		strbuf_reset(&tmp);
-		if (db_query(db, "SHOW BINARY LOG STATUS", &res, &tmp) < 0) {
-			strbuf_addbuf(err, &tmp);
-			goto out;
-		}
-	}
-	r = db_result_next(res, &row, err);
-	if (r < 0)
-		goto out;
-	if (r == 0 || row.ncols < 2 || !row.values[0] || !row.values[1]) {
-		strbuf_addstr(err, "SHOW MASTER STATUS returned no position; "
-			      "is the binary log enabled (log_bin)?");
-		goto out;
-	}
-	xsnprintf(pos->file, sizeof(pos->file), "%.*s",
-		  (int)(row.lengths[0] < sizeof(pos->file) - 1
-			      ? row.lengths[0]
-			      : sizeof(pos->file) - 1),
-		  row.values[0]);
-	pos->pos = strtoull(row.values[1], NULL, 10);
-	ret = 0;
-out:
-	db_result_free(res);
-	strbuf_release(&tmp);
-	return ret;
 }
 
 /*
@@ -630,7 +594,7 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	if (st != ATTEMPT_SWAPPED)
 		goto fail;
 	st = ATTEMPT_RETRY;
-	if (read_position(a->lock, &a->res->position, err) < 0)
+	if (binlog_server_position(a->lock, &a->res->position, err) < 0)
 		goto fail;
 
 	/*
@@ -745,7 +709,7 @@ static enum attempt_status attempt_lock_rename(struct attempt *a,
 	if (st != ATTEMPT_SWAPPED)
 		goto fail;
 	st = ATTEMPT_RETRY;
-	if (read_position(a->lock, &a->res->position, err) < 0)
+	if (binlog_server_position(a->lock, &a->res->position, err) < 0)
 		goto fail;
 	st = call_back(a, attempt_no, o->catch_up, err);
 	if (st != ATTEMPT_SWAPPED)

@@ -8,7 +8,8 @@
  * TABLES), three connections L (lock), R (rename), C (control):
  *   1. L: CREATE TABLE _t_old (the sentry: it reserves the name and fails
  *      the attempt early if the name is taken), SET lock_wait_timeout,
- *      LOCK TABLES t WRITE, _t_old WRITE; SHOW MASTER STATUS -> position;
+ *      LOCK TABLES t WRITE, _t_old WRITE; the binlog position
+ *      (binlog_server_position());
  *   2. catch_up(position): the caller replays the binlog up to the
  *      position read under the lock, so the ghost equals t (nothing can
  *      change t meanwhile); L is checked alive;
@@ -49,6 +50,7 @@
 #ifndef OSC_OSC_CUTOVER_H
 #define OSC_OSC_CUTOVER_H
 
+#include "binlog/binlog.h"
 #include "util/db.h"
 #include "util/strbuf.h"
 
@@ -60,12 +62,6 @@ enum cutover_method {
 
 /* The comment on the sentry table: cleanup drops only a table with it. */
 #define CUTOVER_SENTRY_COMMENT "osc cut-over sentry"
-
-/* The binlog position read on L once t is locked. */
-struct cutover_position {
-	char file[256];
-	unsigned long long pos;
-};
 
 /*
  * The sequence of one attempt, as data (pure; tests/unit/test-cutover.c
@@ -118,7 +114,7 @@ enum cutover_conn cutover_catch_up_conn(enum cutover_method method);
 
 /* What catch_up() is told. */
 struct cutover_catch_up {
-	struct cutover_position position;
+	struct binlog_pos position;
 	int attempt;			/* 1, 2, ... */
 	enum cutover_method method;
 	unsigned long lock_thread_id;	/* L's server connection id */
@@ -189,7 +185,7 @@ struct cutover_opts {
 struct cutover_result {
 	enum cutover_method method;	/* the one used */
 	int attempts;
-	struct cutover_position position;	/* of the last attempt */
+	struct binlog_pos position;	/* of the last attempt */
 	/* The successful attempt: LOCK TABLES sent -> lock granted. */
 	double lock_wait_ms;
 	/* Lock granted -> UNLOCK TABLES returned (writers blocked). */

@@ -2,7 +2,7 @@
  * engine.c: the phase machine of a migration (see engine.h).
  *
  *   ghost      CREATE ... LIKE + ALTER on the ghost, the plan, data checks
- *   stream     changelog table, SHOW MASTER STATUS = P, the applier
+ *   stream     changelog table, the binlog position P, the applier
  *              replaying every change on the table committed after P,
  *              the heartbeat into the changelog
  *   copy       INSERT IGNORE ... SELECT ... LOCK IN SHARE MODE per chunk
@@ -189,34 +189,6 @@ static void set_phase(struct engine *e, const char *phase)
 	e->phase = phase;
 	verbose("phase: %s", phase);
 	show_progress(e, 0);
-}
-
-/* ---- binlog position ------------------------------------------------ */
-
-/* SHOW MASTER STATUS: the position every later change comes after. */
-static int master_position(struct db *db, struct binlog_pos *pos,
-			   struct strbuf *err)
-{
-	struct db_result *res = NULL;
-	struct db_row row;
-	int ret = -1;
-
-	if (db_query(db, "SHOW MASTER STATUS", &res, err) < 0)
-		return -1;
-	if (db_result_next(res, &row, err) != 1 || row.ncols < 2 ||
-	    !row.values[0] || !row.values[1]) {
-		if (!err->len)
-			strbuf_addstr(err, "SHOW MASTER STATUS returned no "
-					   "row: is the binary log on?");
-		goto out;
-	}
-	snprintf(pos->file, sizeof(pos->file), "%.*s", (int)row.lengths[0],
-		 row.values[0]);
-	pos->pos = strtoull(row.values[1], NULL, 10);
-	ret = 0;
-out:
-	db_result_free(res);
-	return ret;
 }
 
 /*
@@ -493,7 +465,7 @@ static int catch_up(struct engine *e, struct strbuf *err)
 
 	for (;;) {
 		round_start = clock_ms();
-		if (master_position(e->run->pf->db, &pos, err) < 0)
+		if (binlog_server_position(e->run->pf->db, &pos, err) < 0)
 			return -1;
 		do {
 			if (cleanup_should_stop()) {
@@ -534,8 +506,7 @@ static int cutover_catch_up(void *ctx, const struct cutover_catch_up *cc,
 	int rc;
 
 	test_pause_at(e, "cut-over-locked");
-	snprintf(pos.file, sizeof(pos.file), "%s", cc->position.file);
-	pos.pos = cc->position.pos;
+	pos = cc->position;
 	t0 = clock_ms();
 	/*
 	 * MySQL 8's rename under LOCK TABLES: L holds the ghost, so the
@@ -718,7 +689,7 @@ int osc_engine_run(struct osc_run *run)
 					  &err) < 0 ||
 	    db_exec(run->pf->db, sql.buf, &err) < 0)
 		goto fail;
-	if (master_position(run->pf->db, &start, &err) < 0)
+	if (binlog_server_position(run->pf->db, &start, &err) < 0)
 		goto fail;
 	verbose("binlog: replaying changes after %s:%llu", start.file,
 		(unsigned long long)start.pos);
@@ -729,6 +700,8 @@ int osc_engine_run(struct osc_run *run)
 			.table = t->table,
 			.ghost = t->ghost_name,
 			.dbopts = &run->pf->dbopts,
+			.lower_case_table_names =
+			    run->pf->server.lower_case_table_names,
 		};
 
 		e->applier = osc_applier_start(&ac, &start, &err);

@@ -16,6 +16,7 @@
 #include "binlog/binlog.h"
 #include "ddl/ddl.h"
 #include "osc/migrate/names.h"
+#include "util/ident.h"
 #include "util/log.h"
 #include "util/quote.h"
 #include "util/wrapper.h"
@@ -125,13 +126,11 @@ static void add_literal(struct osc_preflight *pf, struct strbuf *sql,
 	db_append_literal(pf->db, sql, s, strlen(s));
 }
 
-/* Names compare exactly unless the server folds them (lctn 1 or 2). */
+/* Database and table names: the server's rule (util/ident.h). */
 static int same_name(const struct osc_preflight *pf, const char *a,
 		     const char *b)
 {
-	if (pf->server.lower_case_table_names)
-		return !strcasecmp(a, b);
-	return !strcmp(a, b);
+	return ident_name_eq(pf->server.lower_case_table_names, a, b);
 }
 
 static char *dup_value(const struct db_row *row, unsigned int i)

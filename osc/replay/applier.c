@@ -18,6 +18,7 @@
 #include "osc/replay/statement.h"
 #include "osc/replay/watch.h"
 #include "util/db.h"
+#include "util/ident.h"
 #include "util/log.h"
 #include "util/wrapper.h"
 
@@ -78,15 +79,6 @@ struct osc_applier {
 	int lent_busy;
 	int watching;		/* count rows from now on */
 };
-
-int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b)
-{
-	int c = strcmp(a->file, b->file);
-
-	if (c)
-		return c;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
-}
 
 static void ops_clear(struct osc_applier *a)
 {
@@ -418,7 +410,7 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 	a->pending_rows = 0;
 	a->pending_txns = 0;
 	a->pending_since_ms = 0;
-	if (pos && osc_binlog_pos_cmp(pos, &a->applied) > 0)
+	if (pos && binlog_pos_cmp(pos, &a->applied) > 0)
 		a->applied = *pos;
 	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->mu);
@@ -429,8 +421,10 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 
 static int is_our_table(struct osc_applier *a, const struct binlog_table *t)
 {
-	return !strcmp(t->db, a->cfg.db) &&
-	       !strcmp(t->name, a->cfg.table);
+	int lctn = a->cfg.lower_case_table_names;
+
+	return ident_name_eq(lctn, t->db, a->cfg.db) &&
+	       ident_name_eq(lctn, t->name, a->cfg.table);
 }
 
 static void *applier_main(void *arg)
@@ -493,7 +487,8 @@ static void *applier_main(void *arg)
 			}
 			break;
 		case BINLOG_EVENT_QUERY:
-			if (!replay_watch_mentions_table(ev->u.query.sql,
+			if (!replay_watch_mentions_table(a->cfg.lower_case_table_names,
+							 ev->u.query.sql,
 							 ev->u.query.db,
 							 a->cfg.db,
 							 a->cfg.table))
@@ -638,6 +633,7 @@ struct osc_applier *osc_applier_start(const struct osc_applier_config *cfg,
 	 */
 	so.heartbeat_ms = 20;
 	so.decoder.registered_only = 1;
+	so.decoder.lower_case_table_names = a->cfg.lower_case_table_names;
 	if (binlog_stream_open(&a->stream, &so, err) < 0)
 		goto fail;
 	if (read_schema(a, err) < 0)
@@ -709,7 +705,7 @@ int osc_applier_wait_for(struct osc_applier *a, const struct binlog_pos *pos,
 			ret = -1;
 			break;
 		}
-		if (osc_binlog_pos_cmp(&a->applied, pos) >= 0) {
+		if (binlog_pos_cmp(&a->applied, pos) >= 0) {
 			ret = 0;
 			break;
 		}

@@ -45,12 +45,14 @@ struct osc_applier_config {
 	const char *table;		 /* the table whose changes are replayed */
 	const char *ghost;		 /* the ghost table they are replayed on */
 	const struct db_options *dbopts; /* how to connect (stream and ghost) */
+	/* The server's rule for the names (util/ident.h). */
+	int lower_case_table_names;
 };
 
 /*
- * Open the stream at `start` (a transaction boundary read with SHOW
- * MASTER STATUS), register the table's schema with the decoder, and start
- * the thread. Returns NULL with err on failure.
+ * Open the stream at `start` (a transaction boundary read with
+ * binlog_server_position()), register the table's schema with the
+ * decoder, and start the thread. Returns NULL with err on failure.
  */
 struct osc_applier *osc_applier_start(const struct osc_applier_config *cfg,
 				      const struct binlog_pos *start,
@@ -110,8 +112,5 @@ struct osc_applier_stats {
 	long long lag_ms;	/* now - timestamp of the last event read */
 };
 void osc_applier_stats(struct osc_applier *a, struct osc_applier_stats *st);
-
-/* Compare two positions (file names compare as strings). */
-int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b);
 
 #endif

@@ -5,6 +5,7 @@
  */
 #include "util/compat.h"
 #include "osc/replay/watch.h"
+#include "util/ident.h"
 #include "util/strbuf.h"
 
 #include <strings.h>
@@ -63,7 +64,7 @@ static const char *read_ident(const char *p, struct strbuf *out)
 	return NULL;
 }
 
-int replay_watch_mentions_table(const char *sql, const char *cur_db,
+int replay_watch_mentions_table(int lctn, const char *sql, const char *cur_db,
 				const char *db, const char *table)
 {
 	struct strbuf prev = STRBUF_INIT, id = STRBUF_INIT;
@@ -99,11 +100,11 @@ int replay_watch_mentions_table(const char *sql, const char *cur_db,
 			continue;
 		}
 		p = q;
-		if (!strcmp(id.buf, table)) {
+		if (ident_name_eq(lctn, id.buf, table)) {
 			if (prev_dot)
-				found = !strcmp(prev.buf, db);
+				found = ident_name_eq(lctn, prev.buf, db);
 			else if (*skip_blank(p) != '.')
-				found = cur_db && !strcmp(cur_db, db);
+				found = cur_db && ident_name_eq(lctn, cur_db, db);
 		}
 		strbuf_reset(&prev);
 		if (!prev_dot)

@@ -13,9 +13,11 @@
  * 1 when `sql` names `db`.`table`, qualified, or unqualified with
  * `cur_db` (the event's default database, may be NULL) equal to `db`.
  * Strings and comments are skipped; the text of an executable comment
- * (slash-star-bang) counts.
+ * (slash-star-bang) counts. Names compare under `lctn`, the server's
+ * lower_case_table_names (util/ident.h): with 1 or 2, `ALTER TABLE T`
+ * names `t`.
  */
-int replay_watch_mentions_table(const char *sql, const char *cur_db,
+int replay_watch_mentions_table(int lctn, const char *sql, const char *cur_db,
 				const char *db, const char *table);
 
 /* 1 when the first word of `sql` (after blanks and comments) is `word`. */

@@ -16,6 +16,7 @@ ENGINE_RUN_E2E = \
 	tests/e2e/t4205-engine-reconnect.sh \
 	tests/e2e/t4206-engine-cleanup.sh \
 	tests/e2e/t4207-engine-signals.sh \
-	tests/e2e/t4208-engine-lock.sh
+	tests/e2e/t4208-engine-lock.sh \
+	tests/e2e/t4209-engine-lctn.sh
 TESTS += $(ENGINE_RUN_E2E)
 EXTRA_DIST += $(ENGINE_RUN_E2E)

@@ -70,7 +70,8 @@ static int catch_up(void *ctx, const struct cutover_catch_up *cc,
 	struct driver *d = ctx;
 
 	verbose("catch-up: attempt %d, position %s:%llu, lock %lu",
-		cc->attempt, cc->position.file, cc->position.pos,
+		cc->attempt, cc->position.file,
+		(unsigned long long)cc->position.pos,
 		cc->lock_thread_id);
 	if (d->catch_up_sql) {
 		/* What an applier does: write the ghost from elsewhere. */
@@ -250,7 +251,7 @@ int main(int argc, char **argv)
 							 : "sentry",
 	       res.attempts, res.lock_wait_ms, res.locked_ms, res.blocked_ms,
 	       res.blocked_total_ms, res.rename_after_unlock_ms,
-	       res.position.file, res.position.pos);
+	       res.position.file, (unsigned long long)res.position.pos);
 	fflush(stdout);
 	if (err.len)
 		error("%s", err.buf);

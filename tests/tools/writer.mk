@@ -10,4 +10,4 @@ tests_tools_chunk_copy_LDADD = chunker/libchunker.a util/libutil.a $(OSC_EXT_LIB
 
 check_PROGRAMS += tests/tools/cutover-driver
 tests_tools_cutover_driver_SOURCES = tests/tools/cutover-driver.c
-tests_tools_cutover_driver_LDADD = $(OSC_ENGINE_LIBS) util/libutil.a $(OSC_EXT_LIBS)
+tests_tools_cutover_driver_LDADD = $(OSC_ENGINE_LIBS) binlog/libbinlog.a util/libutil.a $(OSC_EXT_LIBS)

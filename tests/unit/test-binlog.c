@@ -1028,6 +1028,75 @@ static void test_schema_fill(void **state)
 	assert_true(c.is_binary);
 }
 
+/* File names order by their number, which widens past six digits. */
+static void test_file_order(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		int cmp;
+	} cases[] = {
+		{"bin.000001", "bin.000002", -1},
+		{"bin.000002", "bin.000001", 1},
+		{"bin.000007", "bin.000007", 0},
+		{"bin.999999", "bin.1000000", -1},
+		{"bin.1000000", "bin.999999", 1},
+		{"bin.1000001", "bin.1000000", 1},
+		{"bin.000010", "bin.9", 1},
+		{"bin.0000010", "bin.000010", 0},
+		{"mysql-bin.000100", "mysql-bin.000099", 1},
+		/* different bases, or no number: plain strings, still total */
+		{"a.000002", "b.000001", -1},
+		{"bin", "bin.000001", -1},
+		{"bin.x1", "bin.x2", -1},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int c = binlog_file_cmp(cases[i].a, cases[i].b);
+
+		c = c < 0 ? -1 : c > 0;
+		if (c != cases[i].cmp)
+			fail_msg("binlog_file_cmp(%s, %s) = %d, want %d",
+				 cases[i].a, cases[i].b, c, cases[i].cmp);
+	}
+	{
+		struct binlog_pos a = {"bin.999999", 900000};
+		struct binlog_pos b = {"bin.1000000", 4};
+		struct binlog_pos c = {"bin.1000000", 5};
+
+		assert_true(binlog_pos_cmp(&a, &b) < 0);
+		assert_true(binlog_pos_cmp(&b, &a) > 0);
+		assert_true(binlog_pos_cmp(&b, &c) < 0);
+		assert_int_equal(binlog_pos_cmp(&c, &c), 0);
+	}
+}
+
+/* The statement that reads the position, by server version. */
+static void test_position_sql(void **state)
+{
+	static const struct {
+		const char *version, *sql;
+	} cases[] = {
+		{"10.11.19-MariaDB-0+deb12u1", "SHOW MASTER STATUS"},
+		{"11.8.2-MariaDB", "SHOW MASTER STATUS"},
+		{"5.5.5-10.6.12-MariaDB", "SHOW MASTER STATUS"},
+		{"8.0.36", "SHOW MASTER STATUS"},
+		{"8.1.0", "SHOW MASTER STATUS"},
+		{"8.2.0", "SHOW BINARY LOG STATUS"},
+		{"8.4.3", "SHOW BINARY LOG STATUS"},
+		{"9.1.0-commercial", "SHOW BINARY LOG STATUS"},
+		{"", "SHOW MASTER STATUS"},
+		{NULL, "SHOW MASTER STATUS"},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_string_equal(binlog_position_sql(cases[i].version),
+				    cases[i].sql);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1041,6 +1110,8 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_value_to_sql),
 		cmocka_unit_test(test_schema_fill),
+		cmocka_unit_test(test_file_order),
+		cmocka_unit_test(test_position_sql),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -383,26 +383,33 @@ static void test_short_image(void **state)
 
 static const struct {
 	const char *sql, *cur_db;
-	int want;
+	int want;	/* lower_case_table_names=0 */
+	int want_lc;	/* lower_case_table_names=1 (and 2) */
 } watch_cases[] = {
-    {"ALTER TABLE t ADD x int", "db", 1},
-    {"ALTER TABLE t ADD x int", "other", 0},
-    {"ALTER TABLE t ADD x int", NULL, 0},
-    {"ALTER TABLE db.t ADD x int", NULL, 1},
-    {"ALTER TABLE `db`.`t` ADD x int", "other", 1},
-    {"ALTER TABLE `db` . `t` ADD x int", "other", 1},
-    {"ALTER TABLE other.t ADD x int", "db", 0},
-    {"ALTER TABLE db.t2 ADD x int", "db", 0},
-    {"RENAME TABLE tt TO t3", "db", 0},
-    {"DROP TABLE /* t */ u", "db", 0},
-    {"DROP TABLE /*!40000 t */", "db", 1},
-    {"INSERT INTO u VALUES ('t')", "db", 0},
-    {"INSERT INTO u VALUES (\"db.t\")", "db", 0},
-    {"UPDATE u SET a = 1 -- t\n", "db", 0},
-    {"UPDATE u SET a = 1 # t\n", "db", 0},
-    {"TRUNCATE `t`", "db", 1},
-    {"DROP TABLE `t``x`", "db", 0},
-    {"CREATE TABLE t.x (a int)", "db", 0},
+    {"ALTER TABLE t ADD x int", "db", 1, 1},
+    {"ALTER TABLE t ADD x int", "other", 0, 0},
+    {"ALTER TABLE t ADD x int", NULL, 0, 0},
+    {"ALTER TABLE db.t ADD x int", NULL, 1, 1},
+    {"ALTER TABLE `db`.`t` ADD x int", "other", 1, 1},
+    {"ALTER TABLE `db` . `t` ADD x int", "other", 1, 1},
+    {"ALTER TABLE other.t ADD x int", "db", 0, 0},
+    {"ALTER TABLE db.t2 ADD x int", "db", 0, 0},
+    {"RENAME TABLE tt TO t3", "db", 0, 0},
+    {"DROP TABLE /* t */ u", "db", 0, 0},
+    {"DROP TABLE /*!40000 t */", "db", 1, 1},
+    {"INSERT INTO u VALUES ('t')", "db", 0, 0},
+    {"INSERT INTO u VALUES (\"db.t\")", "db", 0, 0},
+    {"UPDATE u SET a = 1 -- t\n", "db", 0, 0},
+    {"UPDATE u SET a = 1 # t\n", "db", 0, 0},
+    {"TRUNCATE `t`", "db", 1, 1},
+    {"DROP TABLE `t``x`", "db", 0, 0},
+    {"CREATE TABLE t.x (a int)", "db", 0, 0},
+    /* letter case: one table under lower_case_table_names 1 and 2 */
+    {"ALTER TABLE T ADD x int", "db", 0, 1},
+    {"ALTER TABLE `DB`.`T` ADD x int", NULL, 0, 1},
+    {"ALTER TABLE Db.t ADD x int", "other", 0, 1},
+    {"ALTER TABLE t ADD x int", "DB", 0, 1},
+    {"ALTER TABLE T2 ADD x int", "db", 0, 0},
 };
 
 static void test_watch_mentions(void **state)
@@ -411,18 +418,26 @@ static void test_watch_mentions(void **state)
 
 	(void)state;
 	for (i = 0; i < ARRAY_SIZE(watch_cases); i++) {
-		int got = replay_watch_mentions_table(
-		    watch_cases[i].sql, watch_cases[i].cur_db, "db", "t");
+		int lctn;
 
-		if (got != watch_cases[i].want)
-			fail_msg("'%s' in %s: got %d, want %d",
-				 watch_cases[i].sql,
-				 watch_cases[i].cur_db ? watch_cases[i].cur_db
-						       : "(none)",
-				 got, watch_cases[i].want);
+		for (lctn = 0; lctn <= 2; lctn++) {
+			int want = lctn ? watch_cases[i].want_lc
+					: watch_cases[i].want;
+			int got = replay_watch_mentions_table(
+			    lctn, watch_cases[i].sql, watch_cases[i].cur_db,
+			    "db", "t");
+
+			if (got != want)
+				fail_msg("'%s' in %s, lctn %d: got %d, want %d",
+					 watch_cases[i].sql,
+					 watch_cases[i].cur_db
+					     ? watch_cases[i].cur_db
+					     : "(none)",
+					 lctn, got, want);
+		}
 	}
-	assert_true(replay_watch_mentions_table("DROP TABLE `a``b`", "db", "db",
-						"a`b"));
+	assert_true(replay_watch_mentions_table(0, "DROP TABLE `a``b`", "db",
+						"db", "a`b"));
 }
 
 static void test_watch_first_word(void **state)

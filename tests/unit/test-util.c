@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <unistd.h>
 
+#include "util/ident.h"
 #include "util/log.h"
 #include "util/quote.h"
 #include "util/strbuf.h"
@@ -216,6 +217,46 @@ static void test_log_levels(void **state)
 	strbuf_release(&out);
 }
 
+/* Database and table names under each lower_case_table_names. */
+static void test_ident_name_eq(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		int eq0, eq1; /* lctn 0; lctn 1 (and 2) */
+	} cases[] = {
+		{"t", "t", 1, 1},
+		{"T", "t", 0, 1},
+		{"Orders_2024", "orders_2024", 0, 1},
+		{"_T_new", "_t_new", 0, 1},
+		{"t", "t2", 0, 0},
+		{"t2", "t", 0, 0},
+		{"", "", 1, 1},
+		{"caf\xc3\x89", "caf\xc3\xa9", 0, 1},	/* É é */
+		{"\xc3\x97", "\xc3\xb7", 0, 0},		/* x and / signs */
+		{"\xc5\x81\xc3\xb3" "d\xc5\xba", "\xc5\x82\xc3\xb3" "d\xc5\xba", 0, 1},
+		{"\xce\xa3", "\xcf\x83", 0, 1},		/* Greek sigma */
+		{"\xd0\x81\xd0\x96", "\xd1\x91\xd0\xb6", 0, 1}, /* Cyrillic */
+		{"\xc5\xb8", "\xc3\xbf", 0, 1},		/* Y diaeresis */
+		{"\xe4\xb8\xad", "\xe4\xb8\xad", 1, 1},	/* no case */
+		{"\xff", "\xff", 1, 1},			/* not UTF-8 */
+		{"\xff", "\xdf", 0, 0},
+		{"a\xc3", "A\xc3", 0, 1},			/* cut short */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (ident_name_eq(0, cases[i].a, cases[i].b) != cases[i].eq0)
+			fail_msg("lctn 0: case %zu", i);
+		if (ident_name_eq(1, cases[i].a, cases[i].b) != cases[i].eq1)
+			fail_msg("lctn 1: case %zu", i);
+		if (ident_name_eq(2, cases[i].b, cases[i].a) != cases[i].eq1)
+			fail_msg("lctn 2: case %zu", i);
+	}
+	assert_true(ident_name_eq_len(1, "ab", 1, "A", 1));
+	assert_false(ident_name_eq_len(1, "ab", 2, "A", 1));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -225,6 +266,7 @@ int main(void)
 		cmocka_unit_test(test_strbuf_hex_json),
 		cmocka_unit_test(test_alloc_grow),
 		cmocka_unit_test(test_quote_ident),
+		cmocka_unit_test(test_ident_name_eq),
 		cmocka_unit_test(test_quote_literals),
 		cmocka_unit_test(test_log_levels),
 	};
