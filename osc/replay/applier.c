@@ -60,6 +60,9 @@ struct osc_applier {
 	struct binlog_column_schema *targets;
 	int *by_name; /* write ENUM/SET by member name (the list changed) */
 	int unique_mode; /* DELETE + INSERT instead of REPLACE */
+	/* DELETE by the shared key before each write: the ghost's unique
+	 * key is wider than the shared key (plan->key_ghost_wider). */
+	int delete_first;
 	struct strbuf replace_head; /* REPLACE INTO g (cols) VALUES */
 	struct strbuf insert_head;  /* INSERT INTO g (cols) VALUES */
 	struct strbuf delete_head;  /* DELETE FROM g WHERE */
@@ -250,7 +253,7 @@ static int queue_rows(struct osc_applier *a, const struct binlog_event *ev,
 
 		switch (ev->u.rows.kind) {
 		case BINLOG_ROW_INSERT:
-			if (a->unique_mode) {
+			if (a->unique_mode || a->delete_first) {
 				if (key_pred(a, r->after, t->ncols, &text,
 					     err) < 0)
 					goto out;
@@ -273,7 +276,13 @@ static int queue_rows(struct osc_applier *a, const struct binlog_event *ev,
 			if (strbuf_cmp(&text, &k2))
 				push_op(a, OP_DELETE, &text);
 			strbuf_reset(&text);
-			if (a->unique_mode)
+			/*
+			 * With a wider ghost key (`id`, `created`), a REPLACE
+			 * of an after-image whose `created` changed would not
+			 * meet the row it replaces, and two ghost rows would
+			 * have one `id`: delete by the shared key first.
+			 */
+			if (a->unique_mode || a->delete_first)
 				push_op(a, OP_DELETE, &k2);
 			strbuf_reset(&k2);
 			if (row_tuple(a, r->after, t->ncols, &text, err) < 0)
@@ -839,6 +848,7 @@ static void prepare_columns(struct osc_applier *a)
 		}
 	}
 	a->unique_mode = p->unique_checks_nr > 0;
+	a->delete_first = p->key_ghost_wider;
 }
 
 static int read_schema(struct osc_applier *a, struct strbuf *err)
