@@ -1,5 +1,5 @@
 # bench/: benchmark scripts (never run by make check).
-EXTRA_DIST += bench/alter-bench.sh
+EXTRA_DIST += bench/alter-bench.sh bench/compare
 
 # binlog decoder throughput (binlog/ owner): make bench-binlog
 EXTRA_DIST += bench/binlog-decode.sh

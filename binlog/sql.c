@@ -7,6 +7,8 @@
  *    string, and assigning it to a character column stores its bytes as
  *    they are (no charset conversion from the connection), which is what
  *    the binlog holds; the e2e test t3001 checks it on utf8mb4 and latin1;
+ *    the applier writes strings itself, in the source column's charset
+ *    (ddl_build_replay_string()), since the ghost's column may have another;
  *  - FLOAT is written as the exact decimal expansion of its double value
  *    (17 significant digits), which the server reads as exactly that
  *    double and narrows to exactly the same float; DOUBLE with the fewest

@@ -610,10 +610,36 @@ int ddl_build_replace_head(struct strbuf *out, const struct ddl_plan *p,
 			   struct strbuf *err);
 
 /*
+ * A string value of the replay for the ghost column of plan->map[map_index],
+ * from the bytes the source column holds (a binlog row image): the
+ * literal that the ghost stores exactly as the chunk copy's INSERT ...
+ * SELECT stores the source's value, charset conversion included.
+ *   _latin1 X'6e61ef7665'   a column holding characters: its bytes in its
+ *                           charset, which the server converts to the
+ *                           ghost column's (a character the ghost cannot
+ *                           hold is warning 1366, as the copy's)
+ *   X'00ff'                 binary types: the bytes as they are
+ *   CONVERT(X'..' USING utf8mb4)   bytes into a JSON column (MySQL
+ *                           refuses a binary string there)
+ * A plain X'..' would store the source's bytes unconverted into a column
+ * of another charset (issue 12 item 1).
+ */
+void ddl_build_replay_string(struct strbuf *out, const struct ddl_plan *p,
+			     size_t map_index, const char *bytes, size_t len);
+
+/*
  * The replay of a delete (and of the before-image of an update that
  * changes the key):
  *   DELETE FROM `db`.`ghost` WHERE `k1` = v1 AND `k2` = v2
- * `key_values` has plan->key_nr literals in key order.
+ * `key_values` has plan->key_nr literals in key order, string ones as
+ * ddl_build_replay_string() writes them. On a string key column whose
+ * charset or collation the ALTER changes, `k` = v becomes
+ *   (`k` = CONVERT(v USING gcs) COLLATE gcoll AND
+ *    CONVERT(`k` USING scs) COLLATE scoll = v COLLATE scoll)
+ * which uses the ghost's index and matches only the ghost row of the same
+ * source value (under a new case-insensitive collation, 'a' must not
+ * find the row copied from 'A'). ddl_build_key_predicate() with "=" and
+ * DDL_SIDE_GHOST does the same.
  */
 int ddl_build_delete(struct strbuf *out, const struct ddl_plan *p,
 		     const char *db, const char *ghost,

@@ -540,7 +540,15 @@ static int apply_clause(struct work *w, const struct ddl_clause *c,
 		}
 		return 0;
 	case DDL_CONVERT_CHARSET: {
-		const char *cs = c->charset ? c->charset : t->charset;
+		/*
+		 * DEFAULT is the database's default character set, which the
+		 * model does not know: the table's stands in for it (the
+		 * ghost read back from the server is the truth). A copy,
+		 * because set_str() below frees t->charset (issue 12 item 7:
+		 * it was used after that free).
+		 */
+		char *cs = c->charset ? xstrdup(c->charset)
+				      : t->charset ? xstrdup(t->charset) : NULL;
 
 		if (!cs)
 			return 0;
@@ -548,6 +556,7 @@ static int apply_clause(struct work *w, const struct ddl_clause *c,
 			convert_column(&t->columns[i], cs, c->collation);
 		set_str(&t->charset, cs);
 		set_str(&t->collation, c->collation);
+		free(cs);
 		return 0;
 	}
 	case DDL_PARTITION:

@@ -70,6 +70,132 @@ static const char *key_name(const struct ddl_plan *p, enum ddl_side side,
 					p->key[i].source_name;
 }
 
+/* ---- string values of the replay (issue 12 item 1) ------------------ */
+
+/* A charset or collation name as the server prints it: safe to paste. */
+static bool sql_word(const char *s)
+{
+	if (!s || !*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
+static bool base_in(const struct ddl_type *t, const char *const *names,
+		    size_t nr)
+{
+	size_t i;
+
+	for (i = 0; t->base && i < nr; i++)
+		if (!strcmp(t->base, names[i]))
+			return true;
+	return false;
+}
+
+static const char *const char_types[] = {
+	"char", "varchar", "tinytext", "text", "mediumtext", "longtext",
+};
+static const char *const byte_types[] = {
+	"binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob",
+};
+
+/* The character set of a column holding characters, or NULL for bytes
+ * (binary types, or a charset osc cannot name in SQL). */
+static const char *char_charset(const struct ddl_type *t)
+{
+	if (!base_in(t, char_types, ARRAY_SIZE(char_types)) ||
+	    !sql_word(t->charset) || !strcasecmp(t->charset, "binary"))
+		return NULL;
+	return t->charset;
+}
+
+static const char *known_collation(const struct ddl_type *t)
+{
+	return sql_word(t->collation) ? t->collation : NULL;
+}
+
+void ddl_build_replay_string(struct strbuf *out, const struct ddl_plan *p,
+			     size_t map_index, const char *bytes, size_t len)
+{
+	const struct ddl_col_map *m = &p->map[map_index];
+	const struct ddl_type *src = &p->source.columns[m->source_ordinal].type;
+	const struct ddl_type *gh = &p->ghost.columns[m->ghost_ordinal].type;
+	const char *cs = char_charset(src);
+
+	if (cs) {
+		strbuf_addf(out, "_%s ", cs);
+		quote_sql_hex(out, bytes, len);
+	} else if (gh->base && !strcmp(gh->base, "json") && len) {
+		/* MySQL refuses a binary string for a JSON column */
+		strbuf_addstr(out, "CONVERT(");
+		quote_sql_hex(out, bytes, len);
+		strbuf_addstr(out, " USING utf8mb4)");
+	} else {
+		quote_sql_hex(out, bytes, len);
+	}
+}
+
+/*
+ * `g` = v for key column i on the ghost, where v is the source's value as
+ * ddl_build_replay_string() writes it. When the ALTER changes the
+ * column's charset or collation, the plain comparison would run under the
+ * ghost's collation, where another source row can be equal (a
+ * case-insensitive key: 'a' finds 'A'), and a DELETE by that key would
+ * remove the wrong row. So the first term finds the row through the
+ * ghost's index (the value converted to the ghost's charset, under its
+ * collation), and the second keeps it only when it is the same source
+ * value under the source's collation (the conversion was lossless, or
+ * the row could not have been stored).
+ */
+static void ghost_key_eq(struct strbuf *out, const struct ddl_plan *p,
+			 size_t i, const char *v)
+{
+	const struct ddl_type *src =
+		&p->source.columns[p->key[i].source_ordinal].type;
+	const struct ddl_type *gh =
+		&p->ghost.columns[p->key[i].ghost_ordinal].type;
+	const char *scs = char_charset(src), *gcs = char_charset(gh);
+	const char *scoll = known_collation(src), *gcoll = known_collation(gh);
+	bool src_string = scs || base_in(src, byte_types,
+					 ARRAY_SIZE(byte_types));
+	bool same = scs && gcs && !strcasecmp(scs, gcs) &&
+		    (!scoll || !gcoll || !strcasecmp(scoll, gcoll));
+
+	if (!src_string || same || (!scs && !gcs)) {
+		quote_ident(out, p->key[i].ghost_name);
+		strbuf_addf(out, " = %s", v);
+		return;
+	}
+	if (!gcs) {
+		/* bytes on the ghost: the source's bytes, unconverted */
+		quote_ident(out, p->key[i].ghost_name);
+		strbuf_addf(out, " = CAST(%s AS BINARY)", v);
+		return;
+	}
+	strbuf_addch(out, '(');
+	quote_ident(out, p->key[i].ghost_name);
+	strbuf_addf(out, " = CONVERT(%s USING %s)", v, gcs);
+	if (gcoll)
+		strbuf_addf(out, " COLLATE %s", gcoll);
+	strbuf_addstr(out, " AND ");
+	if (scs) {
+		strbuf_addstr(out, "CONVERT(");
+		quote_ident(out, p->key[i].ghost_name);
+		strbuf_addf(out, " USING %s)", scs);
+		if (scoll)
+			strbuf_addf(out, " COLLATE %s = %s COLLATE %s)", scoll,
+				    v, scoll);
+		else
+			strbuf_addf(out, " = %s)", v);
+	} else {
+		strbuf_addstr(out, "CAST(");
+		quote_ident(out, p->key[i].ghost_name);
+		strbuf_addf(out, " AS BINARY) = %s)", v);
+	}
+}
+
 int ddl_build_key_predicate(struct strbuf *out, const struct ddl_plan *p,
 			    enum ddl_side side, const char *op,
 			    const char *const *values, struct strbuf *err)
@@ -82,6 +208,10 @@ int ddl_build_key_predicate(struct strbuf *out, const struct ddl_plan *p,
 		for (i = 0; i < p->key_nr; i++) {
 			if (i)
 				strbuf_addstr(out, " AND ");
+			if (side == DDL_SIDE_GHOST) {
+				ghost_key_eq(out, p, i, values[i]);
+				continue;
+			}
 			quote_ident(out, key_name(p, side, i));
 			strbuf_addf(out, " = %s", values[i]);
 		}
@@ -262,8 +392,7 @@ int ddl_build_delete(struct strbuf *out, const struct ddl_plan *p,
 	for (i = 0; i < p->key_nr; i++) {
 		if (i)
 			strbuf_addstr(out, " AND ");
-		quote_ident(out, p->key[i].ghost_name);
-		strbuf_addf(out, " = %s", key_values[i]);
+		ghost_key_eq(out, p, i, key_values[i]);
 	}
 	return 0;
 }

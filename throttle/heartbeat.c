@@ -225,7 +225,7 @@ struct throttle_heartbeat *throttle_heartbeat_start(
 	if (interval_ms > 1000)
 		interval_ms = 1000;
 	hb->interval_ms = interval_ms;
-	if (pthread_create(&hb->thread, NULL, heartbeat_main, hb)) {
+	if (thread_create(&hb->thread, heartbeat_main, hb)) {
 		strbuf_addstr(err, "cannot start the heartbeat thread");
 		db_close(conn);
 		free(hb->db);

@@ -735,7 +735,7 @@ int throttle_start(struct throttler *t, struct strbuf *err)
 	/* One round now, so that the first check has readings. */
 	throttle_run_probes(t, throttle_now_ms());
 	t->stopping = 0;
-	if (pthread_create(&t->thread, NULL, throttle_main, t)) {
+	if (thread_create(&t->thread, throttle_main, t)) {
 		strbuf_addstr(err, "cannot start the throttle thread");
 		return -1;
 	}

@@ -15,7 +15,8 @@ static void (*before_write)(void);
 static void (*die_hook)(int status);
 static int die_status = 1;
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
-static volatile int dying;
+/* Per thread: die() from the die hook of the same thread leaves at once. */
+static _Thread_local int dying;
 
 void log_set_level(enum log_level level)
 {

@@ -3,6 +3,8 @@
  */
 #include "util/compat.h"
 #include "util/wrapper.h"
+
+#include <signal.h>
 #include "util/log.h"
 
 void *xmalloc(size_t size)
@@ -81,4 +83,20 @@ size_t st_mult(size_t a, size_t b)
 	if (a && b > SIZE_MAX / a)
 		die("size_t overflow: %zu * %zu", a, b);
 	return a * b;
+}
+
+int thread_create(pthread_t *tid, void *(*fn)(void *), void *arg)
+{
+	sigset_t block, old;
+	int rc;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	/* The new thread inherits the mask in force when it is created. */
+	pthread_sigmask(SIG_BLOCK, &block, &old);
+	rc = pthread_create(tid, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
 }

@@ -10,6 +10,7 @@
 #ifndef OSC_UTIL_WRAPPER_H
 #define OSC_UTIL_WRAPPER_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 void *xmalloc(size_t size);
@@ -21,6 +22,15 @@ void *xmemdup(const void *p, size_t n);
 /* snprintf() that BUG()s when the output does not fit. */
 int xsnprintf(char *dst, size_t max, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * pthread_create() for every worker thread of the tool: the new thread
+ * starts with SIGINT, SIGTERM and SIGHUP blocked, so that only the main
+ * thread takes them (its blocking calls return EINTR and its loops see
+ * the flag; a worker's would not). The caller's mask is left as it was.
+ * Returns pthread_create()'s result.
+ */
+int thread_create(pthread_t *tid, void *(*fn)(void *), void *arg);
 
 size_t st_add(size_t a, size_t b);
 size_t st_mult(size_t a, size_t b);

@@ -93,7 +93,7 @@ static int rename_start(struct rename_job *job, struct strbuf *err)
 	job->rc = -1;
 	job->code = 0;
 	strbuf_reset(&job->err);
-	if (pthread_create(&job->tid, NULL, rename_main, job)) {
+	if (thread_create(&job->tid, rename_main, job)) {
 		strbuf_addstr(err, "cannot start the rename thread");
 		return -1;
 	}
@@ -379,17 +379,18 @@ static int open_connections(struct attempt *a, int with_rename,
 	a->lock = db_connect(o->conn, "cutover-lock", NULL, err);
 	if (!a->lock)
 		return -1;
-	if (db_execf(a->lock, err, "SET SESSION lock_wait_timeout = %u, "
-		     "SESSION wait_timeout = %u", lock_wait_s(o),
-		     idle_timeout_s(o)) < 0)
+	if (db_session_setf(a->lock, err, "lock_wait_timeout", "%u",
+			    lock_wait_s(o)) < 0 ||
+	    db_session_setf(a->lock, err, "wait_timeout", "%u",
+			    idle_timeout_s(o)) < 0)
 		return -1;
 	if (!with_rename)
 		return 0;
 	a->rename.db = db_connect(o->conn, "cutover-rename", NULL, err);
 	if (!a->rename.db)
 		return -1;
-	return db_execf(a->rename.db, err, "SET SESSION lock_wait_timeout = %u",
-			rename_s);
+	return db_session_setf(a->rename.db, err, "lock_wait_timeout", "%u",
+			       rename_s);
 }
 
 static void close_connections(struct attempt *a)
@@ -428,6 +429,62 @@ static enum attempt_status call_back(struct attempt *a, int attempt_no,
 	return rc > 0 ? ATTEMPT_RETRY : ATTEMPT_FATAL;
 }
 
+/*
+ * Run a statement that may wait long on a lock (LOCK TABLES waits up to
+ * lock_wait_timeout) from a thread of its own, polling the caller's
+ * should_stop meanwhile: a SIGTERM during a stalled cut-over must end the
+ * run now, not once the wait times out (with --cut-over-lock-timeout=60s
+ * osc took 58 s to exit). When asked to stop, C kills the statement
+ * (KILL QUERY), which then fails with 1317. Returns db_exec()'s result;
+ * db's errno is the statement's.
+ */
+static int exec_stoppable(struct attempt *a, struct db *db, const char *sql,
+			  struct strbuf *err)
+{
+	struct rename_job job;
+	int stopped = 0;
+
+	if (!a->o->should_stop)
+		return db_exec(db, sql, err);
+	memset(&job, 0, sizeof(job));
+	job.db = db;
+	job.sql = (char *)sql;
+	strbuf_init(&job.err, 0);
+	if (rename_start(&job, err) < 0) {
+		strbuf_release(&job.err);
+		return -1;
+	}
+	while (!atomic_load(&job.done)) {
+		if (!stopped && a->o->should_stop(a->o->ctx)) {
+			struct strbuf kerr = STRBUF_INIT;
+			unsigned long id = db_thread_id(db);
+
+			stopped = 1;
+			verbose("cut-over: stopping: killing the waiting "
+				"statement (connection %lu)", id);
+			if (db_execf(a->ctl, &kerr, "KILL QUERY %lu", id) < 0) {
+				strbuf_reset(&kerr);
+				if (db_reconnect(a->ctl, &kerr) < 0 ||
+				    db_execf(a->ctl, &kerr, "KILL QUERY %lu",
+					     id) < 0)
+					warning("cut-over: cannot stop the "
+						"waiting statement: %s",
+						kerr.buf);
+			}
+			strbuf_release(&kerr);
+		}
+		clock_sleep_ms(20);
+	}
+	rename_join(&job);
+	if (job.rc < 0) {
+		strbuf_addbuf(err, &job.err);
+		if (stopped)
+			strbuf_addstr(err, " (stopped)");
+	}
+	strbuf_release(&job.err);
+	return job.rc;
+}
+
 static enum attempt_status lock_tables(struct attempt *a, const char *second,
 				       struct strbuf *err)
 {
@@ -441,7 +498,7 @@ static enum attempt_status lock_tables(struct attempt *a, const char *second,
 	add_table(&sql, o, second);
 	strbuf_addstr(&sql, " WRITE");
 	a->lock_sent_ms = clock_ms_f();
-	if (db_exec(a->lock, sql.buf, err) < 0) {
+	if (exec_stoppable(a, a->lock, sql.buf, err) < 0) {
 		a->unlocked_ms = clock_ms_f();
 		st = db_error_is_transient(db_errno(a->lock)) ||
 				     db_error_is_disconnect(db_errno(a->lock))

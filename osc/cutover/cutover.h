@@ -118,7 +118,10 @@ struct cutover_opts {
 	 */
 	int (*before_unlock)(void *ctx, const struct cutover_catch_up *cc,
 			     struct strbuf *err);
-	/* Checked between attempts; nonzero: give up. May be NULL. */
+	/*
+	 * Checked between attempts, and every 20 ms while LOCK TABLES waits
+	 * (then the wait is killed); nonzero: give up. May be NULL.
+	 */
 	int (*should_stop)(void *ctx);
 	void *ctx;
 };

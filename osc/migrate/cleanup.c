@@ -11,6 +11,7 @@
 #include "util/log.h"
 #include "util/wrapper.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -28,6 +29,11 @@ static volatile sig_atomic_t depth; /* stack_nr, for the handler */
 static volatile sig_atomic_t got_signal;
 static volatile sig_atomic_t running;
 static int json_messages;
+/* die() on a worker thread: the main thread stops the run (cleanup.h). */
+static pthread_t main_thread;
+static int main_thread_set;
+static volatile sig_atomic_t worker_died;
+static volatile sig_atomic_t worker_status;
 
 int cleanup_push(cleanup_fn fn, void *data, const char *what,
 		 const char *manual_sql)
@@ -62,6 +68,20 @@ void cleanup_pop(int handle)
 	while (stack_nr && !stack[stack_nr - 1].used)
 		stack_nr--;
 	depth = stack_nr;
+}
+
+int cleanup_run_entry(int handle, struct strbuf *err)
+{
+	struct cleanup_entry *e;
+
+	if (handle < 0 || handle >= stack_nr || !stack[handle].used)
+		BUG("cleanup_run_entry of a bad handle %d", handle);
+	e = &stack[handle];
+	verbose("cleanup: removing %s", e->what);
+	if (e->fn(e->data, err) < 0)
+		return -1;
+	cleanup_pop(handle);
+	return 0;
 }
 
 int cleanup_depth(void)
@@ -120,6 +140,11 @@ int cleanup_interrupted(void)
 	return got_signal;
 }
 
+int cleanup_should_stop(void)
+{
+	return got_signal || worker_died;
+}
+
 static void on_signal(int signo)
 {
 	static const char text[] = "fatal: interrupted by a signal\n";
@@ -145,6 +170,8 @@ int cleanup_finish(int status)
 	int failures, signo;
 	const char *p;
 
+	if (worker_died && status == OSC_EXIT_OK)
+		status = worker_status;
 	failures = cleanup_run(&left);
 	signo = cleanup_interrupted();
 	if (failures) {
@@ -173,7 +200,28 @@ OSC_NORETURN void cleanup_exit(int status)
 
 static void die_hook(int status)
 {
-	cleanup_exit(status == OSC_EXIT_OK ? OSC_EXIT_FAILED : status);
+	status = status == OSC_EXIT_OK ? OSC_EXIT_FAILED : status;
+	if (main_thread_set && !pthread_equal(pthread_self(), main_thread)) {
+		/*
+		 * A worker thread: running the stack here would undo the
+		 * run under the feet of the main thread, which still uses
+		 * the objects. Tell it to stop (its loops poll
+		 * cleanup_should_stop()), wake it from a blocking call, and
+		 * end only this thread; main's cleanup_finish() runs the
+		 * stack once, with this status.
+		 */
+		if (!worker_died)
+			worker_status = status;
+		worker_died = 1;
+		pthread_kill(main_thread, SIGURG);
+		pthread_exit(NULL);
+	}
+	cleanup_exit(status);
+}
+
+/* SIGURG only wakes the main thread (EINTR); the flag is already set. */
+static void on_wake(int signo OSC_UNUSED)
+{
 }
 
 void cleanup_install(void)
@@ -181,6 +229,8 @@ void cleanup_install(void)
 	struct sigaction sa;
 
 	json_messages = log_get_format() == LOG_FORMAT_JSON;
+	main_thread = pthread_self();
+	main_thread_set = 1;
 	log_set_die_hook(die_hook);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -190,4 +240,6 @@ void cleanup_install(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_wake;
+	sigaction(SIGURG, &sa, NULL);
 }

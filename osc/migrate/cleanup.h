@@ -54,6 +54,14 @@ int cleanup_push(cleanup_fn fn, void *data, const char *what,
 /* Drop the entry without running it (normally the top one). */
 void cleanup_pop(int handle);
 
+/*
+ * Run one entry now (the normal path removing an object through its undo,
+ * on the undo's connection of its own). 0: done, and the entry is popped;
+ * -1 with err: the entry stays, so the final cleanup tries again and, if
+ * that fails too, names the object with the SQL that removes it.
+ */
+int cleanup_run_entry(int handle, struct strbuf *err);
+
 /* Entries on the stack. */
 int cleanup_depth(void);
 
@@ -77,6 +85,17 @@ void cleanup_install(void);
 
 /* The signal received (SIGINT, ...) or 0; for loops to poll. */
 int cleanup_interrupted(void);
+
+/*
+ * Threads. cleanup_install() notes the calling thread as the main one;
+ * worker threads are started with util/wrapper.h's thread_create(), so
+ * only the main thread takes SIGINT/SIGTERM/SIGHUP. die() on a worker
+ * does not run the stack there: it marks the run as stopping, wakes the
+ * main thread, and ends the worker; the main thread's loops see
+ * cleanup_should_stop() and return, and cleanup_finish() runs the stack
+ * once, on the main thread, exiting with die()'s status (1) or worse.
+ */
+int cleanup_should_stop(void);	/* a signal, or a worker died */
 
 /*
  * Run the stack, print what is left, and return

@@ -512,7 +512,7 @@ struct engine_ops *engine_ops_start(struct osc_run *run,
 		verbose("status socket: serving on '%s'", o->status_socket);
 	}
 	if (ops->hooks.dir) {
-		if (pthread_create(&ops->hook_thread, NULL, hook_main, ops)) {
+		if (thread_create(&ops->hook_thread, hook_main, ops)) {
 			strbuf_addstr(err, "cannot start the hook thread");
 			engine_ops_finish(ops, -1, NULL);
 			return NULL;
@@ -695,7 +695,7 @@ int engine_ops_cut_over_gate(struct engine_ops *ops,
 		if (engine_ops_should_stop(ops) ||
 		    (should_stop && should_stop(ctx)))
 			goto out;
-		if (cleanup_interrupted()) {
+		if (cleanup_should_stop()) {
 			strbuf_addstr(err, "interrupted before the cut-over");
 			goto out;
 		}

@@ -290,7 +290,7 @@ int osc_throttle_start(struct osc_throttle *ot, struct strbuf *err)
 	 */
 	while (now_ms() - start < FIRST_LAG_WAIT_MS &&
 	       throttle_check(ot->t, &ot->d) == THROTTLE_PAUSE &&
-	       ot->d.cause == THROTTLE_CAUSE_LAG && !cleanup_interrupted())
+	       ot->d.cause == THROTTLE_CAUSE_LAG && !cleanup_should_stop())
 		clock_sleep_ms(WAIT_POLL_MS);
 	if (now_ms() - start >= WAIT_POLL_MS)
 		verbose("throttle: waited %" PRIu64 " ms for the first lag "
@@ -423,7 +423,7 @@ int osc_throttle_wait(struct osc_throttle *ot, int (*should_stop)(void *),
 		return 0;
 	for (;;) {
 		if (should_stop && should_stop(ctx)) {
-			if (cleanup_interrupted())
+			if (cleanup_should_stop())
 				strbuf_addstr(err, "interrupted while waiting "
 						   "to cut over");
 			return -1;

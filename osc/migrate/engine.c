@@ -36,6 +36,7 @@
 #include "util/wrapper.h"
 
 #include <time.h>
+#include <unistd.h>
 
 struct engine {
 	struct osc_run *run;
@@ -65,7 +66,104 @@ struct engine {
 	struct chunk_key key;
 	unsigned int catch_up_timeout_ms;
 	char *failure;		/* set by callbacks that cannot return it */
+	/* The server's binlog head, polled for the backlog. */
+	struct binlog_pos head;
+	uint64_t head_polled_ms;
 };
+
+static int master_position(struct db *db, struct binlog_pos *pos,
+			   struct strbuf *err);
+
+/* How often the progress reads the server's binlog head. */
+#define HEAD_POLL_MS 1000
+
+/*
+ * Bytes of binary log between `from` and `to`: within one file the
+ * difference, across files the rest of `from`'s file, the files between
+ * and `to`'s offset (SHOW BINARY LOGS gives the sizes). -1 when unknown.
+ */
+static int64_t binlog_distance(struct db *db, const struct binlog_pos *from,
+			       const struct binlog_pos *to)
+{
+	struct strbuf err = STRBUF_INIT;
+	struct db_result *res = NULL;
+	struct db_row row;
+	int64_t total = -1, sum = 0;
+	int in_range = 0, r;
+
+	if (!strcmp(from->file, to->file))
+		return to->pos >= from->pos ? (int64_t)(to->pos - from->pos) : 0;
+	if (osc_binlog_pos_cmp(from, to) > 0)
+		return 0;
+	if (db_query(db, "SHOW BINARY LOGS", &res, &err) < 0)
+		goto out;
+	while ((r = db_result_next(res, &row, &err)) == 1) {
+		int64_t size;
+
+		if (row.ncols < 2 || !row.values[0] || !row.values[1])
+			continue;
+		size = strtoll(row.values[1], NULL, 10);
+		if (!strcmp(row.values[0], from->file)) {
+			in_range = 1;
+			sum += size > (int64_t)from->pos
+				       ? size - (int64_t)from->pos : 0;
+		} else if (!strcmp(row.values[0], to->file)) {
+			if (in_range)
+				total = sum + (int64_t)to->pos;
+			break;
+		} else if (in_range) {
+			sum += size;
+		}
+	}
+out:
+	db_result_free(res);
+	strbuf_release(&err);
+	return total;
+}
+
+/*
+ * The backlog: how far the replay is behind the server's binary log, in
+ * bytes (the server's head, read at most every HEAD_POLL_MS on the main
+ * connection, or a heartbeat's position when newer, minus the applied
+ * position) and in time (0 when caught up, else now minus the timestamp
+ * of the last event the applier read: seconds behind, as a replica's
+ * Seconds_Behind_Master). Both stay known once the applier runs: a busy
+ * stream sends no heartbeats, so they alone left it unknown (issue 15).
+ */
+static void fill_backlog(struct engine *e, const struct osc_applier_stats *as)
+{
+	struct binlog_pos head = e->head;
+	int64_t bytes;
+
+	if (!e->applier) {
+		e->st.backlog_bytes = -1;
+		e->st.backlog_ms = -1;
+		return;
+	}
+	if (!e->head_polled_ms ||
+	    clock_ms() - e->head_polled_ms >= HEAD_POLL_MS) {
+		struct strbuf err = STRBUF_INIT;
+
+		if (master_position(e->run->pf->db, &head, &err) == 0)
+			e->head = head;
+		else
+			verbose("backlog: %s", err.buf);
+		e->head_polled_ms = clock_ms();
+		strbuf_release(&err);
+	}
+	head = e->head;
+	if (as->server.pos && osc_binlog_pos_cmp(&as->server, &head) > 0)
+		head = as->server;
+	if (!head.pos) {
+		e->st.backlog_bytes = -1;
+		e->st.backlog_ms = -1;
+		return;
+	}
+	bytes = osc_binlog_pos_cmp(&as->applied, &head) >= 0
+			? 0 : binlog_distance(e->run->pf->db, &as->applied, &head);
+	e->st.backlog_bytes = bytes;
+	e->st.backlog_ms = bytes == 0 ? 0 : as->lag_ms > 0 ? as->lag_ms : 0;
+}
 
 static void show_progress(struct engine *e, int force)
 {
@@ -86,11 +184,7 @@ static void show_progress(struct engine *e, int force)
 	e->st.elapsed_ms = clock_ms() - e->start_ms;
 	progress_rate_add(&e->rate, clock_ms(), e->rows_copied);
 	e->st.rows_per_second = progress_rate_get(&e->rate);
-	if (as.server.pos && !strcmp(as.server.file, as.applied.file) &&
-	    as.server.pos >= as.applied.pos)
-		e->st.backlog_bytes = (int64_t)(as.server.pos - as.applied.pos);
-	else
-		e->st.backlog_bytes = -1;
+	fill_backlog(e, &as);
 	osc_throttle_fill_status(e->throttle, &e->st);
 	engine_ops_report(e->ops, &e->st, force);
 }
@@ -135,12 +229,17 @@ out:
  * OSC_TEST_PAUSE_MS in main.c): OSC_TEST_PAUSE_AT=POINT:MS sleeps MS
  * milliseconds once when the run reaches POINT ("copy-chunk": after the
  * first chunk; "cut-over-locked": in the cut-over's catch-up, with the
- * table locked), so that a test can signal or kill the process there.
- * A signal or a failure of the applier ends the pause early.
+ * table locked; "cleanup": after the swap, before the changelog and the
+ * old table are dropped), so that a test can signal or kill the process
+ * or a connection there.
+ * A signal, a failure of the applier, or the file named by
+ * OSC_TEST_RESUME_FILE coming into existence ends the pause early (a test
+ * resumes the run once it has done its harm, without a timing guess).
  */
 static void test_pause_at(struct engine *e, const char *point)
 {
 	const char *env = getenv("OSC_TEST_PAUSE_AT");
+	const char *resume = getenv("OSC_TEST_RESUME_FILE");
 	size_t n = strlen(point);
 	long ms;
 
@@ -152,8 +251,10 @@ static void test_pause_at(struct engine *e, const char *point)
 	fprintf(stderr, "osc: test pause at %s for %ld ms "
 		"(OSC_TEST_PAUSE_AT)\n", point, ms);
 	fflush(stderr);
-	for (; ms > 0 && !cleanup_interrupted() &&
-	       !osc_applier_failed(e->applier, NULL); ms -= 20) {
+	for (; ms > 0 && !cleanup_should_stop() &&
+	       !osc_applier_failed(e->applier, NULL) &&
+	       !(resume && *resume && access(resume, F_OK) == 0);
+	     ms -= 20) {
 		struct timespec ts = { 0, 20 * 1000000L };
 
 		nanosleep(&ts, NULL);
@@ -298,7 +399,7 @@ static int copy_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
 
-	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
+	return cleanup_should_stop() || osc_applier_failed(e->applier, NULL) ||
 	       engine_ops_should_stop(e->ops) ||
 	       osc_throttle_aborted(e->throttle, NULL);
 }
@@ -400,7 +501,7 @@ static int catch_up(struct engine *e, struct strbuf *err)
 		if (master_position(e->run->pf->db, &pos, err) < 0)
 			return -1;
 		do {
-			if (cleanup_interrupted()) {
+			if (cleanup_should_stop()) {
 				strbuf_addstr(err, "interrupted while catching "
 						   "up");
 				return -1;
@@ -445,7 +546,7 @@ static int cutover_catch_up(void *ctx, const struct cutover_catch_up *cc,
 		(unsigned long long)pos.pos,
 		(unsigned long long)(clock_ms() - t0));
 	/* A signal while t is locked: release it, never swap after. */
-	if (cleanup_interrupted()) {
+	if (cleanup_should_stop()) {
 		strbuf_addstr(err, "interrupted during the cut-over");
 		return -1;
 	}
@@ -466,7 +567,7 @@ static int cutover_should_stop(void *ctx)
 	struct engine *e = ctx;
 
 	show_progress(e, 0);
-	return cleanup_interrupted() || osc_applier_failed(e->applier, NULL) ||
+	return cleanup_should_stop() || osc_applier_failed(e->applier, NULL) ||
 	       engine_ops_should_stop(e->ops);
 }
 
@@ -482,6 +583,40 @@ static int drop_table(struct engine *e, const char *name, struct strbuf *err)
 	ret = db_exec(e->run->pf->db, sql.buf, err);
 	strbuf_release(&sql);
 	return ret;
+}
+
+/*
+ * After the swap: drop `name` (the changelog, the old table) whose undo
+ * is `*handle` on the cleanup stack. The main connection first; if that
+ * fails (it was killed, a proxy dropped it), the undo on a connection of
+ * its own. When that fails too the entry stays on the stack: the final
+ * cleanup tries once more and names what is left with its DROP.
+ */
+static int drop_after_swap(struct engine *e, const char *name, int *handle,
+			   struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	if (drop_table(e, name, &why) < 0) {
+		warning("cleanup: cannot drop `%s` on the main connection: "
+			"%s; trying on a new connection", name, why.buf);
+		if (*handle < 0) {
+			strbuf_addbuf(err, &why);
+			strbuf_release(&why);
+			return -1;
+		}
+		strbuf_reset(&why);
+		if (cleanup_run_entry(*handle, &why) < 0) {
+			strbuf_addf(err, "cannot drop `%s`: %s", name, why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+	} else if (*handle >= 0) {
+		cleanup_pop(*handle);
+	}
+	*handle = -1;
+	strbuf_release(&why);
+	return 0;
 }
 
 static void engine_release(struct engine *e)
@@ -519,7 +654,7 @@ int osc_engine_run(struct osc_run *run)
 	struct progress_config pc = {
 		PROGRESS_AUTO, (unsigned int)(o->status_interval_ms / 1000)
 	};
-	int status = OSC_EXIT_FAILED, n, rc;
+	int status = OSC_EXIT_FAILED, n, rc, old_undo = -1;
 	long slipped;
 
 	memset(e, 0, sizeof(*e));
@@ -581,7 +716,17 @@ int osc_engine_run(struct osc_run *run)
 		goto fail;
 	verbose("binlog: replaying changes after %s:%llu", start.file,
 		(unsigned long long)start.pos);
-	e->applier = osc_applier_start(run, &start, &err);
+	{
+		struct osc_applier_config ac = {
+			.plan = &run->plan,
+			.db = t->db,
+			.table = t->table,
+			.ghost = t->ghost_name,
+			.dbopts = &run->pf->dbopts,
+		};
+
+		e->applier = osc_applier_start(&ac, &start, &err);
+	}
 	if (!e->applier)
 		goto fail;
 	e->heartbeat = throttle_heartbeat_start(
@@ -670,18 +815,23 @@ int osc_engine_run(struct osc_run *run)
 	}
 	info("cut-over: swapped after %d attempt%s; writers waited %.0f ms",
 	     cres.attempts, cres.attempts > 1 ? "s" : "", cres.blocked_ms);
+	/*
+	 * The old table is the run's to drop now (nothing slipped past the
+	 * cut-over): on the stack, so that a failure, a signal or die() from
+	 * here on still removes it, or names it with the DROP that does.
+	 */
+	if (!o->no_drop_old_table)
+		old_undo = osc_push_drop_table(run, t->old_name);
 
 	/* Phase 7: cleanup. */
 	set_phase(e, "cleanup");
+	test_pause_at(e, "cleanup");
 	engine_release(e);
-	if (drop_table(e, t->changelog_name, &err) < 0)
+	if (drop_after_swap(e, t->changelog_name, &run->changelog_undo,
+			    &err) < 0)
 		goto fail_after_swap;
-	if (run->changelog_undo >= 0) {
-		cleanup_pop(run->changelog_undo);
-		run->changelog_undo = -1;
-	}
 	if (!o->no_drop_old_table) {
-		if (drop_table(e, t->old_name, &err) < 0)
+		if (drop_after_swap(e, t->old_name, &old_undo, &err) < 0)
 			goto fail_after_swap;
 	} else {
 		info("the original table is kept as `%s`.`%s`", t->db,
@@ -695,7 +845,9 @@ int osc_engine_run(struct osc_run *run)
 	goto out;
 
 fail_after_swap:
-	error("the table was migrated, but cleaning up failed: %s", err.buf);
+	/* The stack's entries name each table left and its DROP. */
+	error("%s was migrated, but cleaning up failed: %s", e->qtable.buf,
+	      err.buf);
 	status = OSC_EXIT_CLEANUP_INCOMPLETE;
 	goto out;
 fail:

@@ -522,7 +522,7 @@ struct status_socket *status_socket_start(const char *path,
 	fcntl(s->wake[0], F_SETFD, FD_CLOEXEC);
 	fcntl(s->wake[1], F_SETFD, FD_CLOEXEC);
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
-	if (pthread_create(&s->thread, NULL, socket_main, s)) {
+	if (thread_create(&s->thread, socket_main, s)) {
 		strbuf_addstr(err, "cannot start the status socket thread");
 		close(s->wake[0]);
 		close(s->wake[1]);

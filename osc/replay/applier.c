@@ -1,31 +1,29 @@
 /*
- * applier.c: the binlog applier thread (see applier.h for the contract).
+ * applier.c: the binlog applier thread and its executor (see applier.h
+ * for the contract).
  *
- * Each transaction of the binlog that touched the table is turned into a
- * list of statements on the ghost while it is read (the decoded values are
- * only valid until the next event) and sent in one ghost transaction at
- * its COMMIT. Consecutive row writes become one multi-row REPLACE and
- * consecutive deletes one DELETE ... WHERE k = .. OR k = .., so a bulk
- * statement costs a few round trips, not one per row. A deadlock or lock
- * wait timeout against the copier rolls the ghost transaction back and
- * runs it again: the statements are idempotent in order.
+ * Each transaction of the binlog that touched the table is queued as
+ * operations on the ghost while it is read (statement.c: the decoded
+ * values are only valid until the next event) and sent in one ghost
+ * transaction at its COMMIT. Consecutive row writes become one multi-row
+ * REPLACE and consecutive deletes one DELETE ... WHERE k = .. OR k = .., so
+ * a bulk statement costs a few round trips, not one per row. A deadlock or
+ * lock wait timeout against the copier rolls the ghost transaction back
+ * and runs it again: the statements are idempotent in order. QUERY events
+ * go through the DDL watch (watch.c).
  */
 #include "util/compat.h"
 #include "util/clock.h"
 #include "osc/replay/applier.h"
+#include "osc/replay/statement.h"
+#include "osc/replay/watch.h"
 #include "util/db.h"
 #include "util/log.h"
-#include "util/quote.h"
 #include "util/wrapper.h"
 
 #include <pthread.h>
-#include <strings.h>
 #include <time.h>
 
-/* A REPLACE or DELETE statement is cut at about this size. */
-#define STMT_MAX_BYTES (2u * 1024 * 1024)
-/* Deletes per DELETE statement. */
-#define DELETE_MAX_ROWS 500
 /*
  * Committed transactions are gathered into one ghost transaction until it
  * holds this many row changes or the oldest has waited this long: one
@@ -38,43 +36,25 @@
 /* A ghost transaction smaller than this goes in one round trip. */
 #define ONE_TRIP_MAX_BYTES (4u * 1024 * 1024)
 
-enum op_kind {
-	OP_UPSERT,
-	OP_DELETE,
-};
-
-struct op {
-	enum op_kind kind;
-	char *sql; /* "(v1, v2, ...)" for upserts, a key predicate for deletes */
-	size_t len;
-};
-
 struct osc_applier {
-	struct osc_run *run;
+	struct osc_applier_config cfg; /* copied: the strings are borrowed */
 	struct db *conn;
 	struct binlog_stream *stream;
 	pthread_t thread;
 	int started;
 
-	/* Per-column literal helpers, in plan->map order. */
-	struct binlog_column_schema *targets;
-	int *by_name; /* write ENUM/SET by member name (the list changed) */
-	int unique_mode; /* DELETE + INSERT instead of REPLACE */
-	/* DELETE by the shared key before each write: the ghost's unique
-	 * key is wider than the shared key (plan->key_ghost_wider). */
-	int delete_first;
-	struct strbuf replace_head; /* REPLACE INTO g (cols) VALUES */
-	struct strbuf insert_head;  /* INSERT INTO g (cols) VALUES */
-	struct strbuf delete_head;  /* DELETE FROM g WHERE */
-
 	/* Committed transactions not yet replayed, then the open one. */
-	struct op *ops;
-	size_t ops_nr, ops_alloc;
+	struct replay_stmts q;
 	size_t txn_start;	/* ops of the open transaction start here */
-	size_t ops_bytes;	/* SQL text held by ops */
 	int in_txn;
 	struct binlog_pos pending_pos; /* end of the last gathered commit */
 	uint64_t pending_txns;
+	/*
+	 * Row changes (rows of the binlog's row events, not the statements
+	 * or ops they become) of the open transaction and of the gathered
+	 * ones: what progress and "row changes replayed" count.
+	 */
+	uint64_t txn_rows, pending_rows;
 	uint64_t pending_since_ms;	/* 0: nothing gathered */
 
 	pthread_mutex_t mu;
@@ -102,22 +82,9 @@ int osc_binlog_pos_cmp(const struct binlog_pos *a, const struct binlog_pos *b)
 	return a->pos < b->pos ? -1 : a->pos > b->pos;
 }
 
-/* Forget the ops from `n` on (a rolled back or repeated transaction). */
-static void ops_truncate(struct osc_applier *a, size_t n)
-{
-	size_t i;
-
-	for (i = n; i < a->ops_nr; i++) {
-		a->ops_bytes -= a->ops[i].len;
-		free(a->ops[i].sql);
-	}
-	if (n < a->ops_nr)
-		a->ops_nr = n;
-}
-
 static void ops_clear(struct osc_applier *a)
 {
-	ops_truncate(a, 0);
+	replay_stmts_truncate(&a->q, 0);
 	a->txn_start = 0;
 }
 
@@ -132,222 +99,7 @@ static void fail(struct osc_applier *a, const char *msg)
 	pthread_mutex_unlock(&a->mu);
 }
 
-/* ---- statement text ------------------------------------------------- */
-
-static void add_literal(struct osc_applier *a, struct strbuf *out,
-			size_t map_i, const struct binlog_value *v,
-			struct strbuf *err, int *bad)
-{
-	const struct ddl_plan *p = &a->run->plan;
-	const struct ddl_col_map *m = &p->map[map_i];
-
-	if (a->by_name[map_i] &&
-	    (v->kind == BINLOG_VALUE_ENUM || v->kind == BINLOG_VALUE_SET)) {
-		/* The member list changed: the index means another member
-		 * on the ghost, the name means the same one. */
-		const struct ddl_type *t = &p->source.columns[m->source_ordinal].type;
-		struct strbuf names = STRBUF_INIT;
-		size_t i;
-
-		if (v->kind == BINLOG_VALUE_ENUM) {
-			if (v->v.u >= 1 && v->v.u <= t->values_nr)
-				strbuf_addstr(&names, t->values[v->v.u - 1]);
-		} else {
-			for (i = 0; i < t->values_nr && i < 64; i++) {
-				if (!(v->v.u & (1ULL << i)))
-					continue;
-				if (names.len)
-					strbuf_addch(&names, ',');
-				strbuf_addstr(&names, t->values[i]);
-			}
-		}
-		quote_sql_string(out, names.buf, names.len);
-		strbuf_release(&names);
-		return;
-	}
-	if (binlog_value_to_sql(out, v, &a->targets[map_i], err) < 0)
-		*bad = 1;
-}
-
-/* "(v1, v2, ...)" of the after-image, in map order. */
-static int row_tuple(struct osc_applier *a, const struct binlog_value *img,
-		     unsigned int ncols, struct strbuf *out, struct strbuf *err)
-{
-	const struct ddl_plan *p = &a->run->plan;
-	int bad = 0;
-	size_t i;
-
-	strbuf_addch(out, '(');
-	for (i = 0; i < p->map_nr; i++) {
-		unsigned int ord = p->map[i].source_ordinal;
-
-		if (ord >= ncols) {
-			strbuf_addf(err, "a row image has %u columns, the "
-				    "table had %u: was it altered?",
-				    ncols, (unsigned)p->source.columns_nr);
-			return -1;
-		}
-		if (i)
-			strbuf_addstr(out, ", ");
-		add_literal(a, out, i, &img[ord], err, &bad);
-		if (bad)
-			return -1;
-	}
-	strbuf_addch(out, ')');
-	return 0;
-}
-
-/* The key predicate (`k1` = v1 AND ...) of an image, on the ghost. */
-static int key_pred(struct osc_applier *a, const struct binlog_value *img,
-		    unsigned int ncols, struct strbuf *out, struct strbuf *err)
-{
-	const struct ddl_plan *p = &a->run->plan;
-	struct strbuf *lits = xcalloc(p->key_nr, sizeof(*lits));
-	const char **vals = xcalloc(p->key_nr, sizeof(*vals));
-	int ret = -1, bad = 0;
-	size_t i;
-
-	for (i = 0; i < p->key_nr; i++) {
-		unsigned int ord = p->key[i].source_ordinal;
-
-		strbuf_init(&lits[i], 0);
-		if (ord >= ncols) {
-			strbuf_addstr(err, "a row image lacks a key column");
-			goto out;
-		}
-		add_literal(a, &lits[i], p->key[i].map_index, &img[ord], err,
-			    &bad);
-		if (bad)
-			goto out;
-		vals[i] = lits[i].buf;
-	}
-	ret = ddl_build_key_predicate(out, p, DDL_SIDE_GHOST, "=", vals, err);
-out:
-	for (i = 0; i < p->key_nr; i++)
-		strbuf_release(&lits[i]);
-	free(lits);
-	free(vals);
-	return ret;
-}
-
-static void push_op(struct osc_applier *a, enum op_kind kind,
-		    struct strbuf *text)
-{
-	ALLOC_GROW(a->ops, a->ops_nr + 1, a->ops_alloc);
-	a->ops[a->ops_nr].kind = kind;
-	a->ops[a->ops_nr].sql = strbuf_detach(text, &a->ops[a->ops_nr].len);
-	a->ops_bytes += a->ops[a->ops_nr].len;
-	a->ops_nr++;
-}
-
-static int queue_rows(struct osc_applier *a, const struct binlog_event *ev,
-		      struct strbuf *err)
-{
-	const struct binlog_table *t = ev->u.rows.table;
-	struct strbuf text = STRBUF_INIT, k2 = STRBUF_INIT;
-	size_t i;
-	int ret = -1;
-
-	for (i = 0; i < ev->u.rows.nrows; i++) {
-		const struct binlog_row *r = &ev->u.rows.rows[i];
-
-		switch (ev->u.rows.kind) {
-		case BINLOG_ROW_INSERT:
-			if (a->unique_mode || a->delete_first) {
-				if (key_pred(a, r->after, t->ncols, &text,
-					     err) < 0)
-					goto out;
-				push_op(a, OP_DELETE, &text);
-			}
-			if (row_tuple(a, r->after, t->ncols, &text, err) < 0)
-				goto out;
-			push_op(a, OP_UPSERT, &text);
-			break;
-		case BINLOG_ROW_DELETE:
-			if (key_pred(a, r->before, t->ncols, &text, err) < 0)
-				goto out;
-			push_op(a, OP_DELETE, &text);
-			break;
-		case BINLOG_ROW_UPDATE:
-			if (key_pred(a, r->before, t->ncols, &text, err) < 0 ||
-			    key_pred(a, r->after, t->ncols, &k2, err) < 0)
-				goto out;
-			/* A new key: the old row goes first. */
-			if (strbuf_cmp(&text, &k2))
-				push_op(a, OP_DELETE, &text);
-			strbuf_reset(&text);
-			/*
-			 * With a wider ghost key (`id`, `created`), a REPLACE
-			 * of an after-image whose `created` changed would not
-			 * meet the row it replaces, and two ghost rows would
-			 * have one `id`: delete by the shared key first.
-			 */
-			if (a->unique_mode || a->delete_first)
-				push_op(a, OP_DELETE, &k2);
-			strbuf_reset(&k2);
-			if (row_tuple(a, r->after, t->ncols, &text, err) < 0)
-				goto out;
-			push_op(a, OP_UPSERT, &text);
-			break;
-		}
-		strbuf_reset(&text);
-	}
-	ret = 0;
-out:
-	strbuf_release(&text);
-	strbuf_release(&k2);
-	return ret;
-}
-
-/*
- * The statements for the queued ops, appended to `stmts` (each followed
- * by a NUL so the list can be walked).
- */
-static void build_statements(struct osc_applier *a, struct strbuf *stmts,
-			     size_t *count)
-{
-	struct strbuf s = STRBUF_INIT;
-	size_t i = 0, j, n;
-
-	*count = 0;
-	while (i < a->ops_nr) {
-		enum op_kind kind = a->ops[i].kind;
-
-		if (kind == OP_UPSERT && a->unique_mode) {
-			/* Each upsert was queued after a DELETE by its
-			 * shared key (queue_rows): a plain INSERT then makes
-			 * a conflict on the new unique key an error, not a
-			 * silent delete of another row. One row at a time,
-			 * so two writes of one key cannot collide. */
-			strbuf_reset(&s);
-			strbuf_addbuf(&s, &a->insert_head);
-			strbuf_add(&s, a->ops[i].sql, a->ops[i].len);
-			strbuf_addbuf(stmts, &s);
-			strbuf_addch(stmts, '\0');
-			(*count)++;
-			i++;
-			continue;
-		}
-		strbuf_reset(&s);
-		strbuf_addbuf(&s, kind == OP_UPSERT ? &a->replace_head
-						    : &a->delete_head);
-		for (j = i, n = 0; j < a->ops_nr && a->ops[j].kind == kind;
-		     j++, n++) {
-			if (n && (s.len + a->ops[j].len > STMT_MAX_BYTES ||
-				  (kind == OP_DELETE && n >= DELETE_MAX_ROWS)))
-				break;
-			if (n)
-				strbuf_addstr(&s, kind == OP_UPSERT ? ", "
-								    : " OR ");
-			strbuf_add(&s, a->ops[j].sql, a->ops[j].len);
-		}
-		strbuf_addbuf(stmts, &s);
-		strbuf_addch(stmts, '\0');
-		(*count)++;
-		i = j;
-	}
-	strbuf_release(&s);
-}
+/* ---- the executor ------------------------------------------------- */
 
 /*
  * Deadlocks and lock waits against the copier (whose chunk holds share
@@ -357,16 +109,16 @@ static void build_statements(struct osc_applier *a, struct strbuf *stmts,
  * up.
  */
 #define APPLY_ATTEMPTS 100
+/* Lost connections one ghost transaction may survive. */
+#define APPLY_RECONNECTS 5
 
 /*
- * The session runs without STRICT_ALL_TABLES, like the copy's INSERT
- * IGNORE, so that a column the replay leaves out (one the ALTER adds NOT
- * NULL without a DEFAULT) takes its implicit default as in a native ALTER:
- * in strict mode every replayed insert failed with 1364. Any other
- * warning means the ghost cannot hold a replayed value (truncated, out of
- * range, NULL into NOT NULL) and stops the run, as in the copy.
+ * The session (role "applier" in util/db.c) runs without
+ * STRICT_ALL_TABLES, so a column the replay leaves out takes its implicit
+ * default (warning 1364, expected). Any other warning means the ghost
+ * cannot hold a replayed value (truncated, out of range, NULL into NOT
+ * NULL) and stops the run, as in the copy.
  */
-#define APPLIER_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
 
 /* After one statement: 0, or -1 with err naming its first real warning. */
 static int statement_warnings(struct osc_applier *a, struct strbuf *err)
@@ -388,7 +140,7 @@ static int statement_warnings(struct osc_applier *a, struct strbuf *err)
 			    "definition cannot hold every value (a native "
 			    "ALTER would fail the same way): change the ALTER "
 			    "or fix the data first",
-			    a->run->pf->table.db, a->run->pf->table.table,
+			    a->cfg.db, a->cfg.table,
 			    row.values[1], row.values[2]);
 		ret = -1;
 		break;
@@ -404,7 +156,7 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 {
 	struct db *db = a->conn;
 	unsigned int delay_ms = 5;
-	int attempt;
+	int attempt, reconnects = 0;
 
 	struct strbuf one = STRBUF_INIT;
 	unsigned int code;
@@ -452,6 +204,9 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 			if (statement_warnings(a, err) < 0) {
 				struct strbuf ignore = STRBUF_INIT;
 
+				if (db_error_is_disconnect(db_errno(db)))
+					goto failed;
+
 				db_exec(db, "ROLLBACK", &ignore);
 				strbuf_release(&ignore);
 				strbuf_release(&one);
@@ -465,6 +220,42 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 		return 0;
 failed:
 		code = db_errno(db);
+		if (db_error_is_disconnect(code)) {
+			/*
+			 * The connection dropped (KILL, a proxy, a server
+			 * wait_timeout): the ghost transaction rolled back,
+			 * or, if the COMMIT was in flight, may have committed.
+			 * Either way running the whole batch again on a new
+			 * session is exact: its statements write full
+			 * after-images and delete by key, in order, so they
+			 * are idempotent (this is the position the applier
+			 * resumes from). A reconnect that fails ends the run.
+			 */
+			struct strbuf rerr = STRBUF_INIT;
+
+			if (++reconnects > APPLY_RECONNECTS) {
+				strbuf_addf(err, " (the applier's connection "
+					    "was lost %d times in one "
+					    "transaction)", reconnects);
+				strbuf_release(&one);
+				return -1;
+			}
+			warning("applier connection lost, reconnecting: %s",
+				err->buf);
+			clock_sleep_ms(100u * reconnects);
+			if (db_reconnect(db, &rerr) < 0) {
+				strbuf_reset(err);
+				strbuf_addf(err, "the applier's connection "
+					    "was lost and could not be "
+					    "opened again: %s", rerr.buf);
+				strbuf_release(&rerr);
+				strbuf_release(&one);
+				return -1;
+			}
+			strbuf_release(&rerr);
+			attempt--;
+			continue;
+		}
 		if (db_error_is_transient(code)) {
 			struct strbuf ignore = STRBUF_INIT;
 
@@ -477,7 +268,7 @@ failed:
 				delay_ms *= 2;
 			continue;
 		}
-		if (code == DB_ER_DUP_ENTRY && a->unique_mode) {
+		if (code == DB_ER_DUP_ENTRY && a->q.unique_mode) {
 			struct strbuf msg = STRBUF_INIT;
 
 			strbuf_addf(&msg,
@@ -485,8 +276,8 @@ failed:
 				    "unique key the ALTER adds: %s; the table "
 				    "holds duplicates for it now, so the ALTER "
 				    "cannot be applied",
-				    a->run->pf->table.db,
-				    a->run->pf->table.table, err->buf);
+				    a->cfg.db,
+				    a->cfg.table, err->buf);
 			strbuf_reset(err);
 			strbuf_addbuf(err, &msg);
 			strbuf_release(&msg);
@@ -518,11 +309,12 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 		 struct strbuf *err)
 {
 	struct strbuf stmts = STRBUF_INIT;
-	size_t count = 0, nrows = a->ops_nr;
+	size_t count = 0;
+	uint64_t nrows = a->pending_rows;
 	int ret = 0;
 
-	if (a->ops_nr) {
-		build_statements(a, &stmts, &count);
+	if (a->q.ops_nr) {
+		replay_stmts_build(&a->q, &stmts, &count);
 		ret = run_transaction(a, &stmts, count, err);
 		ops_clear(a);
 	}
@@ -532,6 +324,7 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 	pthread_mutex_lock(&a->mu);
 	a->transactions += a->pending_txns;
 	a->rows += nrows;
+	a->pending_rows = 0;
 	a->pending_txns = 0;
 	a->pending_since_ms = 0;
 	if (pos && osc_binlog_pos_cmp(pos, &a->applied) > 0)
@@ -541,132 +334,12 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 	return 0;
 }
 
-/* ---- statements on the table ---------------------------------------- */
-
-/* Skip blanks and comments; returns the next significant character. */
-static const char *skip_blank(const char *p)
-{
-	for (;;) {
-		while (*p && isspace((unsigned char)*p))
-			p++;
-		if (p[0] == '/' && p[1] == '*' && p[2] != '!') {
-			const char *e = strstr(p + 2, "*/");
-			p = e ? e + 2 : p + strlen(p);
-		} else if (p[0] == '#' ||
-			   (p[0] == '-' && p[1] == '-' &&
-			    (isspace((unsigned char)p[2]) || !p[2]))) {
-			while (*p && *p != '\n')
-				p++;
-		} else if (p[0] == '/' && p[1] == '*' && p[2] == '!') {
-			/* executable comment: its text counts */
-			p += 3;
-			while (isdigit((unsigned char)*p))
-				p++;
-		} else {
-			return p;
-		}
-	}
-}
-
-/* Read one identifier token (bare or backticked) into out; NULL if none. */
-static const char *read_ident(const char *p, struct strbuf *out)
-{
-	strbuf_reset(out);
-	if (*p == '`') {
-		p++;
-		while (*p) {
-			if (*p == '`') {
-				if (p[1] == '`') {
-					strbuf_addch(out, '`');
-					p += 2;
-					continue;
-				}
-				return p + 1;
-			}
-			strbuf_addch(out, *p++);
-		}
-		return p;
-	}
-	if (isalnum((unsigned char)*p) || *p == '_' || *p == '$' ||
-	    (unsigned char)*p >= 0x80) {
-		while (isalnum((unsigned char)*p) || *p == '_' || *p == '$' ||
-		       (unsigned char)*p >= 0x80)
-			strbuf_addch(out, *p++);
-		return p;
-	}
-	return NULL;
-}
-
-/*
- * Does the statement name `db`.`table` (qualified, or unqualified with
- * `cur_db` as its default database)? Strings and comments are skipped.
- */
-static int mentions_table(const char *sql, const char *cur_db,
-			  const char *db, const char *table)
-{
-	struct strbuf prev = STRBUF_INIT, id = STRBUF_INIT;
-	const char *p = sql;
-	int found = 0, prev_dot = 0;
-
-	while (*p && !found) {
-		const char *q;
-
-		p = skip_blank(p);
-		if (!*p)
-			break;
-		if (*p == '\'' || *p == '"') {
-			char quote = *p++;
-
-			while (*p && *p != quote) {
-				if (*p == '\\' && p[1])
-					p++;
-				p++;
-			}
-			if (*p)
-				p++;
-			strbuf_reset(&prev);
-			prev_dot = 0;
-			continue;
-		}
-		q = read_ident(p, &id);
-		if (!q) {
-			prev_dot = (*p == '.');
-			if (!prev_dot)
-				strbuf_reset(&prev);
-			p++;
-			continue;
-		}
-		p = q;
-		if (!strcmp(id.buf, table)) {
-			if (prev_dot)
-				found = !strcmp(prev.buf, db);
-			else if (*skip_blank(p) != '.')
-				found = cur_db && !strcmp(cur_db, db);
-		}
-		strbuf_reset(&prev);
-		if (!prev_dot)
-			strbuf_addbuf(&prev, &id);
-		prev_dot = 0;
-	}
-	strbuf_release(&prev);
-	strbuf_release(&id);
-	return found;
-}
-
-static int starts_with_word(const char *sql, const char *word)
-{
-	const char *p = skip_blank(sql);
-	size_t n = strlen(word);
-
-	return !strncasecmp(p, word, n) && !isalnum((unsigned char)p[n]);
-}
-
 /* ---- the thread ----------------------------------------------------- */
 
 static int is_our_table(struct osc_applier *a, const struct binlog_table *t)
 {
-	return !strcmp(t->db, a->run->pf->table.db) &&
-	       !strcmp(t->name, a->run->pf->table.table);
+	return !strcmp(t->db, a->cfg.db) &&
+	       !strcmp(t->name, a->cfg.table);
 }
 
 static void *applier_main(void *arg)
@@ -701,7 +374,8 @@ static void *applier_main(void *arg)
 		switch (ev->kind) {
 		case BINLOG_EVENT_BEGIN:
 			a->in_txn = 1;
-			a->txn_start = a->ops_nr;
+			a->txn_start = a->q.ops_nr;
+			a->txn_rows = 0;
 			break;
 		case BINLOG_EVENT_ROWS:
 			if (!is_our_table(a, ev->u.rows.table))
@@ -710,26 +384,33 @@ static void *applier_main(void *arg)
 			if (a->watching)
 				a->slipped_rows += (long)ev->u.rows.nrows;
 			pthread_mutex_unlock(&a->mu);
-			if (queue_rows(a, ev, &err) < 0) {
+			a->txn_rows += ev->u.rows.nrows;
+			if (replay_stmts_add_rows(&a->q, ev->u.rows.kind,
+						  ev->u.rows.rows,
+						  ev->u.rows.nrows,
+						  ev->u.rows.table->ncols,
+						  &err) < 0) {
 				struct strbuf msg = STRBUF_INIT;
 
 				strbuf_addf(&msg, "cannot replay a change on "
 					    "`%s`.`%s`: %s",
-					    a->run->pf->table.db,
-					    a->run->pf->table.table, err.buf);
+					    a->cfg.db,
+					    a->cfg.table, err.buf);
 				fail(a, msg.buf);
 				strbuf_release(&msg);
 				goto out;
 			}
 			break;
 		case BINLOG_EVENT_QUERY:
-			if (!mentions_table(ev->u.query.sql, ev->u.query.db,
-					    a->run->pf->table.db,
-					    a->run->pf->table.table))
+			if (!replay_watch_mentions_table(ev->u.query.sql,
+							 ev->u.query.db,
+							 a->cfg.db,
+							 a->cfg.table))
 				break;
 			pthread_mutex_lock(&a->mu);
 			if (a->expect_rename &&
-			    starts_with_word(ev->u.query.sql, "RENAME")) {
+			    replay_watch_starts_with_word(ev->u.query.sql,
+							  "RENAME")) {
 				a->rename_seen = 1;
 				pthread_cond_broadcast(&a->cond);
 				pthread_mutex_unlock(&a->mu);
@@ -745,8 +426,8 @@ static void *applier_main(void *arg)
 					    "(DDL, or DML logged as a "
 					    "statement), so the ghost can no "
 					    "longer follow it: '%.120s'",
-					    a->run->pf->table.db,
-					    a->run->pf->table.table,
+					    a->cfg.db,
+					    a->cfg.table,
 					    ev->u.query.sql);
 				fail(a, msg.buf);
 				strbuf_release(&msg);
@@ -754,26 +435,29 @@ static void *applier_main(void *arg)
 			goto out;
 		case BINLOG_EVENT_COMMIT:
 			a->in_txn = 0;
-			if (ev->u.commit.xa_prepare && a->ops_nr > a->txn_start) {
+			if (ev->u.commit.xa_prepare && a->q.ops_nr > a->txn_start) {
 				fail(a, "an XA transaction changed the table; "
 					"osc cannot replay XA transactions");
 				goto out;
 			}
 			if (ev->u.commit.rollback) {
-				ops_truncate(a, a->txn_start);
+				replay_stmts_truncate(&a->q, a->txn_start);
+				a->txn_rows = 0;
 				break;
 			}
 			a->pending_pos = ev->pos;
-			if (a->ops_nr > a->txn_start) {
+			a->pending_rows += a->txn_rows;
+			a->txn_rows = 0;
+			if (a->q.ops_nr > a->txn_start) {
 				a->pending_txns++;
 				if (!a->pending_since_ms)
 					a->pending_since_ms = clock_ms();
 			}
-			a->txn_start = a->ops_nr;
+			a->txn_start = a->q.ops_nr;
 			/* Nothing gathered: only the position moves. */
-			if (!a->ops_nr ||
-			    a->ops_nr >= BATCH_MAX_ROWS ||
-			    a->ops_bytes >= BATCH_MAX_BYTES ||
+			if (!a->q.ops_nr ||
+			    a->q.ops_nr >= BATCH_MAX_ROWS ||
+			    a->q.ops_bytes >= BATCH_MAX_BYTES ||
 			    clock_ms() - a->pending_since_ms >= BATCH_MAX_MS) {
 				if (flush(a, &a->pending_pos, &err) < 0) {
 					fail(a, err.buf);
@@ -791,7 +475,7 @@ static void *applier_main(void *arg)
 			if (!a->in_txn) {
 				struct binlog_pos hp = a->server;
 
-				if ((a->ops_nr &&
+				if ((a->q.ops_nr &&
 				     flush(a, &a->pending_pos, &err) < 0) ||
 				    flush(a, &hp, &err) < 0) {
 					fail(a, err.buf);
@@ -801,8 +485,9 @@ static void *applier_main(void *arg)
 			break;
 		case BINLOG_EVENT_RECONNECT:
 			/* The open transaction comes again from its start. */
-			ops_truncate(a, a->txn_start);
+			replay_stmts_truncate(&a->q, a->txn_start);
 			a->in_txn = 0;
+			a->txn_rows = 0;
 			warning("binlog stream reconnected (attempt %u)",
 				ev->u.reconnect.attempt);
 			break;
@@ -818,87 +503,39 @@ out:
 
 /* ---- setup ---------------------------------------------------------- */
 
-static void prepare_columns(struct osc_applier *a)
-{
-	const struct ddl_plan *p = &a->run->plan;
-	size_t i;
-
-	a->targets = xcalloc(p->map_nr ? p->map_nr : 1, sizeof(*a->targets));
-	a->by_name = xcalloc(p->map_nr ? p->map_nr : 1, sizeof(*a->by_name));
-	for (i = 0; i < p->map_nr; i++) {
-		const struct ddl_column *src =
-			&p->source.columns[p->map[i].source_ordinal];
-		const struct ddl_column *gh =
-			&p->ghost.columns[p->map[i].ghost_ordinal];
-		size_t k;
-
-		/* Only the ghost's type name is used (JSON targets). */
-		a->targets[i].name = gh->name;
-		a->targets[i].column_type = gh->type.base;
-		a->targets[i].datetime_precision = -1;
-		if ((!strcmp(src->type.base, "enum") ||
-		     !strcmp(src->type.base, "set"))) {
-			int same = !strcmp(src->type.base, gh->type.base) &&
-				   src->type.values_nr == gh->type.values_nr;
-
-			for (k = 0; same && k < src->type.values_nr; k++)
-				same = !strcmp(src->type.values[k],
-					       gh->type.values[k]);
-			a->by_name[i] = !same;
-		}
-	}
-	a->unique_mode = p->unique_checks_nr > 0;
-	a->delete_first = p->key_ghost_wider;
-}
-
 static int read_schema(struct osc_applier *a, struct strbuf *err)
 {
 	return binlog_load_schema(a->conn,
 				  binlog_stream_decoder(a->stream),
-				  a->run->pf->table.db,
-				  a->run->pf->table.table, err);
+				  a->cfg.db,
+				  a->cfg.table, err);
 }
 
-struct osc_applier *osc_applier_start(struct osc_run *run,
+struct osc_applier *osc_applier_start(const struct osc_applier_config *cfg,
 				      const struct binlog_pos *start,
 				      struct strbuf *err)
 {
-	const struct osc_table_facts *t = &run->pf->table;
 	struct osc_applier *a = xcalloc(1, sizeof(*a));
 	struct binlog_stream_options so;
 
-	a->run = run;
+	a->cfg = *cfg;
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cond, NULL);
 	strbuf_init(&a->error, 0);
-	strbuf_init(&a->replace_head, 0);
-	strbuf_init(&a->insert_head, 0);
-	strbuf_init(&a->delete_head, 0);
 	a->applied = *start;
-	prepare_columns(a);
-	if (ddl_build_replace_head(&a->replace_head, &run->plan, t->db,
-				   t->ghost_name, err) < 0)
+	if (replay_stmts_init(&a->q, cfg->plan, cfg->db, cfg->ghost, err) < 0)
 		goto fail;
-	/* "REPLACE INTO" -> "INSERT INTO" for unique mode. */
-	strbuf_addstr(&a->insert_head, "INSERT");
-	strbuf_add(&a->insert_head, a->replace_head.buf + 7,
-		   a->replace_head.len - 7);
-	strbuf_addstr(&a->delete_head, "DELETE FROM ");
-	quote_qualified(&a->delete_head, t->db, t->ghost_name);
-	strbuf_addstr(&a->delete_head, " WHERE ");
 
 	{
-		struct db_options mo = run->pf->dbopts;
+		struct db_options mo = *cfg->dbopts;
 
 		mo.multi_statements = 1;
 		a->conn = db_connect(&mo, "applier", NULL, err);
 	}
-	if (!a->conn ||
-	    db_exec(a->conn, "SET SESSION sql_mode = '" APPLIER_SQL_MODE "'",
-		    err) < 0)
+	if (!a->conn)
 		goto fail;
 	memset(&so, 0, sizeof(so));
-	so.db = &run->pf->dbopts;
+	so.db = cfg->dbopts;
 	so.file = start->file;
 	so.pos = start->pos;
 	so.server_id = 0; /* random, unused on the server */
@@ -914,7 +551,7 @@ struct osc_applier *osc_applier_start(struct osc_run *run,
 		goto fail;
 	if (read_schema(a, err) < 0)
 		goto fail;
-	if (pthread_create(&a->thread, NULL, applier_main, a)) {
+	if (thread_create(&a->thread, applier_main, a)) {
 		strbuf_addstr(err, "cannot start the applier thread");
 		goto fail;
 	}
@@ -937,14 +574,8 @@ void osc_applier_stop(struct osc_applier *a)
 	if (a->stream)
 		binlog_stream_close(a->stream);
 	db_close(a->conn);
-	ops_clear(a);
-	free(a->ops);
-	free(a->targets);
-	free(a->by_name);
+	replay_stmts_release(&a->q);
 	strbuf_release(&a->error);
-	strbuf_release(&a->replace_head);
-	strbuf_release(&a->insert_head);
-	strbuf_release(&a->delete_head);
 	pthread_mutex_destroy(&a->mu);
 	pthread_cond_destroy(&a->cond);
 	free(a);

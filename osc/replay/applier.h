@@ -1,5 +1,11 @@
 /*
- * applier.h: replays the binlog's row changes on the table onto the ghost
+ * applier.h: the replay module (osc/replay/). It owns the binlog applier
+ * thread, its connection to the ghost and its stream; statement.h (the
+ * statement text, pure) and watch.h (the DDL watch, pure) are its parts.
+ * It knows nothing of the run around it: the phase machine hands it an
+ * osc_applier_config.
+ *
+ * The applier replays the binlog's row changes on the table onto the ghost
  * (DESIGN.md section 4).
  *
  * A thread reads the binary log from the position noted before the copy
@@ -18,21 +24,35 @@
  * server's position from a heartbeat when nothing is pending) is what the
  * cut-over waits for.
  */
-#ifndef OSC_OSC_APPLIER_H
-#define OSC_OSC_APPLIER_H
+#ifndef OSC_REPLAY_APPLIER_H
+#define OSC_REPLAY_APPLIER_H
 
 #include "util/compat.h"
 #include "binlog/binlog.h"
-#include "osc/migrate/run.h"
+#include "ddl/ddl.h"
+#include "util/db.h"
+#include "util/strbuf.h"
 
 struct osc_applier;
+
+/*
+ * What the applier needs to know, filled by the phase machine. Everything
+ * is borrowed and must outlive the applier.
+ */
+struct osc_applier_config {
+	const struct ddl_plan *plan;	 /* column mapping and shared key */
+	const char *db;			 /* the table's database */
+	const char *table;		 /* the table whose changes are replayed */
+	const char *ghost;		 /* the ghost table they are replayed on */
+	const struct db_options *dbopts; /* how to connect (stream and ghost) */
+};
 
 /*
  * Open the stream at `start` (a transaction boundary read with SHOW
  * MASTER STATUS), register the table's schema with the decoder, and start
  * the thread. Returns NULL with err on failure.
  */
-struct osc_applier *osc_applier_start(struct osc_run *run,
+struct osc_applier *osc_applier_start(const struct osc_applier_config *cfg,
 				      const struct binlog_pos *start,
 				      struct strbuf *err);
 

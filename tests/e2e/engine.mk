@@ -2,7 +2,8 @@
 ENGINE_E2E_TESTS = tests/e2e/t4002-cutover.sh
 TESTS += $(ENGINE_E2E_TESTS)
 EXTRA_DIST += $(ENGINE_E2E_TESTS)
-ENGINE_E2E = tests/e2e/t4100-engine-mirror.sh
+ENGINE_E2E = tests/e2e/t4100-engine-mirror.sh \
+	tests/e2e/t4110-engine-charset.sh
 TESTS += $(ENGINE_E2E)
 EXTRA_DIST += $(ENGINE_E2E)
 # The engine under load, signals, unique keys, aborts (issue 5).
@@ -12,6 +13,9 @@ ENGINE_RUN_E2E = \
 	tests/e2e/t4202-engine-kill.sh \
 	tests/e2e/t4203-engine-unique.sh \
 	tests/e2e/t4204-engine-abort.sh \
-	tests/e2e/t4205-engine-keys.sh
+	tests/e2e/t4205-engine-reconnect.sh \
+	tests/e2e/t4206-engine-cleanup.sh \
+	tests/e2e/t4207-engine-signals.sh \
+	tests/e2e/t4208-engine-keys.sh
 TESTS += $(ENGINE_RUN_E2E)
 EXTRA_DIST += $(ENGINE_RUN_E2E)

@@ -57,6 +57,9 @@ assert st["throttle_reason"] == "throttled by user", st
 assert st["chunk_size"] == 2 and st["cut_over_postponed"] is False, st
 assert isinstance(st["rows_estimate"], int), st
 assert isinstance(st["elapsed_seconds"], int), st
+# Once the replay runs the backlog is always known (issue 15).
+assert isinstance(st["backlog_bytes"], int), st
+assert isinstance(st["backlog_ms"], int), st
 PY
 expect_answer "chunk-size=?" "chunk-size=2"
 
@@ -117,7 +120,7 @@ TS='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z'
 for phase in ghost stream copy; do
     expect_err "^$TS $phase: " || fail "no status line for phase $phase"
 done
-n=$(grep -Ec "^$TS copy: [0-9]+\.[0-9]% \([0-9]+/[0-9]+ rows\)(, [0-9]+ rows/s)?(, eta [0-9hms]+)?; applied [0-9]+ events(, backlog [0-9.]+[KMG]?i?B)?; throttled [0-9hms]+ \(now: throttled by user\); elapsed [0-9hms]+$" "$E2E_DIR/osc.err")
+n=$(grep -Ec "^$TS copy: [0-9]+\.[0-9]% \([0-9]+/[0-9]+ rows\)(, [0-9]+ rows/s)?(, eta [0-9hms]+)?; applied [0-9]+ events(, backlog [0-9.]+[KMG]?i?B( \([0-9.hms]+\))?)?; throttled [0-9hms]+ \(now: throttled by user\); elapsed [0-9hms]+$" "$E2E_DIR/osc.err")
 [ "$n" -ge 2 ] || { show_osc_output; fail "fewer than 2 status lines while paused ($n)"; }
 
 # A run to the end: the final copy line and the summary are right.

@@ -18,6 +18,10 @@
  * timeouts, and treats a duplicate key as a rolled back no-op. Any other
  * error is counted, printed and makes the exit status 1.
  *
+ * --text=latin1|gbk keeps every generated string (values and keys) to the
+ * characters that charset holds, for migrations that convert to or from
+ * it; the default (utf8mb4) is every character.
+ *
  * --verify is generic: it streams both tables ordered by the mirror's
  * primary key and compares the mirror's columns (minus the excluded ones)
  * byte for byte, so it also serves the copier test (t against t2).
@@ -325,6 +329,82 @@ static void gen_timestamp(uint64_t *r, struct strbuf *sb)
 }
 
 /*
+ * --text=CHARSET: every string the writer makes holds only characters
+ * that CHARSET can hold, so that a migration converting the columns to it
+ * (or from it) must keep every value (issue 12 item 1). utf8mb4, the
+ * default, is everything; the random choices are then the same as
+ * without the option.
+ */
+enum text_repertoire {
+	TEXT_UTF8MB4 = 0,
+	TEXT_LATIN1,	/* MariaDB's latin1 (cp1252): ASCII and U+00A0..U+00FF */
+	TEXT_GBK,	/* ASCII, some pinyin, Greek, Cyrillic, CJK */
+};
+static enum text_repertoire text_rep;
+
+static uint32_t utf8_next(const unsigned char **p)
+{
+	const unsigned char *s = *p;
+	uint32_t c = *s++;
+	int more = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
+
+	if (more)
+		c &= 0x3F >> more;
+	while (more-- && (*s & 0xC0) == 0x80)
+		c = (c << 6) | (*s++ & 0x3F);
+	*p = s;
+	return c;
+}
+
+static int char_fits(uint32_t c)
+{
+	if (c < 0x80)
+		return 1;
+	switch (text_rep) {
+	case TEXT_UTF8MB4:
+		return 1;
+	case TEXT_LATIN1:
+		return c >= 0xA0 && c <= 0xFF;
+	case TEXT_GBK:
+		return c == 0xE9 || c == 0xFC || (c >= 0x391 && c <= 0x3A9) ||
+		       (c >= 0x3B1 && c <= 0x3C9) ||
+		       (c >= 0x410 && c <= 0x44F) ||
+		       (c >= 0x4E00 && c <= 0x9FA5);
+	}
+	return 0;
+}
+
+/* Does the UTF-8 text hold only characters of the --text charset? */
+static int text_fits(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p)
+		if (!char_fits(utf8_next(&p)))
+			return 0;
+	return 1;
+}
+
+/* A random entry of a list of literals that fits (the list has one). */
+static const char *pick_fitting(uint64_t *r, const char *const *list,
+				size_t nr)
+{
+	const char *v;
+
+	do
+		v = list[rng_below(r, nr)];
+	while (!text_fits(v));
+	return v;
+}
+
+/* The widest character of the --text charset, for values at a limit. */
+static const char *wide_char(void)
+{
+	return text_rep == TEXT_LATIN1 ? "é" : text_rep == TEXT_GBK ? "日" :
+					      "😀";
+}
+
+/*
  * Pieces of valid utf8mb4 text, each one character long, so that a limit
  * in characters is easy to keep: ASCII, quotes and backslashes, 2-, 3-
  * and 4-byte sequences.
@@ -339,8 +419,8 @@ static void add_text(uint64_t *r, struct strbuf *raw, unsigned max_chars)
 	unsigned n = (unsigned)rng_below(r, (uint64_t)max_chars + 1);
 
 	while (n--)
-		strbuf_addstr(raw,
-			      text_chars[rng_below(r, ARRAY_SIZE(text_chars))]);
+		strbuf_addstr(raw, pick_fitting(r, text_chars,
+						ARRAY_SIZE(text_chars)));
 }
 
 static void add_string(struct strbuf *sb, const struct strbuf *raw)
@@ -356,7 +436,7 @@ static void gen_char(uint64_t *r, struct strbuf *sb)
 	struct strbuf raw = STRBUF_INIT;
 
 	if (one_in(r, 3)) {
-		strbuf_addstr(sb, ext[rng_below(r, ARRAY_SIZE(ext))]);
+		strbuf_addstr(sb, pick_fitting(r, ext, ARRAY_SIZE(ext)));
 		return;
 	}
 	add_text(r, &raw, 10);
@@ -376,7 +456,7 @@ static void gen_varchar(uint64_t *r, struct strbuf *sb)
 		int i;
 
 		for (i = 0; i < 100; i++)
-			strbuf_addstr(&raw, "😀");
+			strbuf_addstr(&raw, wide_char());
 		add_string(sb, &raw);
 		break;
 	}
@@ -504,9 +584,9 @@ static void gen_text(uint64_t *r, struct strbuf *sb)
 	case 0: {
 		int i;
 
-		/* 65532 bytes: TEXT holds 65535. */
+		/* 65532 bytes in utf8mb4: TEXT holds 65535. */
 		for (i = 0; i < 16383; i++)
-			strbuf_addstr(&raw, "😀");
+			strbuf_addstr(&raw, wide_char());
 		break;
 	}
 	case 1:
@@ -523,7 +603,7 @@ static void gen_enum(uint64_t *r, struct strbuf *sb)
 {
 	static const char *const v[] = { "'a'", "'b'", "'c'", "'ж'" };
 
-	strbuf_addstr(sb, v[rng_below(r, ARRAY_SIZE(v))]);
+	strbuf_addstr(sb, pick_fitting(r, v, ARRAY_SIZE(v)));
 }
 
 static void gen_set(uint64_t *r, struct strbuf *sb)
@@ -543,12 +623,13 @@ static void gen_json(uint64_t *r, struct strbuf *sb)
 	struct strbuf raw = STRBUF_INIT;
 
 	if (one_in(r, 3)) {
-		strbuf_addstr(sb, ext[rng_below(r, ARRAY_SIZE(ext))]);
+		strbuf_addstr(sb, pick_fitting(r, ext, ARRAY_SIZE(ext)));
 		return;
 	}
 	strbuf_addf(&raw, "{\"n\": %" PRId64 ", \"f\": %u.5, \"s\": \"",
 		    (int64_t)rng_next(r), (unsigned)rng_below(r, 1000));
-	strbuf_addstr(&raw, rng_below(r, 2) ? "ünï 日本" : "plain");
+	strbuf_addstr(&raw, rng_below(r, 2) && text_fits("ünï 日本") ?
+				    "ünï 日本" : "plain");
 	strbuf_addstr(&raw, "\", \"a\": [1, null, true]}");
 	add_string(sb, &raw);
 	strbuf_release(&raw);
@@ -683,6 +764,14 @@ static const char *const key_words[] = {
 	"a", "Ä", "ж", "日本", "😀", "z z", "'q'", "\\",
 };
 
+/* key_words[i], or a plain word when --text cannot hold it. */
+static const char *key_word(uint64_t id)
+{
+	const char *w = key_words[id % 8];
+
+	return text_fits(w) ? w : "q";
+}
+
 static void add_key_assign(enum key_shape shape, uint64_t id,
 			   struct strbuf *sb, const char *sep)
 {
@@ -693,14 +782,14 @@ static void add_key_assign(enum key_shape shape, uint64_t id,
 		strbuf_addf(sb, "`id` = %" PRId64, (int64_t)id * 3 - 1000);
 		break;
 	case SHAPE_COMPOSITE:
-		strbuf_addf(&raw, "%s%u", key_words[id % 8],
+		strbuf_addf(&raw, "%s%u", key_word(id),
 			    (unsigned)(id % 8));
 		strbuf_addf(sb, "`k1` = %" PRId64 "%s`k2` = ",
 			    (int64_t)(id / 8) - 50, sep);
 		quote_sql_string(sb, raw.buf, raw.len);
 		break;
 	case SHAPE_VARCHAR:
-		strbuf_addf(&raw, "%s%010" PRIu64, key_words[id % 8], id);
+		strbuf_addf(&raw, "%s%010" PRIu64, key_word(id), id);
 		strbuf_addstr(sb, "`k` = ");
 		quote_sql_string(sb, raw.buf, raw.len);
 		break;
@@ -723,13 +812,13 @@ static void add_key_values(enum key_shape shape, uint64_t id,
 		strbuf_addf(sb, "%" PRId64, (int64_t)id * 3 - 1000);
 		break;
 	case SHAPE_COMPOSITE:
-		strbuf_addf(&raw, "%s%u", key_words[id % 8],
+		strbuf_addf(&raw, "%s%u", key_word(id),
 			    (unsigned)(id % 8));
 		strbuf_addf(sb, "%" PRId64 ", ", (int64_t)(id / 8) - 50);
 		quote_sql_string(sb, raw.buf, raw.len);
 		break;
 	case SHAPE_VARCHAR:
-		strbuf_addf(&raw, "%s%010" PRIu64, key_words[id % 8], id);
+		strbuf_addf(&raw, "%s%010" PRIu64, key_word(id), id);
 		quote_sql_string(sb, raw.buf, raw.len);
 		break;
 	case SHAPE_ENUM:
@@ -792,8 +881,8 @@ static void add_key_range(enum key_shape shape, uint64_t lo, uint64_t hi,
 		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 
 		/* Same leading word: a contiguous run in any collation. */
-		strbuf_addf(&a, "%s%010" PRIu64, key_words[lo % 8], lo);
-		strbuf_addf(&b, "%s%010" PRIu64, key_words[lo % 8], hi);
+		strbuf_addf(&a, "%s%010" PRIu64, key_word(lo), lo);
+		strbuf_addf(&b, "%s%010" PRIu64, key_word(lo), hi);
 		strbuf_addstr(sb, "`k` BETWEEN ");
 		quote_sql_string(sb, a.buf, a.len);
 		strbuf_addstr(sb, " AND ");
@@ -840,6 +929,9 @@ static struct writer_options opt = {
 static atomic_int stop_requested;
 static volatile sig_atomic_t got_signal;
 
+#define LAT_BUCKETS_PER_MS 10
+#define LAT_BUCKETS (10000 * LAT_BUCKETS_PER_MS)	/* 10 s */
+
 struct sec_bucket {
 	uint64_t commits;
 	double max_ms;
@@ -853,7 +945,26 @@ static struct {
 	double max_ms;
 	double max_at;		/* wall clock (s) when the longest tx began */
 	unsigned int printed;
+	/* Commit latencies: 0.1 ms buckets, the last one open-ended. */
+	uint64_t hist[LAT_BUCKETS];
 } stats = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/*
+ * The latency below which `q` (0..1) of the commits finished, in ms, from
+ * the histogram (the bench prints p50 and p99; nothing asserts them).
+ */
+static double latency_quantile_ms(double q)
+{
+	uint64_t want = (uint64_t)(q * (double)stats.commits), seen = 0;
+	size_t i;
+
+	for (i = 0; i < LAT_BUCKETS; i++) {
+		seen += stats.hist[i];
+		if (seen > want)
+			return (double)(i + 1) / LAT_BUCKETS_PER_MS;
+	}
+	return stats.max_ms;
+}
 
 static double start_wall;
 static enum key_shape shape;
@@ -1209,6 +1320,12 @@ static void record_commit(double began_wall, double latency_ms)
 
 	pthread_mutex_lock(&stats.lock);
 	stats.commits++;
+	{
+		double b = latency_ms * LAT_BUCKETS_PER_MS;
+
+		stats.hist[b < LAT_BUCKETS - 1 ? (size_t)b
+					       : LAT_BUCKETS - 1]++;
+	}
 	if (latency_ms > stats.max_ms) {
 		stats.max_ms = latency_ms;
 		stats.max_at = began_wall;
@@ -1850,6 +1967,7 @@ static void usage(int status)
 		"[--seed=N] [--rate=TX_PER_S]\n"
 		"              [--exclude-column=NAME]... "
 		"[--latency-log=FILE] [--rows=N]\n"
+		"              [--text=utf8mb4|latin1|gbk]\n"
 		"   or: writer [connection] --create=int|composite|varchar|enum "
 		"[--create-extra=plain|unique] --rows=N ...\n"
 		"   or: writer [connection] --verify [--exclude-column=NAME]..."
@@ -1888,7 +2006,7 @@ static void parse_options(int argc, char **argv)
 		OPT_DATABASE = 256, OPT_TABLE, OPT_MIRROR, OPT_THREADS,
 		OPT_DURATION, OPT_STOP_FILE, OPT_SEED, OPT_RATE, OPT_EXCLUDE,
 		OPT_CREATE, OPT_ROWS, OPT_VERIFY, OPT_LATENCY_LOG,
-		OPT_MAX_PRINT, OPT_CREATE_EXTRA,
+		OPT_MAX_PRINT, OPT_TEXT, OPT_CREATE_EXTRA,
 	};
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'h' },
@@ -1911,6 +2029,7 @@ static void parse_options(int argc, char **argv)
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "latency-log", required_argument, NULL, OPT_LATENCY_LOG },
 		{ "max-print", required_argument, NULL, OPT_MAX_PRINT },
+		{ "text", required_argument, NULL, OPT_TEXT },
 		{ "help", no_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1987,6 +2106,16 @@ static void parse_options(int argc, char **argv)
 		case OPT_MAX_PRINT:
 			opt.max_print = (unsigned)parse_u64(optarg,
 							    "--max-print");
+			break;
+		case OPT_TEXT:
+			if (!strcmp(optarg, "utf8mb4"))
+				text_rep = TEXT_UTF8MB4;
+			else if (!strcmp(optarg, "latin1"))
+				text_rep = TEXT_LATIN1;
+			else if (!strcmp(optarg, "gbk"))
+				text_rep = TEXT_GBK;
+			else
+				die("--text takes utf8mb4, latin1 or gbk");
 			break;
 		case 'H':
 			usage(0);
@@ -2106,11 +2235,13 @@ static int run_writer(struct strbuf *err)
 		printf("writer: committed %" PRIu64 ", retries %" PRIu64
 		       ", duplicates %" PRIu64 ", mismatches %" PRIu64
 		       ", errors %" PRIu64 ", max_latency_ms %.1f at %.3f"
-		       ", elapsed_s %.1f, tx_per_s %.0f\n",
+		       ", elapsed_s %.1f, tx_per_s %.0f"
+		       ", p50_ms %.1f, p99_ms %.1f\n",
 		       stats.commits, stats.retries, stats.dups,
 		       stats.mismatches, stats.errors, stats.max_ms,
 		       stats.max_at, elapsed,
-		       elapsed > 0 ? (double)stats.commits / elapsed : 0.0);
+		       elapsed > 0 ? (double)stats.commits / elapsed : 0.0,
+		       latency_quantile_ms(0.50), latency_quantile_ms(0.99));
 		fflush(stdout);
 	}
 	if (opt.latency_log)

@@ -630,6 +630,12 @@ static const struct plan_case plan_cases[] = {
 	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY(id@0); check u_name_qty[narrowed](name,qty); danger UNIQUE_NARROWED u_name_qty" },
 	{ src_basic, "CONVERT TO CHARACTER SET latin1", NULL,
 	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY(id@0); check u_email[narrowed](email); check u_name_qty[narrowed](name,qty); danger UNIQUE_NARROWED u_email; danger UNIQUE_NARROWED u_name_qty; warning CHARSET_CHANGED name; warning CHARSET_CHANGED email; warning CHARSET_CHANGED note; warning CHARSET_CHANGED kind" },
+	/* DEFAULT: the table's charset stands in for the database's
+	 * (issue 12 item 7: a use after free under ASan) */
+	{ src_basic, "CONVERT TO CHARACTER SET DEFAULT", NULL,
+	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY(id@0)" },
+	{ src_basic, "CONVERT TO CHARACTER SET DEFAULT COLLATE utf8mb4_bin", NULL,
+	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY(id@0); check u_email[narrowed](email); check u_name_qty[narrowed](name,qty); danger UNIQUE_NARROWED u_email; danger UNIQUE_NARROWED u_name_qty" },
 	{ src_basic, "CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", NULL,
 	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY(id@0); check u_email[narrowed](email); check u_name_qty[narrowed](name,qty); danger UNIQUE_NARROWED u_email; danger UNIQUE_NARROWED u_name_qty" },
 	/* NOT NULL */
@@ -1062,6 +1068,69 @@ static const char src_check[] =
 	"  CONSTRAINT `ck_qty` CHECK (`qty` >= 0)\n"
 	") ENGINE=InnoDB DEFAULT CHARSET=latin1";
 
+/*
+ * Replayed strings go in their source column's charset, and a key whose
+ * charset or collation changes is matched under both (issue 12 item 1).
+ */
+static const char src_latin1[] =
+	"CREATE TABLE `s` (\n"
+	"  `k` varchar(10) NOT NULL,\n"
+	"  `v` varchar(10) DEFAULT NULL,\n"
+	"  `b` varbinary(10) DEFAULT NULL,\n"
+	"  PRIMARY KEY (`k`)\n"
+	") ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci";
+
+static void test_replay_strings(void **state)
+{
+	struct ddl_plan p = DDL_PLAN_INIT;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	const char *key[] = { "_latin1 X'41'" };
+
+	(void)state;
+	plan_from(src_latin1, "MODIFY k VARCHAR(10) CHARACTER SET utf8mb4 "
+			      "COLLATE utf8mb4_general_ci NOT NULL, MODIFY v "
+			      "VARCHAR(10) CHARACTER SET utf8mb4, MODIFY b "
+			      "VARCHAR(10) CHARACTER SET utf8mb4", &p);
+	ddl_build_replay_string(&sb, &p, 1, "na\xefve", 5);
+	expect_sql(&sb, "_latin1 X'6e61ef7665'");
+	ddl_build_replay_string(&sb, &p, 1, "", 0);
+	expect_sql(&sb, "_latin1 ''");
+	ddl_build_replay_string(&sb, &p, 2, "\0\xff", 2);
+	expect_sql(&sb, "X'00ff'");
+	assert_int_equal(ddl_build_delete(&sb, &p, "d", "g", key, &err), 0);
+	expect_sql(&sb, "DELETE FROM `d`.`g` WHERE (`k` = CONVERT(_latin1 "
+			"X'41' USING utf8mb4) COLLATE utf8mb4_general_ci AND "
+			"CONVERT(`k` USING latin1) COLLATE latin1_swedish_ci = "
+			"_latin1 X'41' COLLATE latin1_swedish_ci)");
+	assert_int_equal(ddl_build_key_predicate(&sb, &p, DDL_SIDE_GHOST, "=",
+						 key, &err), 0);
+	expect_sql(&sb, "((`k` = CONVERT(_latin1 X'41' USING utf8mb4) COLLATE "
+			"utf8mb4_general_ci AND CONVERT(`k` USING latin1) "
+			"COLLATE latin1_swedish_ci = _latin1 X'41' COLLATE "
+			"latin1_swedish_ci))");
+	/* the source side (the copier's bounds) is never converted */
+	assert_int_equal(ddl_build_key_predicate(&sb, &p, DDL_SIDE_SOURCE, "=",
+						 key, &err), 0);
+	expect_sql(&sb, "(`k` = _latin1 X'41')");
+	ddl_plan_release(&p);
+
+	/* key unchanged: a plain comparison, under the column's collation */
+	plan_from(src_latin1, "ADD COLUMN z INT", &p);
+	assert_int_equal(ddl_build_key_predicate(&sb, &p, DDL_SIDE_GHOST, "=",
+						 key, &err), 0);
+	expect_sql(&sb, "(`k` = _latin1 X'41')");
+	ddl_plan_release(&p);
+
+	/* a key turned into bytes keeps the source's bytes */
+	plan_from(src_latin1, "MODIFY k VARBINARY(10) NOT NULL", &p);
+	assert_int_equal(ddl_build_delete(&sb, &p, NULL, "g", key, &err), 0);
+	expect_sql(&sb, "DELETE FROM `g` WHERE `k` = CAST(_latin1 X'41' AS "
+			"BINARY)");
+	ddl_plan_release(&p);
+	strbuf_release(&sb);
+	strbuf_release(&err);
+}
+
 static void test_constraint_checks(void **state)
 {
 	static const struct {
@@ -1233,6 +1302,7 @@ int main(void)
 		cmocka_unit_test(test_plan_table),
 		cmocka_unit_test(test_constraint_checks),
 		cmocka_unit_test(test_sql_builders),
+		cmocka_unit_test(test_replay_strings),
 		cmocka_unit_test(test_plan_ordinals),
 		cmocka_unit_test(test_render),
 	};

@@ -7,6 +7,7 @@
 
 #include <setjmp.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -322,6 +323,53 @@ static void test_cleanup_status(void **state)
 	assert_int_equal(cleanup_interrupted(), 0);
 }
 
+/* An undo that fails unless it runs on the main thread. */
+static pthread_t test_main_thread;
+
+static int undo_on_main(void *data, struct strbuf *err)
+{
+	if (!pthread_equal(pthread_self(), test_main_thread)) {
+		strbuf_addstr(err, "undo ran on a worker thread");
+		return -1;
+	}
+	return 0;
+}
+
+static void *worker_dies(void *arg)
+{
+	die("the worker broke");
+	return arg;
+}
+
+static sigset_t worker_mask;
+
+static void *worker_mask_of(void *arg)
+{
+	pthread_sigmask(SIG_SETMASK, NULL, &worker_mask);
+	return arg;
+}
+
+/*
+ * Worker threads started with thread_create() have SIGINT, SIGTERM and
+ * SIGHUP blocked; the caller's mask is unchanged.
+ */
+static void test_thread_create_blocks_signals(void **state)
+{
+	sigset_t before, after;
+	pthread_t t;
+
+	pthread_sigmask(SIG_SETMASK, NULL, &before);
+	assert_int_equal(sigismember(&before, SIGTERM), 0);
+	assert_int_equal(thread_create(&t, worker_mask_of, NULL), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(sigismember(&worker_mask, SIGINT), 1);
+	assert_int_equal(sigismember(&worker_mask, SIGTERM), 1);
+	assert_int_equal(sigismember(&worker_mask, SIGHUP), 1);
+	pthread_sigmask(SIG_SETMASK, NULL, &after);
+	assert_int_equal(sigismember(&after, SIGTERM), 0);
+	assert_int_equal(sigismember(&after, SIGINT), 0);
+}
+
 /*
  * The ways a process ends, each in a child: die() runs the stack (exit 1,
  * or 4 when an undo fails), a signal with entries on the stack sets the
@@ -333,7 +381,9 @@ enum child_end {
 	END_DIE_FAIL,
 	END_SIGNAL_STACK,
 	END_SIGNAL_EMPTY,
-	END_EXIT_OK
+	END_EXIT_OK,
+	END_DIE_WORKER,
+	END_SIGNAL_WORKER,
 };
 
 static void child(enum child_end how)
@@ -361,6 +411,39 @@ static void child(enum child_end how)
 	case END_EXIT_OK:
 		cleanup_push(undo_ok, "a", "table a", NULL);
 		cleanup_exit(OSC_EXIT_OK);
+	case END_DIE_WORKER: {
+		/*
+		 * die() on a worker: the stack does not run there; the main
+		 * thread sees cleanup_should_stop() (not a signal), and its
+		 * cleanup runs the stack on the main thread: exit 1, not 4.
+		 */
+		pthread_t t;
+		int i;
+
+		test_main_thread = pthread_self();
+		cleanup_push(undo_on_main, NULL, "table a", "DROP TABLE a");
+		if (thread_create(&t, worker_dies, NULL))
+			_exit(95);
+		for (i = 0; i < 10000 && !cleanup_should_stop(); i++)
+			usleep(1000);
+		if (!cleanup_should_stop() || cleanup_interrupted())
+			_exit(94);
+		pthread_join(t, NULL);
+		cleanup_exit(OSC_EXIT_OK);
+	}
+	case END_SIGNAL_WORKER: {
+		/* A SIGTERM sent while a worker runs reaches the main thread. */
+		pthread_t t;
+
+		cleanup_push(undo_ok, "a", "table a", NULL);
+		if (thread_create(&t, worker_mask_of, NULL))
+			_exit(95);
+		kill(getpid(), SIGTERM);
+		pthread_join(t, NULL);
+		if (cleanup_interrupted() != SIGTERM || !cleanup_should_stop())
+			_exit(93);
+		cleanup_exit(OSC_EXIT_FAILED);
+	}
 	}
 	_exit(97);
 }
@@ -376,6 +459,8 @@ static void test_cleanup_exit_paths(void **state)
 	    {END_SIGNAL_STACK, OSC_EXIT_INTERRUPTED},
 	    {END_SIGNAL_EMPTY, OSC_EXIT_INTERRUPTED},
 	    {END_EXIT_OK, OSC_EXIT_OK},
+	    {END_DIE_WORKER, OSC_EXIT_FAILED},
+	    {END_SIGNAL_WORKER, OSC_EXIT_INTERRUPTED},
 	};
 	size_t i;
 
@@ -442,6 +527,7 @@ int main(void)
 	    cmocka_unit_test(test_cleanup_order),
 	    cmocka_unit_test(test_cleanup_status),
 	    cmocka_unit_test(test_cleanup_exit_paths),
+	    cmocka_unit_test(test_thread_create_blocks_signals),
 	    cmocka_unit_test(test_server_version),
 	};
 

@@ -1,0 +1,24 @@
+/*
+ * watch.h: the DDL watch. Decides, from a statement's text, whether a
+ * QUERY event of the binary log touches the migrated table (DDL, or DML
+ * logged as a statement: either ends the replay) and whether it is the
+ * cut-over's own RENAME. Pure: text in, answer out.
+ */
+#ifndef OSC_REPLAY_WATCH_H
+#define OSC_REPLAY_WATCH_H
+
+#include "util/compat.h"
+
+/*
+ * 1 when `sql` names `db`.`table`, qualified, or unqualified with
+ * `cur_db` (the event's default database, may be NULL) equal to `db`.
+ * Strings and comments are skipped; the text of an executable comment
+ * (slash-star-bang) counts.
+ */
+int replay_watch_mentions_table(const char *sql, const char *cur_db,
+				const char *db, const char *table);
+
+/* 1 when the first word of `sql` (after blanks and comments) is `word`. */
+int replay_watch_starts_with_word(const char *sql, const char *word);
+
+#endif
