@@ -43,7 +43,21 @@ enum chunk_key_kind {
 	CHUNK_KEY_STRING,
 	/* DATE, TIME, DATETIME, TIMESTAMP, YEAR: carried quoted. */
 	CHUNK_KEY_TEMPORAL,
+	/*
+	 * ENUM and SET: the index orders them by their number (an ENUM's
+	 * member index, a SET's bit mask), not by their text, and a string
+	 * literal compares as text. So the boundary query reads `col`+0 and
+	 * the literal is that number; and since the server makes no index
+	 * range of `col` > 2 (it compares an ENUM with a number as a
+	 * double) but does of `col` IN (3, 4), an inequality on the column
+	 * is written as the IN list of the numbers it admits, 0 (the error
+	 * value '') to enum_max.
+	 */
+	CHUNK_KEY_ENUM,
 };
+
+/* The largest ENUM/SET number chunking lists (see chunk_key_enum_max). */
+#define CHUNK_KEY_ENUM_MAX 4095ULL
 
 struct chunk_key_column {
 	const char *name;		/* unquoted */
@@ -57,7 +71,20 @@ struct chunk_key_column {
 	 * does. A bare X'..' would compare as bytes.
 	 */
 	const char *charset;
+	/*
+	 * CHUNK_KEY_ENUM only: the largest number the column can hold (an
+	 * ENUM's member count, 2^members - 1 for a SET), at most
+	 * CHUNK_KEY_ENUM_MAX.
+	 */
+	unsigned long long enum_max;
 };
+
+/*
+ * The enum_max of an ENUM (is_set 0) or SET of `members` members, or 0
+ * when it is above CHUNK_KEY_ENUM_MAX (too many to list: the key cannot
+ * be chunked). Pure.
+ */
+unsigned long long chunk_key_enum_max(int is_set, size_t members);
 
 /* The shared key and where it lives. The caller owns all of it. */
 struct chunk_key {
@@ -166,6 +193,44 @@ unsigned long long chunk_size_next(const struct chunk_size_params *p,
 int chunk_warning_is_expected(const char *code, const char *msg,
 			      const char *key);
 
+/*
+ * Is `msg` (SHOW WARNINGS' Message of a 1062) a duplicate on the ghost
+ * key named `key` (either server's spelling, see above)? Pure.
+ */
+int chunk_warning_dup_on(const char *msg, const char *key);
+
+struct chunk_copy_opts;
+
+enum chunk_warning_class {
+	/* Anything else: the copy stops, naming it. */
+	CHUNK_WARNING_FATAL = 0,
+	/*
+	 * 1364, or a 1062 on the shared key or on another ghost unique
+	 * key that a unique key of the source guarantees. For the latter
+	 * the ghost row met is the same source row (the applier wrote it
+	 * first) or a stale image of another row: the source cannot hold
+	 * two rows with those values at once, so the other row has since
+	 * moved away and this one moved in, both after the copy started,
+	 * and the applier replays both. Either way the copy may skip it.
+	 */
+	CHUNK_WARNING_EXPECTED,
+	/*
+	 * A 1062 on a ghost unique key the ALTER adds or narrows
+	 * (opts->checked_keys): absorbed only when the ghost holds this
+	 * source row under its shared key, a real conflict otherwise.
+	 */
+	CHUNK_WARNING_DUP_CHECKED,
+};
+
+/*
+ * Classify one warning of a chunk's INSERT IGNORE with the key names of
+ * `o` (ghost_key_name, absorbed_keys, checked_keys). A 1062 on a key in
+ * none of the lists is fatal. Pure.
+ */
+enum chunk_warning_class chunk_warning_classify(const struct chunk_copy_opts *o,
+						const char *code,
+						const char *msg);
+
 /* ---- the copier loop ---- */
 
 struct chunk_progress {
@@ -209,6 +274,31 @@ struct chunk_copy_opts {
 	 * warnings are not read (one round trip less per chunk).
 	 */
 	const char *ghost_key_name;
+	/*
+	 * Other unique keys of the ghost whose duplicates are absorbed
+	 * like the shared key's: those a unique key of the source
+	 * guarantees (see CHUNK_WARNING_EXPECTED).
+	 */
+	const char *const *absorbed_keys;
+	size_t absorbed_keys_nr;
+	/*
+	 * Unique keys of the ghost that the ALTER adds or narrows. A
+	 * duplicate on one of them is absorbed only when the skipped source
+	 * row is the one the ghost already holds, which `missing_prefix`
+	 * finds out: with it set, each chunk runs in a transaction, and a
+	 * chunk that met such a duplicate then runs
+	 *   missing_prefix + " AND " + range + " LIMIT 1 LOCK IN SHARE MODE"
+	 * in that transaction: a SELECT of the shared key's columns of the
+	 * source rows of the chunk that the ghost holds under no shared key
+	 * (WHERE NOT EXISTS (...)). Its share locks and those of the copy
+	 * keep the chunk's source rows, and the ghost rows its duplicates
+	 * met, from changing until the chunk commits. A row back is a row a
+	 * different ghost row kept out: the copy stops, naming both. With
+	 * missing_prefix NULL such a duplicate is fatal.
+	 */
+	const char *const *checked_keys;
+	size_t checked_keys_nr;
+	const char *missing_prefix;
 
 	/*
 	 * Callbacks, each may be NULL. should_pause: the copier waits

@@ -9,6 +9,7 @@
 #include "chunker/chunker.h"
 #include "util/db.h"
 #include "util/log.h"
+#include "util/quote.h"
 #include "util/wrapper.h"
 
 #include <time.h>
@@ -79,21 +80,56 @@ out:
 }
 
 /*
- * Read the last chunk (lower, ...]'s warnings. Returns 0 when there is
- * none but the expected ones (chunk_warning_is_expected), -1 with the
- * first other one in err, and the key of its row: rows are read in key
- * order, so "at row N" is the N-th row after `lower`.
+ * Append "; first row with key (v1, v2)" for the `at`-th row after
+ * `lower` (rows are read in key order, so a warning's "at row N" is that
+ * row), when it can be found; nothing otherwise.
  */
-static int check_warnings(struct db *db, const struct chunk_copy_opts *o,
-			  const struct chunk_bound *lower, struct strbuf *err)
+static void add_row_at(struct db *db, const struct chunk_copy_opts *o,
+		       const struct chunk_bound *lower, unsigned long long at,
+		       struct strbuf *err)
 {
 	struct db_result *res = NULL;
 	struct db_row row;
 	struct strbuf sql = STRBUF_INIT, ignore = STRBUF_INIT;
 	struct chunk_bound b = CHUNK_BOUND_INIT;
-	unsigned long long listed = 0, total = db_warning_count(db), at = 0;
-	int r, ret = -1;
 	size_t i;
+
+	if (at &&
+	    !chunk_plan_boundary_sql(o->key, lower, at, &sql, &ignore) &&
+	    !db_query(db, sql.buf, &res, &ignore) &&
+	    db_result_next(res, &row, &ignore) == 1 &&
+	    !chunk_bound_from_row(o->key, row.values, row.lengths, row.ncols,
+				  &b, &ignore)) {
+		strbuf_addstr(err, "; first row with key (");
+		for (i = 0; i < b.nvalues; i++)
+			strbuf_addf(err, "%s%s", i ? ", " : "", b.values[i]);
+		strbuf_addch(err, ')');
+	}
+	db_result_free(res);
+	chunk_bound_release(&b);
+	strbuf_release(&sql);
+	strbuf_release(&ignore);
+}
+
+static const char fix_hint[] =
+	"; the ghost would not hold the same data (a native ALTER would fail "
+	"the same way): change the ALTER or fix the data first";
+
+/*
+ * Read the last chunk (lower, ...]'s warnings. Returns 0 when there is
+ * none but the expected ones (chunk_warning_classify), 1 when there is a
+ * duplicate on a checked key among them (its text in *dup, for the
+ * caller to check), -2 with the first fatal one in err (and the key of
+ * its row), -1 when a query failed (err).
+ */
+static int check_warnings(struct db *db, const struct chunk_copy_opts *o,
+			  const struct chunk_bound *lower, struct strbuf *dup,
+			  struct strbuf *err)
+{
+	struct db_result *res = NULL;
+	struct db_row row;
+	unsigned long long listed = 0, total = db_warning_count(db), at = 0;
+	int r, ret = -1, fatal = 0, checked = 0;
 
 	if (!total)
 		return 0;
@@ -105,36 +141,35 @@ static int check_warnings(struct db *db, const struct chunk_copy_opts *o,
 		const char *p;
 
 		listed++;
-		if (chunk_warning_is_expected(code, msg, o->ghost_key_name))
+		switch (chunk_warning_classify(o, code, msg)) {
+		case CHUNK_WARNING_EXPECTED:
 			continue;
+		case CHUNK_WARNING_DUP_CHECKED:
+			if (o->missing_prefix) {
+				if (!checked++)
+					strbuf_addf(dup, "warning %s: %s", code,
+						    msg);
+				continue;
+			}
+			break;
+		case CHUNK_WARNING_FATAL:
+			break;
+		}
 		strbuf_addf(err, "table `%s`: copying a chunk gave warning "
 			    "%s: %s", o->key->table, code ? code : "?",
 			    msg ? msg : "(no message)");
 		if (msg && (p = strstr(msg, " at row ")))
 			at = strtoull(p + strlen(" at row "), NULL, 10);
+		fatal = 1;
 		break;
 	}
 	db_result_free(res);
-	res = NULL;
 	if (r < 0)
 		goto out;
-	if (r == 1) {
-		if (at &&
-		    !chunk_plan_boundary_sql(o->key, lower, at, &sql,
-					     &ignore) &&
-		    !db_query(db, sql.buf, &res, &ignore) &&
-		    db_result_next(res, &row, &ignore) == 1 &&
-		    !chunk_bound_from_row(o->key, row.values, row.lengths,
-					  row.ncols, &b, &ignore)) {
-			strbuf_addstr(err, "; first row with key (");
-			for (i = 0; i < b.nvalues; i++)
-				strbuf_addf(err, "%s%s", i ? ", " : "",
-					    b.values[i]);
-			strbuf_addch(err, ')');
-		}
-		strbuf_addstr(err, "; the ghost would not hold the same data "
-				   "(a native ALTER would fail the same way): "
-				   "change the ALTER or fix the data first");
+	if (fatal) {
+		add_row_at(db, o, lower, at, err);
+		strbuf_addstr(err, fix_hint);
+		ret = -2;
 		goto out;
 	}
 	if (listed < total) {
@@ -147,13 +182,122 @@ static int check_warnings(struct db *db, const struct chunk_copy_opts *o,
 			    "SHOW WARNINGS listed %llu, so they cannot all be "
 			    "checked; the copy session's max_error_count "
 			    "(65535) was lost", o->key->table, total, listed);
+		ret = -2;
 		goto out;
 	}
-	ret = 0;
+	ret = checked ? 1 : 0;
+out:
+	return ret;
+}
+
+/*
+ * A chunk in a transaction (opts->missing_prefix set): the copy, its
+ * warnings and, after a duplicate on a checked key, the query for the
+ * source rows of the chunk that the ghost holds under no shared key,
+ * then COMMIT. A lock wait timeout, deadlock or lost connection anywhere
+ * runs the whole chunk again. Returns 0 with *rows set, or -1 with err.
+ */
+static int copy_chunk_txn(struct db *db, const struct chunk_copy_opts *o,
+			  const char *sql, const char *range,
+			  const struct chunk_bound *lower, int attempts,
+			  unsigned long long *retries, unsigned long long *rows,
+			  struct strbuf *err)
+{
+	struct strbuf last = STRBUF_INIT, dup = STRBUF_INIT,
+		      missing = STRBUF_INIT, ignore = STRBUF_INIT;
+	struct db_result *res = NULL;
+	struct db_row row;
+	unsigned int delay_ms = 20;
+	int i, rc, ret = -1;
+	size_t k;
+
+	strbuf_addf(&missing, "%s AND %s LIMIT 1 LOCK IN SHARE MODE",
+		    o->missing_prefix, range);
+	for (i = 0; i < attempts; i++) {
+		unsigned int code;
+
+		strbuf_reset(&last);
+		strbuf_reset(&dup);
+		if (db_exec(db, "BEGIN", &last) < 0 ||
+		    db_exec(db, sql, &last) < 0)
+			goto failed;
+		*rows = db_affected_rows(db);
+		rc = check_warnings(db, o, lower, &dup, &last);
+		if (rc == -2)
+			goto fatal; /* a warning, not a failed query */
+		if (rc < 0)
+			goto failed;
+		if (rc == 1) {
+			db_result_free(res);
+			res = NULL;
+			if (db_query(db, missing.buf, &res, &last) < 0)
+				goto failed;
+			rc = db_result_next(res, &row, &last);
+			if (rc < 0)
+				goto failed;
+			if (rc == 1) {
+				strbuf_addf(&last, "table `%s`: copying a "
+					    "chunk gave %s, and the ghost holds "
+					    "no row for the source row with "
+					    "key (", o->key->table, dup.buf);
+				for (k = 0; k < row.ncols; k++) {
+					if (k)
+						strbuf_addstr(&last, ", ");
+					if (row.values[k])
+						quote_sql_string(
+							&last, row.values[k],
+							row.lengths[k]);
+					else
+						strbuf_addstr(&last, "NULL");
+				}
+				strbuf_addstr(&last, "): another row holds its "
+						     "value of that unique key");
+				strbuf_addstr(&last, fix_hint);
+				goto fatal;
+			}
+			verbose("chunk: duplicates on a checked unique key "
+				"were rows the applier wrote first");
+		}
+		if (db_exec(db, "COMMIT", &last) < 0)
+			goto failed;
+		ret = 0;
+		goto out;
+failed:
+		code = db_errno(db);
+		if (db_error_is_transient(code)) {
+			verbose("chunk transaction hit error %u, running it "
+				"again", code);
+			strbuf_reset(&ignore);
+			db_exec(db, "ROLLBACK", &ignore);
+		} else if (db_error_is_disconnect(code)) {
+			struct strbuf rerr = STRBUF_INIT;
+
+			warning("copy connection lost, reconnecting");
+			clock_sleep_ms(delay_ms);
+			if (db_reconnect(db, &rerr) < 0) {
+				strbuf_reset(&last);
+				strbuf_addbuf(&last, &rerr);
+			}
+			strbuf_release(&rerr);
+		} else {
+			break;
+		}
+		if (i + 1 < attempts) {
+			(*retries)++;
+			clock_sleep_ms(delay_ms);
+			if (delay_ms < 1000)
+				delay_ms *= 2;
+		}
+	}
+fatal:
+	strbuf_reset(&ignore);
+	db_exec(db, "ROLLBACK", &ignore);
+	strbuf_addbuf(err, &last);
 out:
 	db_result_free(res);
-	chunk_bound_release(&b);
-	strbuf_release(&sql);
+	strbuf_release(&last);
+	strbuf_release(&dup);
+	strbuf_release(&missing);
 	strbuf_release(&ignore);
 	return ret;
 }
@@ -240,7 +384,7 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 {
 	struct chunk_bound lower = CHUNK_BOUND_INIT, upper = CHUNK_BOUND_INIT;
 	struct chunk_size_params sp;
-	struct strbuf sql = STRBUF_INIT;
+	struct strbuf sql = STRBUF_INIT, range = STRBUF_INIT;
 	unsigned long long size;
 	double rate = 0;
 	int attempts = o->attempts > 0 ? o->attempts : DEFAULT_ATTEMPTS;
@@ -296,20 +440,38 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 		if (more < 0)
 			goto out;
 		strbuf_reset(&sql);
+		strbuf_reset(&range);
+		if (chunk_plan_range_sql(o->key, &lower, &upper, &range,
+					 err) < 0)
+			goto out;
 		strbuf_addstr(&sql, o->prefix);
 		strbuf_addstr(&sql, " WHERE ");
-		if (chunk_plan_range_sql(o->key, &lower, &upper, &sql, err) < 0)
-			goto out;
+		strbuf_addbuf(&sql, &range);
 		if (o->suffix)
 			strbuf_addstr(&sql, o->suffix);
 		t0 = clock_ms_f();
-		if (run_retrying(db, sql.buf, NULL, attempts, &res->retries,
-				 err) < 0)
-			goto out;
-		elapsed = clock_ms_f() - t0;
-		rows = db_affected_rows(db);
-		if (o->ghost_key_name && check_warnings(db, o, &lower, err) < 0)
-			goto out;
+		if (o->missing_prefix && o->ghost_key_name) {
+			if (copy_chunk_txn(db, o, sql.buf, range.buf, &lower,
+					   attempts, &res->retries, &rows,
+					   err) < 0)
+				goto out;
+			elapsed = clock_ms_f() - t0;
+		} else {
+			struct strbuf dup = STRBUF_INIT;
+			int rc = 0;
+
+			if (run_retrying(db, sql.buf, NULL, attempts,
+					 &res->retries, err) < 0)
+				goto out;
+			elapsed = clock_ms_f() - t0;
+			rows = db_affected_rows(db);
+			/* Without missing_prefix, never 1. */
+			if (o->ghost_key_name)
+				rc = check_warnings(db, o, &lower, &dup, err);
+			strbuf_release(&dup);
+			if (rc < 0)
+				goto out;
+		}
 		res->rows_copied += rows;
 		res->chunks++;
 		next = o->chunk_time_ms
@@ -340,5 +502,6 @@ out:
 	chunk_bound_release(&lower);
 	chunk_bound_release(&upper);
 	strbuf_release(&sql);
+	strbuf_release(&range);
 	return ret;
 }

@@ -92,9 +92,36 @@ int chunk_key_literal(const struct chunk_key_column *col, const char *value,
 	case CHUNK_KEY_TEMPORAL:
 		quote_sql_string(out, value, len);
 		return 0;
+	case CHUNK_KEY_ENUM: {
+		char *end;
+		unsigned long long v;
+
+		errno = 0;
+		v = len && isdigit((unsigned char)value[0])
+			    ? strtoull(value, &end, 10) : 0;
+		if (!len || !isdigit((unsigned char)value[0]) || errno ||
+		    end != value + len || v > col->enum_max) {
+			strbuf_addf(err, "key column `%s`: '%.*s' is not an "
+				    "enum or set number up to %llu", col->name,
+				    (int)(len > 40 ? 40 : len), value,
+				    col->enum_max);
+			return -1;
+		}
+		strbuf_addf(out, "%llu", v);
+		return 0;
+	}
 	}
 	strbuf_addf(err, "key column `%s` has an unknown kind", col->name);
 	return -1;
+}
+
+unsigned long long chunk_key_enum_max(int is_set, size_t members)
+{
+	if (!is_set)
+		return members <= CHUNK_KEY_ENUM_MAX ? members : 0;
+	if (members >= 64 || (1ULL << members) - 1 > CHUNK_KEY_ENUM_MAX)
+		return 0;
+	return (1ULL << members) - 1;
 }
 
 int chunk_bound_from_row(const struct chunk_key *key, char **values,
@@ -155,6 +182,15 @@ int chunk_key_check(const struct chunk_key *key, struct strbuf *err)
 				    "valid name", key->table, i + 1);
 			goto out;
 		}
+		if (key->cols[i].kind == CHUNK_KEY_ENUM &&
+		    (!key->cols[i].enum_max ||
+		     key->cols[i].enum_max > CHUNK_KEY_ENUM_MAX)) {
+			strbuf_addf(err, "table `%s`: key column `%s` is an "
+				    "ENUM or SET with more than %llu values, "
+				    "too many to chunk on", key->table,
+				    key->cols[i].name, CHUNK_KEY_ENUM_MAX);
+			goto out;
+		}
 	}
 	ret = 0;
 out:
@@ -186,6 +222,9 @@ static void add_select_list(struct strbuf *sb, const struct chunk_key *key)
 			strbuf_addstr(sb, "CAST(");
 			quote_ident(sb, key->cols[i].name);
 			strbuf_addstr(sb, " AS BINARY)");
+		} else if (key->cols[i].kind == CHUNK_KEY_ENUM) {
+			quote_ident(sb, key->cols[i].name);
+			strbuf_addstr(sb, "+0");
 		} else {
 			quote_ident(sb, key->cols[i].name);
 		}
@@ -223,6 +262,45 @@ static int check_bound(const struct chunk_key *key,
  * with OP1 the strict operator for every column but the last, which gets
  * `last_op` ("lower" is `>` for all; "upper" is `<` then `<=`).
  */
+/*
+ * `col` OP v. For an ENUM/SET column, an inequality is the IN list of the
+ * numbers it admits (see CHUNK_KEY_ENUM), or FALSE when there is none.
+ */
+static void add_compare(struct strbuf *sb, const struct chunk_key_column *c,
+			const char *op, const char *v)
+{
+	unsigned long long n, lo, hi, i;
+	int strict = !strcmp(op, ">") || !strcmp(op, "<");
+
+	if (c->kind != CHUNK_KEY_ENUM || !strcmp(op, "=")) {
+		quote_ident(sb, c->name);
+		strbuf_addf(sb, " %s %s", op, v);
+		return;
+	}
+	/* The literal came from chunk_key_literal(): digits, <= enum_max. */
+	n = strtoull(v, NULL, 10);
+	if (op[0] == '>') {
+		lo = n + (strict ? 1 : 0);
+		hi = c->enum_max;
+	} else {
+		if (strict && !n) {
+			strbuf_addstr(sb, "FALSE");
+			return;
+		}
+		lo = 0;
+		hi = n - (strict ? 1 : 0);
+	}
+	if (lo > hi) {
+		strbuf_addstr(sb, "FALSE");
+		return;
+	}
+	quote_ident(sb, c->name);
+	strbuf_addstr(sb, " IN (");
+	for (i = lo; i <= hi; i++)
+		strbuf_addf(sb, i > lo ? ", %llu" : "%llu", i);
+	strbuf_addch(sb, ')');
+}
+
 static void add_row_compare(struct strbuf *sb, const struct chunk_key *key,
 			    const struct chunk_bound *b, const char *op,
 			    const char *last_op)
@@ -235,12 +313,12 @@ static void add_row_compare(struct strbuf *sb, const struct chunk_key *key,
 			strbuf_addstr(sb, " OR ");
 		strbuf_addch(sb, '(');
 		for (j = 0; j < i; j++) {
-			quote_ident(sb, key->cols[j].name);
-			strbuf_addf(sb, " = %s AND ", b->values[j]);
+			add_compare(sb, &key->cols[j], "=", b->values[j]);
+			strbuf_addstr(sb, " AND ");
 		}
-		quote_ident(sb, key->cols[i].name);
-		strbuf_addf(sb, " %s %s)", i + 1 == key->ncols ? last_op : op,
-			    b->values[i]);
+		add_compare(sb, &key->cols[i],
+			    i + 1 == key->ncols ? last_op : op, b->values[i]);
+		strbuf_addch(sb, ')');
 	}
 	strbuf_addch(sb, ')');
 }
@@ -304,21 +382,13 @@ int chunk_plan_range_sql(const struct chunk_key *key,
 	return 0;
 }
 
-int chunk_warning_is_expected(const char *code, const char *msg,
-			      const char *key)
+int chunk_warning_dup_on(const char *msg, const char *key)
 {
 	static const char marker[] = " for key '";
 	const char *p = NULL, *q;
 	size_t klen, len;
 
-	/*
-	 * 1364 "Field 'x' doesn't have a default value": a column the copy
-	 * does not fill (added NOT NULL without a DEFAULT) takes its
-	 * implicit default, as in a native ALTER: not a change of data.
-	 */
-	if (code && !strcmp(code, "1364"))
-		return 1;
-	if (!code || strcmp(code, "1062") || !msg || !key)
+	if (!msg || !key)
 		return 0;
 	klen = strlen(key);
 	/* The last one: the duplicated value may contain the marker. */
@@ -335,6 +405,41 @@ int chunk_warning_is_expected(const char *code, const char *msg,
 		return !strncmp(p, key, klen);
 	return len > klen && p[len - klen - 1] == '.' &&
 	       !strncmp(p + len - klen, key, klen);
+}
+
+int chunk_warning_is_expected(const char *code, const char *msg,
+			      const char *key)
+{
+	/*
+	 * 1364 "Field 'x' doesn't have a default value": a column the copy
+	 * does not fill (added NOT NULL without a DEFAULT) takes its
+	 * implicit default, as in a native ALTER: not a change of data.
+	 */
+	if (code && !strcmp(code, "1364"))
+		return 1;
+	if (!code || strcmp(code, "1062"))
+		return 0;
+	return chunk_warning_dup_on(msg, key);
+}
+
+enum chunk_warning_class chunk_warning_classify(const struct chunk_copy_opts *o,
+						const char *code,
+						const char *msg)
+{
+	size_t i;
+
+	if (chunk_warning_is_expected(code, msg, o->ghost_key_name))
+		return CHUNK_WARNING_EXPECTED;
+	if (!code || strcmp(code, "1062"))
+		return CHUNK_WARNING_FATAL;
+	/* A checked key first: when names overlap, the careful answer. */
+	for (i = 0; i < o->checked_keys_nr; i++)
+		if (chunk_warning_dup_on(msg, o->checked_keys[i]))
+			return CHUNK_WARNING_DUP_CHECKED;
+	for (i = 0; i < o->absorbed_keys_nr; i++)
+		if (chunk_warning_dup_on(msg, o->absorbed_keys[i]))
+			return CHUNK_WARNING_EXPECTED;
+	return CHUNK_WARNING_FATAL;
 }
 
 static unsigned long long clamp_rows(unsigned long long v,

@@ -439,6 +439,16 @@ struct ddl_plan {
 	const char *key_source_index;
 	const char *key_ghost_index;
 	bool key_is_primary; /* it is the primary key on both sides */
+	/*
+	 * The ghost has no unique key on exactly the shared key's columns,
+	 * only a NOT NULL one that starts with them (key_ghost_index: the
+	 * ALTER widened the key, `DROP PRIMARY KEY, ADD PRIMARY KEY (id,
+	 * created)`). The ghost then does not enforce the shared key: a
+	 * REPLACE of an after-image whose `created` changed would not meet
+	 * the row it replaces, so the replay deletes by the shared key
+	 * before it writes a row.
+	 */
+	bool key_ghost_wider;
 	struct ddl_key_col *key;
 	size_t key_nr, key_alloc;
 
@@ -472,14 +482,17 @@ void ddl_plan_release(struct ddl_plan *p);
  * when the ghost would not be InnoDB, or when there is no shared key: no
  * primary key that survives with the same columns, and no NOT NULL unique
  * key with the same columns on both sides (the ghost needs a unique key
- * on exactly the shared key's columns, or REPLACE could not find the row
- * an update replaces). The message says why and what to do.
+ * on the shared key's columns, or on them first and then NOT NULL
+ * columns, to find the row an update replaces). The message says why and
+ * what to do.
  *
  * The shared key is the source's primary key when the ghost's primary
  * key has the same columns; otherwise the source unique key (all columns
  * NOT NULL, not generated, no functional part) whose columns form a
  * unique key of the ghost too, the ghost's primary key first, then the
- * fewest columns. All pointers in the plan point into plan->source and
+ * fewest columns; failing that, one whose columns are the first columns
+ * of a NOT NULL unique key of the ghost (key_ghost_wider), in the same
+ * order of preference. All pointers in the plan point into plan->source and
  * plan->ghost and stay valid until ddl_plan_release().
  */
 int ddl_plan_build(const struct ddl_table *source,
@@ -565,6 +578,19 @@ int ddl_build_copy_chunk(struct strbuf *out, const struct ddl_plan *p,
 			 const char *const *lower, bool lower_inclusive,
 			 const char *const *upper, bool upper_exclusive,
 			 struct strbuf *err);
+
+/*
+ * The source rows that the ghost holds under no shared key, for the
+ * copier's check after a duplicate on a unique key the ALTER adds or
+ * narrows (chunk_copy_opts.missing_prefix):
+ *   SELECT `k1`, `k2` FROM `db`.`table` FORCE INDEX (`key`) WHERE NOT
+ *   EXISTS (SELECT 1 FROM `db`.`ghost` WHERE `db`.`ghost`.`g1` =
+ *   `db`.`table`.`k1` AND ...)
+ * The caller appends " AND " and the chunk's range.
+ */
+int ddl_build_copy_missing(struct strbuf *out, const struct ddl_plan *p,
+			   const char *db, const char *table,
+			   const char *ghost, struct strbuf *err);
 
 /*
  * The replay of inserts and updates:

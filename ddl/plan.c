@@ -1236,14 +1236,57 @@ static void find_unique_checks(struct builder *b)
 	}
 }
 
-/* Is source index s usable as the shared key, and which ghost index
- * has the same columns? Returns the ghost index or NULL. */
+/* Are the first s->parts_nr parts of g on the ghost columns of s's
+ * columns, in any order (all of g's parts when `exact`)? */
+static bool covers_key(const struct builder *b, const struct ddl_index *s,
+		       const struct ddl_index *g, bool exact)
+{
+	size_t i, j;
+
+	if (!index_is_unique(g) || !index_is_plain(g) ||
+	    g->parts_nr < s->parts_nr || (exact && g->parts_nr != s->parts_nr))
+		return false;
+	for (i = 0; i < s->parts_nr; i++) {
+		const struct ddl_column *gc =
+			ghost_col_of(b, s->parts[i].column);
+		bool found = false;
+
+		for (j = 0; j < s->parts_nr && !found; j++)
+			found = ddl_name_eq(g->parts[j].column, gc->name);
+		if (!found)
+			return false;
+	}
+	/* A wider key identifies rows only when its other columns cannot
+	 * be NULL (a PRIMARY KEY's never are). */
+	for (j = s->parts_nr; j < g->parts_nr; j++) {
+		const struct ddl_column *c =
+			ddl_table_column(&b->p->ghost, g->parts[j].column);
+
+		if (!c || c->nullable)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Is source index s usable as the shared key, and which ghost index has
+ * the same columns? Returns the ghost index or NULL. When none has the
+ * same columns, a NOT NULL unique key of the ghost that starts with them
+ * (`ADD PRIMARY KEY (id, created)` after dropping `(id)`) will do, with
+ * *wider set: the source key still identifies every ghost row (the
+ * ghost's rows are the source's, unique on it), and the index finds
+ * them by it; only the ghost does not enforce it, so the replay deletes
+ * by it before it writes (osc/replay/applier.c).
+ */
 static const struct ddl_index *key_partner(const struct builder *b,
-					   const struct ddl_index *s)
+					   const struct ddl_index *s,
+					   bool *wider)
 {
 	const struct ddl_plan *p = b->p;
 	size_t i, gi;
+	int pass;
 
+	*wider = false;
 	if (!index_is_unique(s) || !index_is_plain(s))
 		return NULL;
 	for (i = 0; i < s->parts_nr; i++) {
@@ -1256,31 +1299,26 @@ static const struct ddl_index *key_partner(const struct builder *b,
 		    sc->generated || gc->generated)
 			return NULL;
 	}
-	/* the ghost's primary key first, then its unique keys in order */
-	for (gi = 0; gi <= p->ghost.indexes_nr; gi++) {
-		const struct ddl_index *g;
-		bool all = true;
+	/* the same columns first, then wider; in each the ghost's primary
+	 * key first, then its unique keys in order */
+	for (pass = 0; pass < 2; pass++) {
+		for (gi = 0; gi <= p->ghost.indexes_nr; gi++) {
+			const struct ddl_index *g;
 
-		if (gi == 0) {
-			g = ddl_table_primary(&p->ghost);
-			if (!g)
-				continue;
-		} else {
-			g = &p->ghost.indexes[gi - 1];
-			if (g->kind == DDL_INDEX_PRIMARY)
-				continue;
+			if (gi == 0) {
+				g = ddl_table_primary(&p->ghost);
+				if (!g)
+					continue;
+			} else {
+				g = &p->ghost.indexes[gi - 1];
+				if (g->kind == DDL_INDEX_PRIMARY)
+					continue;
+			}
+			if (covers_key(b, s, g, pass == 0)) {
+				*wider = pass == 1;
+				return g;
+			}
 		}
-		if (!index_is_unique(g) || !index_is_plain(g) ||
-		    g->parts_nr != s->parts_nr)
-			continue;
-		for (i = 0; i < s->parts_nr && all; i++) {
-			const struct ddl_column *gc =
-				ghost_col_of(b, s->parts[i].column);
-
-			all = part_on(g, gc->name) != NULL;
-		}
-		if (all)
-			return g;
 	}
 	return NULL;
 }
@@ -1291,12 +1329,13 @@ static int choose_key(struct builder *b)
 	const struct ddl_index *best_s = NULL, *best_g = NULL;
 	const struct ddl_index *spk = ddl_table_primary(&p->source);
 	size_t si, i;
-	bool any_candidate = false;
+	bool any_candidate = false, best_wider = false;
 
 	for (si = 0; si < p->source.indexes_nr; si++) {
 		const struct ddl_index *s = &p->source.indexes[si];
 		const struct ddl_index *g;
 		bool ok_source = index_is_unique(s) && index_is_plain(s);
+		bool wider;
 
 		for (i = 0; ok_source && i < s->parts_nr; i++) {
 			const struct ddl_column *sc =
@@ -1306,10 +1345,10 @@ static int choose_key(struct builder *b)
 		}
 		if (ok_source)
 			any_candidate = true;
-		g = key_partner(b, s);
+		g = key_partner(b, s, &wider);
 		if (!g)
 			continue;
-		if (s->kind == DDL_INDEX_PRIMARY &&
+		if (!wider && s->kind == DDL_INDEX_PRIMARY &&
 		    g->kind == DDL_INDEX_PRIMARY) {
 			/* the primary key survives: same columns, same order */
 			bool same = true;
@@ -1321,17 +1360,22 @@ static int choose_key(struct builder *b)
 			if (same) {
 				best_s = s;
 				best_g = g;
+				best_wider = false;
 				break;
 			}
 		}
-		if (!best_s ||
-		    (g->kind == DDL_INDEX_PRIMARY &&
-		     best_g->kind != DDL_INDEX_PRIMARY) ||
-		    ((g->kind == DDL_INDEX_PRIMARY) ==
-			     (best_g->kind == DDL_INDEX_PRIMARY) &&
-		     s->parts_nr < best_s->parts_nr)) {
+		/* Same columns before wider, then the ghost's primary key,
+		 * then the fewest columns. */
+		if (!best_s || (best_wider && !wider) ||
+		    (best_wider == wider &&
+		     ((g->kind == DDL_INDEX_PRIMARY &&
+		       best_g->kind != DDL_INDEX_PRIMARY) ||
+		      ((g->kind == DDL_INDEX_PRIMARY) ==
+			       (best_g->kind == DDL_INDEX_PRIMARY) &&
+		       s->parts_nr < best_s->parts_nr)))) {
 			best_s = s;
 			best_g = g;
+			best_wider = wider;
 		}
 	}
 	if (!best_s) {
@@ -1350,10 +1394,11 @@ static int choose_key(struct builder *b)
 			strbuf_addstr(
 			    b->err, "no shared key: the primary key does not "
 				    "survive the ALTER with the same columns "
-				    "and no NOT NULL unique key has the same "
-				    "columns in the table and the ghost; keep "
-				    "the primary key, or first add a NOT NULL "
-				    "unique key on the new key's columns");
+				    "(or as the first columns of a NOT NULL "
+				    "unique key) and no NOT NULL unique key "
+				    "does either; keep the primary key, or "
+				    "first add a NOT NULL unique key on the "
+				    "new key's columns");
 		else
 			strbuf_addstr(
 			    b->err, "no shared key: no NOT NULL unique key "
@@ -1363,6 +1408,7 @@ static int choose_key(struct builder *b)
 	}
 	p->key_source_index = best_s->name;
 	p->key_ghost_index = best_g->name;
+	p->key_ghost_wider = best_wider;
 	p->key_is_primary = best_s->kind == DDL_INDEX_PRIMARY &&
 			    best_g->kind == DDL_INDEX_PRIMARY;
 	for (i = 0; i < best_s->parts_nr; i++) {

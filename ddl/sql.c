@@ -300,6 +300,42 @@ int ddl_build_copy_chunk(struct strbuf *out, const struct ddl_plan *p,
 	return 0;
 }
 
+int ddl_build_copy_missing(struct strbuf *out, const struct ddl_plan *p,
+			   const char *db, const char *table,
+			   const char *ghost, struct strbuf *err)
+{
+	size_t old = out->len, i;
+
+	strbuf_addstr(out, "SELECT ");
+	for (i = 0; i < p->key_nr; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		quote_ident(out, p->key[i].source_name);
+	}
+	strbuf_addstr(out, " FROM ");
+	if (qualified(out, db, table) < 0)
+		return bad_name(out, old, err);
+	strbuf_addstr(out, " FORCE INDEX (");
+	quote_ident(out, p->key_source_index);
+	strbuf_addstr(out, ") WHERE NOT EXISTS (SELECT 1 FROM ");
+	if (qualified(out, db, ghost) < 0)
+		return bad_name(out, old, err);
+	strbuf_addstr(out, " WHERE ");
+	for (i = 0; i < p->key_nr; i++) {
+		if (i)
+			strbuf_addstr(out, " AND ");
+		qualified(out, db, ghost);
+		strbuf_addch(out, '.');
+		quote_ident(out, p->key[i].ghost_name);
+		strbuf_addstr(out, " = ");
+		qualified(out, db, table);
+		strbuf_addch(out, '.');
+		quote_ident(out, p->key[i].source_name);
+	}
+	strbuf_addch(out, ')');
+	return 0;
+}
+
 int ddl_build_replace_head(struct strbuf *out, const struct ddl_plan *p,
 			   const char *db, const char *ghost,
 			   struct strbuf *err)
@@ -670,7 +706,12 @@ void ddl_plan_render(struct strbuf *out, const struct ddl_plan *p,
 		quote_ident(out, p->key[i].source_name);
 	}
 	strbuf_addch(out, ')');
-	if (!ddl_name_eq(p->key_source_index, p->key_ghost_index)) {
+	if (p->key_ghost_wider) {
+		strbuf_addstr(out, ", the first columns of ");
+		quote_ident(out, p->key_ghost_index);
+		strbuf_addstr(out, " in the ghost (the replay deletes by the "
+				   "shared key before it writes a row)");
+	} else if (!ddl_name_eq(p->key_source_index, p->key_ghost_index)) {
 		strbuf_addstr(out, ", ");
 		quote_ident(out, p->key_ghost_index);
 		strbuf_addstr(out, " in the ghost");

@@ -56,6 +56,12 @@ struct engine {
 	/* The copy statement, split around its range predicate. */
 	struct strbuf copy_prefix;
 	struct strbuf copy_suffix;
+	/* The copier's duplicate-key rules (chunk_copy_opts). */
+	struct strbuf copy_missing;
+	const char **absorbed_keys;
+	size_t absorbed_keys_nr;
+	const char **checked_keys;
+	size_t checked_keys_nr;
 	struct chunk_key_column *key_cols;
 	struct chunk_key key;
 	unsigned int catch_up_timeout_ms;
@@ -258,6 +264,11 @@ static int key_kind(const struct ddl_column *c, enum chunk_key_kind *kind)
 			*kind = CHUNK_KEY_TEMPORAL;
 			return 0;
 		}
+	/* In the index's order, their numbers (chunker.h). */
+	if (!strcmp(c->type.base, "enum") || !strcmp(c->type.base, "set")) {
+		*kind = CHUNK_KEY_ENUM;
+		return 0;
+	}
 	return -1;
 }
 
@@ -280,13 +291,29 @@ static int prepare_copy(struct engine *e, struct strbuf *err)
 				    "key column `%s` of %s is of type %s, "
 				    "which osc cannot chunk on yet; use a "
 				    "table whose primary key is integer, "
-				    "decimal, string or temporal",
+				    "decimal, string, temporal, enum or set",
 				    c->name, e->qtable.buf, c->type.base);
 			goto fail;
 		}
 		if (e->key_cols[i].kind == CHUNK_KEY_STRING &&
 		    !c->type.binary_attr)
 			e->key_cols[i].charset = c->type.charset;
+		if (e->key_cols[i].kind == CHUNK_KEY_ENUM) {
+			e->key_cols[i].enum_max = chunk_key_enum_max(
+				!strcmp(c->type.base, "set"),
+				c->type.values_nr);
+			if (!e->key_cols[i].enum_max) {
+				strbuf_addf(err,
+					    "key column `%s` of %s is an %s of "
+					    "%zu members, more than osc can "
+					    "chunk on (%llu values); use "
+					    "another key",
+					    c->name, e->qtable.buf,
+					    c->type.base, c->type.values_nr,
+					    CHUNK_KEY_ENUM_MAX);
+				goto fail;
+			}
+		}
 	}
 	e->key.schema = t->db;
 	e->key.table = t->table;
@@ -303,6 +330,37 @@ static int prepare_copy(struct engine *e, struct strbuf *err)
 		BUG("copy statement does not end with LOCK IN SHARE MODE");
 	strbuf_add(&e->copy_prefix, sql.buf, sql.len - n);
 	strbuf_addstr(&e->copy_suffix, lock_clause);
+	/*
+	 * A duplicate on a ghost unique key the source guarantees is a row
+	 * the applier wrote first (or a stale image of one it will
+	 * rewrite): absorbed. One on a key the ALTER adds or narrows is
+	 * absorbed only when the ghost holds that very source row.
+	 */
+	e->absorbed_keys = xcalloc(p->ghost.indexes_nr + 1,
+				   sizeof(*e->absorbed_keys));
+	e->checked_keys = xcalloc(p->unique_checks_nr + 1,
+				  sizeof(*e->checked_keys));
+	for (i = 0; i < p->unique_checks_nr; i++)
+		e->checked_keys[e->checked_keys_nr++] =
+			p->unique_checks[i].index_name;
+	for (i = 0; i < p->ghost.indexes_nr; i++) {
+		const struct ddl_index *g = &p->ghost.indexes[i];
+		size_t j;
+		bool checked = false;
+
+		if (g->kind != DDL_INDEX_PRIMARY &&
+		    g->kind != DDL_INDEX_UNIQUE)
+			continue;
+		for (j = 0; j < p->unique_checks_nr && !checked; j++)
+			checked = !strcasecmp(g->name,
+					      p->unique_checks[j].index_name);
+		if (!checked)
+			e->absorbed_keys[e->absorbed_keys_nr++] = g->name;
+	}
+	if (e->checked_keys_nr &&
+	    ddl_build_copy_missing(&e->copy_missing, p, t->db, t->table,
+				   t->ghost_name, err) < 0)
+		goto fail;
 	strbuf_release(&sql);
 	return 0;
 fail:
@@ -424,6 +482,11 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	/* Read each chunk's warnings: INSERT IGNORE turns a value the ghost
 	 * cannot hold into a warning and a silent change. */
 	co.ghost_key_name = e->run->plan.key_ghost_index;
+	co.absorbed_keys = e->absorbed_keys;
+	co.absorbed_keys_nr = e->absorbed_keys_nr;
+	co.checked_keys = e->checked_keys;
+	co.checked_keys_nr = e->checked_keys_nr;
+	co.missing_prefix = e->copy_missing.len ? e->copy_missing.buf : NULL;
 	/* Deadlocks with the applier are normal under load. */
 	co.attempts = 100;
 	co.should_stop = copy_should_stop;
@@ -615,6 +678,8 @@ static void engine_release(struct engine *e)
 	}
 	e->progress = NULL;
 	FREE_AND_NULL(e->key_cols);
+	FREE_AND_NULL(e->absorbed_keys);
+	FREE_AND_NULL(e->checked_keys);
 	engine_ops_set_throttler(e->ops, NULL);
 	osc_throttle_free(e->throttle);
 	e->throttle = NULL;
@@ -641,6 +706,7 @@ int osc_engine_run(struct osc_run *run)
 	strbuf_init(&e->qtable, 0);
 	strbuf_init(&e->copy_prefix, 0);
 	strbuf_init(&e->copy_suffix, 0);
+	strbuf_init(&e->copy_missing, 0);
 	progress_rate_init(&e->rate);
 	e->st = (struct progress_status)PROGRESS_STATUS_INIT;
 	e->catch_up_timeout_ms = (unsigned int)o->cut_over_lock_timeout_ms;
@@ -860,6 +926,7 @@ out:
 	strbuf_release(&e->copy_prefix);
 	strbuf_release(&e->copy_suffix);
 	FREE_AND_NULL(e->failure);
+	strbuf_release(&e->copy_missing);
 	strbuf_release(&err);
 	strbuf_release(&sql);
 	return status;

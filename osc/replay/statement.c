@@ -37,6 +37,7 @@ static void prepare_columns(struct replay_stmts *s)
 		}
 	}
 	s->unique_mode = p->unique_checks_nr > 0;
+	s->delete_first = p->key_ghost_wider;
 }
 
 int replay_stmts_init(struct replay_stmts *s, const struct ddl_plan *plan,
@@ -216,7 +217,7 @@ int replay_stmts_add_rows(struct replay_stmts *s, enum binlog_row_kind kind,
 
 		switch (kind) {
 		case BINLOG_ROW_INSERT:
-			if (s->unique_mode) {
+			if (s->unique_mode || s->delete_first) {
 				if (key_pred(s, r->after, ncols, &text, err) <
 				    0)
 					goto out;
@@ -239,7 +240,13 @@ int replay_stmts_add_rows(struct replay_stmts *s, enum binlog_row_kind kind,
 			if (strbuf_cmp(&text, &k2))
 				push_op(s, REPLAY_OP_DELETE, &text);
 			strbuf_reset(&text);
-			if (s->unique_mode)
+			/*
+			 * With a wider ghost key (`id`, `created`), a REPLACE
+			 * of an after-image whose `created` changed would not
+			 * meet the row it replaces, and two ghost rows would
+			 * have one `id`: delete by the shared key first.
+			 */
+			if (s->unique_mode || s->delete_first)
 				push_op(s, REPLAY_OP_DELETE, &k2);
 			strbuf_reset(&k2);
 			if (row_tuple(s, r->after, ncols, &text, err) < 0)

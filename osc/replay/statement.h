@@ -56,6 +56,9 @@ struct replay_stmts {
 	struct binlog_column_schema *targets;
 	int *by_name;	 /* write ENUM/SET by member name (the list changed) */
 	int unique_mode; /* DELETE + INSERT instead of REPLACE */
+	/* DELETE by the shared key before each write: the ghost's unique
+	 * key is wider than the shared key (plan->key_ghost_wider). */
+	int delete_first;
 	struct strbuf replace_head; /* REPLACE INTO g (cols) VALUES */
 	struct strbuf insert_head;  /* INSERT INTO g (cols) VALUES */
 	struct strbuf delete_head;  /* DELETE FROM g WHERE */

@@ -660,50 +660,74 @@ struct value_column {
 	const char *name;
 	const char *type;	/* for --create */
 	void (*gen)(uint64_t *rng, struct strbuf *sb);
+	/* NOT NULL, created only with --create-extra (see below) */
+	int extra;
 };
+
+/*
+ * The --create-extra columns, never NULL: an INT spread wide and a
+ * DATETIME from a few hundred values, so that (u_i, u_ts) is almost
+ * always unique (a colliding write is a rolled back duplicate) and a
+ * key made of them or with them (ADD PRIMARY KEY (id, u_ts)) can be
+ * tested under writes that change them.
+ */
+static void gen_u_i(uint64_t *r, struct strbuf *sb)
+{
+	strbuf_addf(sb, "%u", (unsigned)rng_below(r, 10000000));
+}
+
+static void gen_u_ts(uint64_t *r, struct strbuf *sb)
+{
+	strbuf_addf(sb, "'2024-%02u-%02u 00:00:00'",
+		    1 + (unsigned)rng_below(r, 12),
+		    1 + (unsigned)rng_below(r, 28));
+}
 
 /* Every column is nullable: one value in ten is NULL. */
 static const struct value_column value_columns[] = {
-	{ "c_ti", "TINYINT", gen_ti },
-	{ "c_tiu", "TINYINT UNSIGNED", gen_tiu },
-	{ "c_si", "SMALLINT", gen_si },
-	{ "c_siu", "SMALLINT UNSIGNED", gen_siu },
-	{ "c_mi", "MEDIUMINT", gen_mi },
-	{ "c_miu", "MEDIUMINT UNSIGNED", gen_miu },
-	{ "c_i", "INT", gen_i },
-	{ "c_iu", "INT UNSIGNED", gen_iu },
-	{ "c_bi", "BIGINT", gen_bi },
-	{ "c_biu", "BIGINT UNSIGNED", gen_biu },
-	{ "c_dec", "DECIMAL(65,30)", gen_dec },
-	{ "c_decs", "DECIMAL(5,2)", gen_decs },
-	{ "c_float", "FLOAT", gen_float },
-	{ "c_double", "DOUBLE", gen_double },
-	{ "c_bit1", "BIT(1)", gen_bit1 },
-	{ "c_bit64", "BIT(64)", gen_bit64 },
-	{ "c_year", "YEAR", gen_year },
-	{ "c_date", "DATE", gen_date },
-	{ "c_time", "TIME(6)", gen_time },
-	{ "c_dt", "DATETIME(6)", gen_datetime },
-	{ "c_ts", "TIMESTAMP(6) NULL DEFAULT NULL", gen_timestamp },
-	{ "c_char", "CHAR(10) CHARACTER SET utf8mb4", gen_char },
-	{ "c_vc", "VARCHAR(100) CHARACTER SET utf8mb4", gen_varchar },
-	{ "c_bin", "BINARY(8)", gen_binary },
-	{ "c_vbin", "VARBINARY(64)", gen_varbinary },
-	{ "c_tblob", "TINYBLOB", gen_tinyblob },
-	{ "c_blob", "BLOB", gen_blob },
-	{ "c_mblob", "MEDIUMBLOB", gen_mediumblob },
-	{ "c_lblob", "LONGBLOB", gen_longblob },
-	{ "c_text", "TEXT CHARACTER SET utf8mb4", gen_text },
-	{ "c_enum", "ENUM('a','b','c','ж')", gen_enum },
-	{ "c_set", "SET('x','y','z')", gen_set },
-	{ "c_json", "JSON", gen_json },
-	{ "c_geo", "GEOMETRY", gen_geometry },
+	{ "c_ti", "TINYINT", gen_ti, 0 },
+	{ "c_tiu", "TINYINT UNSIGNED", gen_tiu, 0 },
+	{ "c_si", "SMALLINT", gen_si, 0 },
+	{ "c_siu", "SMALLINT UNSIGNED", gen_siu, 0 },
+	{ "c_mi", "MEDIUMINT", gen_mi, 0 },
+	{ "c_miu", "MEDIUMINT UNSIGNED", gen_miu, 0 },
+	{ "c_i", "INT", gen_i, 0 },
+	{ "c_iu", "INT UNSIGNED", gen_iu, 0 },
+	{ "c_bi", "BIGINT", gen_bi, 0 },
+	{ "c_biu", "BIGINT UNSIGNED", gen_biu, 0 },
+	{ "c_dec", "DECIMAL(65,30)", gen_dec, 0 },
+	{ "c_decs", "DECIMAL(5,2)", gen_decs, 0 },
+	{ "c_float", "FLOAT", gen_float, 0 },
+	{ "c_double", "DOUBLE", gen_double, 0 },
+	{ "c_bit1", "BIT(1)", gen_bit1, 0 },
+	{ "c_bit64", "BIT(64)", gen_bit64, 0 },
+	{ "c_year", "YEAR", gen_year, 0 },
+	{ "c_date", "DATE", gen_date, 0 },
+	{ "c_time", "TIME(6)", gen_time, 0 },
+	{ "c_dt", "DATETIME(6)", gen_datetime, 0 },
+	{ "c_ts", "TIMESTAMP(6) NULL DEFAULT NULL", gen_timestamp, 0 },
+	{ "c_char", "CHAR(10) CHARACTER SET utf8mb4", gen_char, 0 },
+	{ "c_vc", "VARCHAR(100) CHARACTER SET utf8mb4", gen_varchar, 0 },
+	{ "c_bin", "BINARY(8)", gen_binary, 0 },
+	{ "c_vbin", "VARBINARY(64)", gen_varbinary, 0 },
+	{ "c_tblob", "TINYBLOB", gen_tinyblob, 0 },
+	{ "c_blob", "BLOB", gen_blob, 0 },
+	{ "c_mblob", "MEDIUMBLOB", gen_mediumblob, 0 },
+	{ "c_lblob", "LONGBLOB", gen_longblob, 0 },
+	{ "c_text", "TEXT CHARACTER SET utf8mb4", gen_text, 0 },
+	{ "c_enum", "ENUM('a','b','c','ж')", gen_enum, 0 },
+	{ "c_set", "SET('x','y','z')", gen_set, 0 },
+	{ "c_json", "JSON", gen_json, 0 },
+	{ "c_geo", "GEOMETRY", gen_geometry, 0 },
+	{ "u_i", "INT NOT NULL DEFAULT 0", gen_u_i, 1 },
+	{ "u_ts", "DATETIME NOT NULL DEFAULT '2000-01-01 00:00:00'", gen_u_ts,
+	  1 },
 };
 
 static void gen_value(uint64_t *r, const struct value_column *c,
 		      struct strbuf *sb)
 {
-	if (one_in(r, 10))
+	if (!c->extra && one_in(r, 10))
 		strbuf_addstr(sb, "NULL");
 	else
 		c->gen(r, sb);
@@ -715,9 +739,21 @@ enum key_shape {
 	SHAPE_INT,		/* id BIGINT */
 	SHAPE_COMPOSITE,	/* (k1 INT, k2 VARCHAR(32)) */
 	SHAPE_VARCHAR,		/* k VARCHAR(64) utf8mb4 */
+	SHAPE_ENUM,		/* (ke ENUM, ks SET, kn INT) */
 };
 
-static const char *const shape_names[] = { "int", "composite", "varchar" };
+static const char *const shape_names[] = { "int", "composite", "varchar",
+					   "enum" };
+
+/*
+ * SHAPE_ENUM: members out of alphabetical order, so that an order by
+ * text and the index's order (by number) differ.
+ */
+static const char *const enum_words[] = { "'zz'", "'b'", "'ж'", "'a'",
+					  "'m'" };
+static const char *const set_words[] = { "''", "'y'", "'z'", "'x'",
+					 "'x,y'", "'y,z'", "'x,z'",
+					 "'x,y,z'" };
 
 /*
  * Row number -> key. Keys are spread with gaps and negative values, and
@@ -757,6 +793,11 @@ static void add_key_assign(enum key_shape shape, uint64_t id,
 		strbuf_addstr(sb, "`k` = ");
 		quote_sql_string(sb, raw.buf, raw.len);
 		break;
+	case SHAPE_ENUM:
+		strbuf_addf(sb, "`ke` = %s%s`ks` = %s%s`kn` = %" PRId64,
+			    enum_words[id % 5], sep, set_words[(id / 5) % 8],
+			    sep, (int64_t)(id / 40) - 50);
+		break;
 	}
 	strbuf_release(&raw);
 }
@@ -780,6 +821,10 @@ static void add_key_values(enum key_shape shape, uint64_t id,
 		strbuf_addf(&raw, "%s%010" PRIu64, key_word(id), id);
 		quote_sql_string(sb, raw.buf, raw.len);
 		break;
+	case SHAPE_ENUM:
+		strbuf_addf(sb, "%s, %s, %" PRId64, enum_words[id % 5],
+			    set_words[(id / 5) % 8], (int64_t)(id / 40) - 50);
+		break;
 	}
 	strbuf_release(&raw);
 }
@@ -791,6 +836,8 @@ static const char *key_columns_sql(enum key_shape shape)
 		return "`id`";
 	case SHAPE_COMPOSITE:
 		return "`k1`, `k2`";
+	case SHAPE_ENUM:
+		return "`ke`, `ks`, `kn`";
 	default:
 		return "`k`";
 	}
@@ -804,6 +851,10 @@ static const char *key_columns_ddl(enum key_shape shape)
 	case SHAPE_COMPOSITE:
 		return "`k1` INT NOT NULL, `k2` VARCHAR(32) CHARACTER SET "
 		       "utf8mb4 NOT NULL";
+	case SHAPE_ENUM:
+		return "`ke` ENUM('zz','b','ж','a','m') CHARACTER SET utf8mb4 "
+		       "NOT NULL, `ks` SET('y','z','x') NOT NULL, "
+		       "`kn` INT NOT NULL";
 	default:
 		return "`k` VARCHAR(64) CHARACTER SET utf8mb4 NOT NULL";
 	}
@@ -821,6 +872,10 @@ static void add_key_range(enum key_shape shape, uint64_t lo, uint64_t hi,
 	case SHAPE_COMPOSITE:
 		strbuf_addf(sb, "`k1` BETWEEN %" PRId64 " AND %" PRId64,
 			    (int64_t)(lo / 8) - 50, (int64_t)(hi / 8) - 50);
+		break;
+	case SHAPE_ENUM:
+		strbuf_addf(sb, "`kn` BETWEEN %" PRId64 " AND %" PRId64,
+			    (int64_t)(lo / 40) - 50, (int64_t)(hi / 40) - 50);
 		break;
 	case SHAPE_VARCHAR: {
 		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
@@ -854,6 +909,7 @@ struct writer_options {
 	const char **exclude;
 	size_t exclude_nr, exclude_alloc;
 	const char *create;
+	const char *create_extra; /* NULL, "plain" or "unique" */
 	uint64_t rows;
 	int rows_given;
 	int verify;
@@ -1075,7 +1131,8 @@ static void add_random_sets(struct worker *w, struct strbuf *body)
 	if (!writable_nr) {
 		/* Nothing to write: a no-op assignment keeps the SQL valid. */
 		const char *kc = shape == SHAPE_INT ? "`id`" :
-				shape == SHAPE_COMPOSITE ? "`k1`" : "`k`";
+				shape == SHAPE_COMPOSITE ? "`k1`" :
+				shape == SHAPE_ENUM ? "`kn`" : "`k`";
 
 		strbuf_addf(body, "%s = %s", kc, kc);
 		return;
@@ -1420,6 +1477,9 @@ static int detect_shape(struct db *db, struct strbuf *err)
 		shape = SHAPE_COMPOSITE;
 	else if (nr == 1 && !strcmp(pk[0].name, "k"))
 		shape = SHAPE_VARCHAR;
+	else if (nr == 3 && !strcmp(pk[0].name, "ke") &&
+		 !strcmp(pk[1].name, "ks") && !strcmp(pk[2].name, "kn"))
+		shape = SHAPE_ENUM;
 	else {
 		strbuf_addf(err, "table `%s`.`%s` has a primary key the "
 			    "writer does not know; create it with --create",
@@ -1469,7 +1529,7 @@ static int create_tables(struct db *db, struct strbuf *err)
 			break;
 	if (i == ARRAY_SIZE(shape_names)) {
 		strbuf_addf(err, "unknown --create schema '%s'; use int, "
-			    "composite or varchar", opt.create);
+			    "composite, varchar or enum", opt.create);
 		return -1;
 	}
 	shape = (enum key_shape)i;
@@ -1489,12 +1549,16 @@ static int create_tables(struct db *db, struct strbuf *err)
 	add_table(&sql, opt.table);
 	strbuf_addf(&sql, " (%s", key_columns_ddl(shape));
 	for (i = 0; i < ARRAY_SIZE(value_columns); i++) {
+		if (value_columns[i].extra && !opt.create_extra)
+			continue;
 		strbuf_addstr(&sql, ", ");
 		quote_ident(&sql, value_columns[i].name);
 		strbuf_addf(&sql, " %s", value_columns[i].type);
 	}
-	strbuf_addf(&sql, ", PRIMARY KEY (%s)) ENGINE=InnoDB "
-		    "DEFAULT CHARSET=utf8mb4", key_columns_sql(shape));
+	strbuf_addf(&sql, ", PRIMARY KEY (%s)", key_columns_sql(shape));
+	if (opt.create_extra && !strcmp(opt.create_extra, "unique"))
+		strbuf_addstr(&sql, ", UNIQUE KEY `its_uidx` (`u_i`, `u_ts`)");
+	strbuf_addstr(&sql, ") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
 	if (db_exec(db, sql.buf, err) < 0)
 		goto out;
 	strbuf_reset(&sql);
@@ -1510,7 +1574,8 @@ static int create_tables(struct db *db, struct strbuf *err)
 	free(writable);
 	writable = xcalloc(ARRAY_SIZE(value_columns), sizeof(*writable));
 	for (i = 0; i < ARRAY_SIZE(value_columns); i++)
-		writable[writable_nr++] = i;
+		if (!value_columns[i].extra || opt.create_extra)
+			writable[writable_nr++] = i;
 	rng_seed(&w.rng, opt.seed);
 	for (id = 1; id <= opt.rows;) {
 		uint64_t k;
@@ -1627,6 +1692,7 @@ static int cmp_bytes(const char *a, size_t al, const char *b, size_t bl)
 
 enum key_cmp {
 	CMP_NUMBER,	/* INT and DECIMAL as exact decimal text */
+	CMP_ENUM,	/* ENUM and SET: `col`+0, selected as an extra column */
 	CMP_BYTES,	/* the value itself */
 	CMP_WEIGHT,	/* WEIGHT_STRING(col), selected as an extra column */
 };
@@ -1714,12 +1780,21 @@ static int verify_tables(struct strbuf *err)
 		quote_ident(&order, pk[i].name);
 		if (is_number_type(pk[i].data_type))
 			kc[i] = CMP_NUMBER;
+		else if (!strcmp(pk[i].data_type, "enum") ||
+			 !strcmp(pk[i].data_type, "set"))
+			kc[i] = CMP_ENUM;
 		else if (is_text_ordered_type(pk[i].data_type))
 			kc[i] = CMP_BYTES;
 		else
 			kc[i] = CMP_WEIGHT;
 	}
 	for (i = 0; i < npk; i++) {
+		if (kc[i] == CMP_ENUM) {
+			strbuf_addstr(&select, ", ");
+			quote_ident(&select, pk[i].name);
+			strbuf_addstr(&select, "+0");
+			nweights++;
+		}
 		if (kc[i] != CMP_WEIGHT)
 			continue;
 		strbuf_addstr(&select, ", WEIGHT_STRING(");
@@ -1778,6 +1853,13 @@ static int verify_tables(struct strbuf *err)
 					c = cmp_bytes(a.values[w], a.lengths[w],
 						      m.values[w],
 						      m.lengths[w]);
+					w++;
+					break;
+				case CMP_ENUM:
+					c = cmp_number_text(a.values[w],
+							    a.lengths[w],
+							    m.values[w],
+							    m.lengths[w]);
 					w++;
 					break;
 				}
@@ -1886,8 +1968,8 @@ static void usage(int status)
 		"              [--exclude-column=NAME]... "
 		"[--latency-log=FILE] [--rows=N]\n"
 		"              [--text=utf8mb4|latin1|gbk]\n"
-		"   or: writer [connection] --create=int|composite|varchar "
-		"--rows=N ...\n"
+		"   or: writer [connection] --create=int|composite|varchar|enum "
+		"[--create-extra=plain|unique] --rows=N ...\n"
 		"   or: writer [connection] --verify [--exclude-column=NAME]..."
 		"\n"
 		"connection: -h HOST -P PORT -u USER -p PASS -S SOCKET\n");
@@ -1924,7 +2006,7 @@ static void parse_options(int argc, char **argv)
 		OPT_DATABASE = 256, OPT_TABLE, OPT_MIRROR, OPT_THREADS,
 		OPT_DURATION, OPT_STOP_FILE, OPT_SEED, OPT_RATE, OPT_EXCLUDE,
 		OPT_CREATE, OPT_ROWS, OPT_VERIFY, OPT_LATENCY_LOG,
-		OPT_MAX_PRINT, OPT_TEXT,
+		OPT_MAX_PRINT, OPT_TEXT, OPT_CREATE_EXTRA,
 	};
 	static const struct option longopts[] = {
 		{ "host", required_argument, NULL, 'h' },
@@ -1942,6 +2024,7 @@ static void parse_options(int argc, char **argv)
 		{ "rate", required_argument, NULL, OPT_RATE },
 		{ "exclude-column", required_argument, NULL, OPT_EXCLUDE },
 		{ "create", required_argument, NULL, OPT_CREATE },
+		{ "create-extra", required_argument, NULL, OPT_CREATE_EXTRA },
 		{ "rows", required_argument, NULL, OPT_ROWS },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "latency-log", required_argument, NULL, OPT_LATENCY_LOG },
@@ -2004,6 +2087,11 @@ static void parse_options(int argc, char **argv)
 			break;
 		case OPT_CREATE:
 			opt.create = optarg;
+			break;
+		case OPT_CREATE_EXTRA:
+			if (strcmp(optarg, "plain") && strcmp(optarg, "unique"))
+				die("--create-extra takes plain or unique");
+			opt.create_extra = optarg;
 			break;
 		case OPT_ROWS:
 			opt.rows = parse_u64(optarg, "--rows");

@@ -12,19 +12,27 @@
 #include "util/strbuf.h"
 
 static const struct chunk_key_column col_id[] = {
-	{ "id", CHUNK_KEY_NUMERIC, NULL },
+	{ "id", CHUNK_KEY_NUMERIC, NULL, 0 },
 };
 static const struct chunk_key_column col_ab[] = {
-	{ "a", CHUNK_KEY_NUMERIC, NULL },
-	{ "b", CHUNK_KEY_STRING, "utf8mb4" },
+	{ "a", CHUNK_KEY_NUMERIC, NULL, 0 },
+	{ "b", CHUNK_KEY_STRING, "utf8mb4", 0 },
 };
 static const struct chunk_key_column col_abc[] = {
-	{ "a", CHUNK_KEY_NUMERIC, NULL },
-	{ "b`x", CHUNK_KEY_TEMPORAL, NULL },
-	{ "c", CHUNK_KEY_STRING, "binary" },
+	{ "a", CHUNK_KEY_NUMERIC, NULL, 0 },
+	{ "b`x", CHUNK_KEY_TEMPORAL, NULL, 0 },
+	{ "c", CHUNK_KEY_STRING, "binary", 0 },
+};
+
+/* ENUM('z','b','a') and SET('x','y'): by number, in the index's order */
+static const struct chunk_key_column col_es[] = {
+	{ "e", CHUNK_KEY_ENUM, NULL, 3 },
+	{ "s", CHUNK_KEY_ENUM, NULL, 3 },
+	{ "id", CHUNK_KEY_NUMERIC, NULL, 0 },
 };
 
 static const struct chunk_key key_id = { "db", "t", "PRIMARY", 1, col_id };
+static const struct chunk_key key_es = { "db", "t", "PRIMARY", 3, col_es };
 static const struct chunk_key key_ab = { "db", "t", "PRIMARY", 2, col_ab };
 static const struct chunk_key key_abc = { "d`b", "t", "k_abc", 3, col_abc };
 
@@ -38,32 +46,40 @@ struct literal_case {
 };
 
 static const struct literal_case literal_cases[] = {
-	{ { "n", CHUNK_KEY_NUMERIC, NULL }, "123", 0, "123" },
-	{ { "n", CHUNK_KEY_NUMERIC, NULL }, "-9223372036854775808", 0,
+	{ { "n", CHUNK_KEY_NUMERIC, NULL, 0 }, "123", 0, "123" },
+	{ { "n", CHUNK_KEY_NUMERIC, NULL, 0 }, "-9223372036854775808", 0,
 	  "-9223372036854775808" },
-	{ { "n", CHUNK_KEY_NUMERIC, NULL }, "18446744073709551615", 0,
+	{ { "n", CHUNK_KEY_NUMERIC, NULL, 0 }, "18446744073709551615", 0,
 	  "18446744073709551615" },
-	{ { "n", CHUNK_KEY_NUMERIC, NULL }, "-0.000000000000000000000000000001",
+	{ { "n", CHUNK_KEY_NUMERIC, NULL, 0 }, "-0.000000000000000000000000000001",
 	  0, "-0.000000000000000000000000000001" },
-	{ { "n", CHUNK_KEY_NUMERIC, NULL }, "1e5", 0, NULL },
-	{ { "n", CHUNK_KEY_NUMERIC, NULL }, "1 OR 1", 0, NULL },
-	{ { "n", CHUNK_KEY_NUMERIC, NULL }, "", 0, NULL },
-	{ { "n", CHUNK_KEY_NUMERIC, NULL }, "-", 0, NULL },
-	{ { "n", CHUNK_KEY_NUMERIC, NULL }, NULL, 0, NULL },
-	{ { "s", CHUNK_KEY_STRING, "utf8mb4" }, "abc", 0,
+	{ { "n", CHUNK_KEY_NUMERIC, NULL, 0 }, "1e5", 0, NULL },
+	{ { "n", CHUNK_KEY_NUMERIC, NULL, 0 }, "1 OR 1", 0, NULL },
+	{ { "n", CHUNK_KEY_NUMERIC, NULL, 0 }, "", 0, NULL },
+	{ { "n", CHUNK_KEY_NUMERIC, NULL, 0 }, "-", 0, NULL },
+	{ { "n", CHUNK_KEY_NUMERIC, NULL, 0 }, NULL, 0, NULL },
+	{ { "s", CHUNK_KEY_STRING, "utf8mb4", 0 }, "abc", 0,
 	  "_utf8mb4 X'616263'" },
-	{ { "s", CHUNK_KEY_STRING, "utf8mb4" }, "\xc3\xa4'", 0,
+	{ { "s", CHUNK_KEY_STRING, "utf8mb4", 0 }, "\xc3\xa4'", 0,
 	  "_utf8mb4 X'c3a427'" },
-	{ { "s", CHUNK_KEY_STRING, "latin1" }, "", 0, "_latin1 ''" },
-	{ { "s", CHUNK_KEY_STRING, "binary" }, "a\0\xff", 3, "X'6100ff'" },
-	{ { "s", CHUNK_KEY_STRING, NULL }, "\0\0", 2, "X'0000'" },
-	{ { "s", CHUNK_KEY_STRING, "utf8mb4; DROP" }, "x", 0, NULL },
-	{ { "s", CHUNK_KEY_STRING, "utf8mb4" }, NULL, 0, NULL },
-	{ { "d", CHUNK_KEY_TEMPORAL, NULL }, "2020-01-02 03:04:05.000006", 0,
+	{ { "s", CHUNK_KEY_STRING, "latin1", 0 }, "", 0, "_latin1 ''" },
+	{ { "s", CHUNK_KEY_STRING, "binary", 0 }, "a\0\xff", 3, "X'6100ff'" },
+	{ { "s", CHUNK_KEY_STRING, NULL, 0 }, "\0\0", 2, "X'0000'" },
+	{ { "s", CHUNK_KEY_STRING, "utf8mb4; DROP", 0 }, "x", 0, NULL },
+	{ { "s", CHUNK_KEY_STRING, "utf8mb4", 0 }, NULL, 0, NULL },
+	{ { "d", CHUNK_KEY_TEMPORAL, NULL, 0 }, "2020-01-02 03:04:05.000006", 0,
 	  "'2020-01-02 03:04:05.000006'" },
-	{ { "d", CHUNK_KEY_TEMPORAL, NULL }, "-838:59:59.000000", 0,
+	{ { "d", CHUNK_KEY_TEMPORAL, NULL, 0 }, "-838:59:59.000000", 0,
 	  "'-838:59:59.000000'" },
-	{ { "d", CHUNK_KEY_TEMPORAL, NULL }, "0000-00-00", 0,
+	{ { "e", CHUNK_KEY_ENUM, NULL, 3 }, "0", 0, "0" },
+	{ { "e", CHUNK_KEY_ENUM, NULL, 3 }, "3", 0, "3" },
+	{ { "e", CHUNK_KEY_ENUM, NULL, 3 }, "4", 0, NULL },
+	{ { "e", CHUNK_KEY_ENUM, NULL, 3 }, "-1", 0, NULL },
+	{ { "e", CHUNK_KEY_ENUM, NULL, 3 }, "b", 0, NULL },
+	{ { "e", CHUNK_KEY_ENUM, NULL, 3 }, "1 OR 1", 0, NULL },
+	{ { "e", CHUNK_KEY_ENUM, NULL, 3 }, "", 0, NULL },
+	{ { "e", CHUNK_KEY_ENUM, NULL, 3 }, NULL, 0, NULL },
+	{ { "d", CHUNK_KEY_TEMPORAL, NULL, 0 }, "0000-00-00", 0,
 	  "'0000-00-00'" },
 };
 
@@ -148,6 +164,25 @@ static const struct plan_case plan_cases[] = {
 	  "ORDER BY `a`, `b``x`, `c` LIMIT 1 OFFSET 1",
 	  "((`a` < 1) OR (`a` = 1 AND `b``x` < '2020-01-01') OR "
 	  "(`a` = 1 AND `b``x` = '2020-01-01' AND `c` <= X'00'))" },
+	/* ENUM and SET keys (issue 12, 6): read as numbers, inequalities
+	 * as IN lists (the server makes no index range of `e` > 1) */
+	{ &key_es, { "1", "0", "7" }, { "3", "2", "-4" }, 10,
+	  "SELECT `e`+0, `s`+0, `id` FROM `db`.`t` FORCE INDEX (`PRIMARY`) "
+	  "WHERE ((`e` IN (2, 3)) OR (`e` = 1 AND `s` IN (1, 2, 3)) OR "
+	  "(`e` = 1 AND `s` = 0 AND `id` > 7)) ORDER BY `e`, `s`, `id` "
+	  "LIMIT 1 OFFSET 9",
+	  "(((`e` IN (2, 3)) OR (`e` = 1 AND `s` IN (1, 2, 3)) OR "
+	  "(`e` = 1 AND `s` = 0 AND `id` > 7)) AND ((`e` IN (0, 1, 2)) OR "
+	  "(`e` = 3 AND `s` IN (0, 1)) OR (`e` = 3 AND `s` = 2 AND "
+	  "`id` <= -4)))" },
+	/* at the ends of the domain: nothing above the last, below 0 */
+	{ &key_es, { "3", "3", "1" }, { "0", "0", "5" }, 1,
+	  "SELECT `e`+0, `s`+0, `id` FROM `db`.`t` FORCE INDEX (`PRIMARY`) "
+	  "WHERE ((FALSE) OR (`e` = 3 AND FALSE) OR (`e` = 3 AND `s` = 3 "
+	  "AND `id` > 1)) ORDER BY `e`, `s`, `id` LIMIT 1 OFFSET 0",
+	  "(((FALSE) OR (`e` = 3 AND FALSE) OR (`e` = 3 AND `s` = 3 AND "
+	  "`id` > 1)) AND ((FALSE) OR (`e` = 0 AND FALSE) OR (`e` = 0 AND "
+	  "`s` = 0 AND `id` <= 5)))" },
 	/* chunk size 0 is refused; the range does not care */
 	{ &key_id, { "1" }, { "2" }, 0, NULL,
 	  "(((`id` > 1)) AND ((`id` <= 2)))" },
@@ -209,9 +244,17 @@ static void test_plan_sql(void **state)
 static void test_key_check(void **state)
 {
 	static const struct chunk_key_column empty_name[] = {
-		{ "", CHUNK_KEY_NUMERIC, NULL },
+		{ "", CHUNK_KEY_NUMERIC, NULL, 0 },
+	};
+	static const struct chunk_key_column no_domain[] = {
+		{ "e", CHUNK_KEY_ENUM, NULL, 0 },
+	};
+	static const struct chunk_key_column big_domain[] = {
+		{ "e", CHUNK_KEY_ENUM, NULL, CHUNK_KEY_ENUM_MAX + 1 },
 	};
 	const struct chunk_key bad[] = {
+		{ "db", "t", "PRIMARY", 1, no_domain },
+		{ "db", "t", "PRIMARY", 1, big_domain },
 		{ "db", "t", "PRIMARY", 0, col_id },
 		{ "db", "t", NULL, 1, col_id },
 		{ "db", "", "PRIMARY", 1, col_id },
@@ -300,6 +343,77 @@ static void test_warnings(void **state)
 			fail_msg("case %zu: '%s'", i,
 				 warning_cases[i].msg ? warning_cases[i].msg
 						      : "(null)");
+}
+
+static void test_enum_max(void **state)
+{
+	assert_int_equal(chunk_key_enum_max(0, 3), 3);
+	assert_int_equal(chunk_key_enum_max(0, 4095), 4095);
+	assert_int_equal(chunk_key_enum_max(0, 4096), 0);
+	assert_int_equal(chunk_key_enum_max(1, 3), 7);
+	assert_int_equal(chunk_key_enum_max(1, 12), 4095);
+	assert_int_equal(chunk_key_enum_max(1, 13), 0);
+	assert_int_equal(chunk_key_enum_max(1, 64), 0);
+	assert_int_equal(chunk_key_enum_max(0, 0), 0);
+}
+
+/*
+ * Issue 12, 2: primary and unique key swapped. The shared key is the
+ * source's PRIMARY (`id`), `id_uidx` in the ghost; the ghost's PRIMARY
+ * (`i`, `ts`) is guaranteed by the source's unique key (absorbed) or,
+ * made of nullable columns, narrowed (checked).
+ */
+static void test_warning_classes(void **state)
+{
+	static const char *const absorbed[] = { "PRIMARY" };
+	static const char *const checked[] = { "uk_new", "PRIMARY" };
+	struct chunk_copy_opts o;
+	static const struct {
+		int with_absorbed, with_checked;
+		const char *code, *msg;
+		enum chunk_warning_class want;
+	} cases[] = {
+		{ 0, 0, "1062", "Duplicate entry '5' for key 'id_uidx'",
+		  CHUNK_WARNING_EXPECTED },
+		{ 0, 0, "1062", "Duplicate entry '5-2020' for key 'PRIMARY'",
+		  CHUNK_WARNING_FATAL },
+		{ 1, 0, "1062", "Duplicate entry '5-2020' for key 'PRIMARY'",
+		  CHUNK_WARNING_EXPECTED },
+		{ 1, 0, "1062", "Duplicate entry '5' for key '_t_new.PRIMARY'",
+		  CHUNK_WARNING_EXPECTED },
+		{ 1, 0, "1062", "Duplicate entry '5' for key 'uk_new'",
+		  CHUNK_WARNING_FATAL },
+		{ 0, 1, "1062", "Duplicate entry '5-2020' for key 'PRIMARY'",
+		  CHUNK_WARNING_DUP_CHECKED },
+		{ 1, 1, "1062", "Duplicate entry '5' for key 'uk_new'",
+		  CHUNK_WARNING_DUP_CHECKED },
+		/* checked wins when a name is on both lists */
+		{ 1, 1, "1062", "Duplicate entry '5' for key 'PRIMARY'",
+		  CHUNK_WARNING_DUP_CHECKED },
+		{ 1, 1, "1062", "Duplicate entry '5' for key 'other'",
+		  CHUNK_WARNING_FATAL },
+		{ 1, 1, "1264", "Out of range value for column 'i' at row 1",
+		  CHUNK_WARNING_FATAL },
+		{ 1, 1, "1364", "Field 'x' doesn't have a default value",
+		  CHUNK_WARNING_EXPECTED },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		memset(&o, 0, sizeof(o));
+		o.ghost_key_name = "id_uidx";
+		if (cases[i].with_absorbed) {
+			o.absorbed_keys = absorbed;
+			o.absorbed_keys_nr = ARRAY_SIZE(absorbed);
+		}
+		if (cases[i].with_checked) {
+			o.checked_keys = checked;
+			o.checked_keys_nr = ARRAY_SIZE(checked);
+		}
+		if (chunk_warning_classify(&o, cases[i].code, cases[i].msg) !=
+		    cases[i].want)
+			fail_msg("case %zu: '%s'", i, cases[i].msg);
+	}
 }
 
 /* ---- adaptive size ---- */
@@ -419,6 +533,8 @@ int main(void)
 		cmocka_unit_test(test_key_check),
 		cmocka_unit_test(test_bound_from_row),
 		cmocka_unit_test(test_warnings),
+		cmocka_unit_test(test_enum_max),
+		cmocka_unit_test(test_warning_classes),
 		cmocka_unit_test(test_chunk_size),
 		cmocka_unit_test(test_chunk_size_bounds),
 	};

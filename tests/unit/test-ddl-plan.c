@@ -442,6 +442,8 @@ static void describe_plan(struct strbuf *sb, const struct ddl_plan *p)
 	strbuf_addf(sb, "; key: %s", p->key_source_index);
 	if (strcmp(p->key_source_index, p->key_ghost_index))
 		strbuf_addf(sb, "/%s", p->key_ghost_index);
+	if (p->key_ghost_wider)
+		strbuf_addstr(sb, "[wider]");
 	strbuf_addch(sb, '(');
 	for (i = 0; i < p->key_nr; i++) {
 		if (i)
@@ -758,7 +760,28 @@ static const struct plan_case plan_cases[] = {
 	{ src_composite, "DROP PRIMARY KEY", NULL,
 	  "map: tenant@0/0 seq@1/1 v@2/2 code@3/3; key: u_code(code@3); warning PK_CHANGED PRIMARY" },
 	{ src_composite, "DROP PRIMARY KEY, DROP INDEX u_code, ADD PRIMARY KEY (code, v)", NULL,
-	  "error: no shared key: the primary key does not survive the ALTER with the same columns and no NOT NULL unique key has the same columns in the table and the ghost; keep the primary key, or first add a NOT NULL unique key on the new key's columns" },
+	  "map: tenant@0/0 seq@1/1 v@2/2 code@3/3; key: u_code/PRIMARY[wider](code@3); warning PK_CHANGED PRIMARY; danger NOT_NULL_ADDED v" },
+	{ src_composite, "DROP PRIMARY KEY, DROP INDEX u_code, ADD PRIMARY KEY (v, code)", NULL,
+	  "error: no shared key: the primary key does not survive the ALTER with the same columns (or as the first columns of a NOT NULL unique key) and no NOT NULL unique key does either; keep the primary key, or first add a NOT NULL unique key on the new key's columns" },
+	/* widened keys (issue 12, 3): the old key is the first columns of
+	 * a NOT NULL unique key of the ghost */
+	{ src_basic, "DROP PRIMARY KEY, DROP INDEX u_name_qty, ADD PRIMARY KEY (id, qty)", NULL,
+	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY[wider](id@0); warning PK_CHANGED PRIMARY" },
+	{ src_basic, "DROP PRIMARY KEY, DROP INDEX u_name_qty, ADD PRIMARY KEY (id, ts)", NULL,
+	  "map: id@0/0 name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY[wider](id@0); warning PK_CHANGED PRIMARY; danger NOT_NULL_ADDED ts" },
+	{ src_composite, "DROP PRIMARY KEY, DROP INDEX u_code, ADD PRIMARY KEY (seq, tenant, code)", NULL,
+	  "map: tenant@0/0 seq@1/1 v@2/2 code@3/3; key: PRIMARY[wider](tenant@0,seq@1); warning PK_CHANGED PRIMARY" },
+	/* the exact partner wins over a wider one */
+	{ src_composite, "DROP PRIMARY KEY, ADD PRIMARY KEY (tenant, seq, code)", NULL,
+	  "map: tenant@0/0 seq@1/1 v@2/2 code@3/3; key: u_code(code@3); warning PK_CHANGED PRIMARY" },
+	/* not the first columns, or a nullable extra column: refused */
+	{ src_basic, "DROP PRIMARY KEY, DROP INDEX u_name_qty, ADD PRIMARY KEY (qty, id)", NULL,
+	  "error: no shared key: the primary key does not survive the ALTER with the same columns (or as the first columns of a NOT NULL unique key) and no NOT NULL unique key does either; keep the primary key, or first add a NOT NULL unique key on the new key's columns" },
+	{ src_basic, "DROP PRIMARY KEY, DROP INDEX u_name_qty, ADD UNIQUE KEY u (id, email)", NULL,
+	  "error: no shared key: the primary key does not survive the ALTER with the same columns (or as the first columns of a NOT NULL unique key) and no NOT NULL unique key does either; keep the primary key, or first add a NOT NULL unique key on the new key's columns" },
+	/* primary and unique key swapped (issue 12, 2) */
+	{ src_composite, "DROP PRIMARY KEY, DROP KEY u_code, ADD PRIMARY KEY (code), ADD UNIQUE KEY u_ts (tenant, seq)", NULL,
+	  "map: tenant@0/0 seq@1/1 v@2/2 code@3/3; key: u_code/PRIMARY(code@3); warning PK_CHANGED PRIMARY" },
 	{ src_uniqueonly, "DROP INDEX u_ab", NULL,
 	  "error: no shared key: no NOT NULL unique key keeps its columns through the ALTER; keep one of them unchanged" },
 	{ src_basic, "DROP COLUMN nope", NULL,
