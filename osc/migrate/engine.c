@@ -72,9 +72,6 @@ struct engine {
 	uint64_t head_polled_ms;
 };
 
-static int master_position(struct db *db, struct binlog_pos *pos,
-			   struct strbuf *err);
-
 /* How often the progress reads the server's binlog head. */
 #define HEAD_POLL_MS 1000
 
@@ -94,7 +91,7 @@ static int64_t binlog_distance(struct db *db, const struct binlog_pos *from,
 
 	if (!strcmp(from->file, to->file))
 		return to->pos >= from->pos ? (int64_t)(to->pos - from->pos) : 0;
-	if (osc_binlog_pos_cmp(from, to) > 0)
+	if (binlog_pos_cmp(from, to) > 0)
 		return 0;
 	if (db_query(db, "SHOW BINARY LOGS", &res, &err) < 0)
 		goto out;
@@ -145,7 +142,7 @@ static void fill_backlog(struct engine *e, const struct osc_applier_stats *as)
 	    clock_ms() - e->head_polled_ms >= HEAD_POLL_MS) {
 		struct strbuf err = STRBUF_INIT;
 
-		if (master_position(e->run->pf->db, &head, &err) == 0)
+		if (binlog_server_position(e->run->pf->db, &head, &err) == 0)
 			e->head = head;
 		else
 			verbose("backlog: %s", err.buf);
@@ -153,14 +150,14 @@ static void fill_backlog(struct engine *e, const struct osc_applier_stats *as)
 		strbuf_release(&err);
 	}
 	head = e->head;
-	if (as->server.pos && osc_binlog_pos_cmp(&as->server, &head) > 0)
+	if (as->server.pos && binlog_pos_cmp(&as->server, &head) > 0)
 		head = as->server;
 	if (!head.pos) {
 		e->st.backlog_bytes = -1;
 		e->st.backlog_ms = -1;
 		return;
 	}
-	bytes = osc_binlog_pos_cmp(&as->applied, &head) >= 0
+	bytes = binlog_pos_cmp(&as->applied, &head) >= 0
 			? 0 : binlog_distance(e->run->pf->db, &as->applied, &head);
 	e->st.backlog_bytes = bytes;
 	e->st.backlog_ms = bytes == 0 ? 0 : as->lag_ms > 0 ? as->lag_ms : 0;
