@@ -141,9 +141,15 @@ static int check_warnings(struct db *db, const struct chunk_copy_opts *o,
 		goto out;
 	}
 	if (listed < total) {
-		strbuf_addf(err, "table `%s`: a chunk gave %llu warnings, more "
-			    "than can be checked (%llu); use a smaller chunk "
-			    "size", o->key->table, total, listed);
+		/*
+		 * The session lists at most max_error_count warnings; this
+		 * one was set to 65535, more than a chunk can raise, so a
+		 * short list means the session lost its setting.
+		 */
+		strbuf_addf(err, "table `%s`: a chunk gave %llu warnings but "
+			    "SHOW WARNINGS listed %llu, so they cannot all be "
+			    "checked; the copy session's max_error_count "
+			    "(65535) was lost", o->key->table, total, listed);
 		goto out;
 	}
 	ret = 0;
@@ -262,9 +268,13 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 		     : size > sp.max_rows ? sp.max_rows : size;
 	if (o->session_sql && db_exec(db, o->session_sql, err) < 0)
 		goto out;
-	/* Every warning of a chunk must be listed to be checked. */
+	/*
+	 * Every warning of a chunk must be listed to be checked (the "copy"
+	 * role has it already; this is for a connection of another role).
+	 * Through db_session_set() so that a reconnect keeps it.
+	 */
 	if (o->ghost_key_name &&
-	    db_exec(db, "SET SESSION max_error_count = 65535", err) < 0)
+	    db_session_set(db, "max_error_count", "65535", err) < 0)
 		goto out;
 	chunk_bound_copy(&lower, o->start_after);
 	chunk_bound_copy(&res->last, o->start_after);

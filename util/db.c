@@ -26,6 +26,18 @@ struct db {
 	unsigned long long affected_rows;
 	/* Warnings of the last statement, kept the same way. */
 	unsigned int warnings;
+	/*
+	 * The settings given to db_session_set() since connecting, in the
+	 * order they were first set: a reconnect replays them after the
+	 * fixed setup and the role's settings.
+	 */
+	struct session_var *vars;
+	size_t vars_nr, vars_alloc;
+};
+
+struct session_var {
+	char *name;
+	char *value;	/* SQL text: 65535, 'STRICT_ALL_TABLES', ... */
 };
 
 struct db_result {
@@ -44,6 +56,30 @@ struct db_result {
 static const char SQL_SESSION_SETUP[] =
 	"SET SESSION time_zone = '+00:00', SESSION sql_mode = '" DB_SQL_MODE
 	"', SESSION wait_timeout = 86400, SESSION autocommit = 1";
+
+/*
+ * What each role needs on top of SQL_SESSION_SETUP, sent after it on
+ * every connect and reconnect (db.h lists the roles).
+ *
+ * copy: every warning of a chunk must be listed by SHOW WARNINGS to be
+ * checked (the default max_error_count, 64, lists fewer than a chunk of
+ * INSERT IGNORE can raise; a reconnected session that lost it stopped
+ * the run with "a chunk gave 77 warnings").
+ *
+ * applier: no STRICT_ALL_TABLES, like the copy's INSERT IGNORE, so that a
+ * column the replay leaves out (one the ALTER adds NOT NULL without a
+ * DEFAULT) takes its implicit default as in a native ALTER: in strict
+ * mode every replayed insert failed with 1364. Its warnings are read and
+ * stop the run, as in the copy; max_error_count for the same reason.
+ */
+static const struct {
+	const char *role;
+	const char *sql;
+} role_setup[] = {
+	{ "copy", "SET SESSION max_error_count = 65535" },
+	{ "applier", "SET SESSION sql_mode = '" DB_APPLIER_SQL_MODE "', "
+		     "SESSION max_error_count = 65535" },
+};
 
 void db_global_init(void)
 {
@@ -203,6 +239,39 @@ static int set_options(MYSQL *mysql, const struct db_options *o)
 	return 0;
 }
 
+static void add_assignment(struct strbuf *sql, const struct session_var *v)
+{
+	strbuf_addstr(sql, sql->len ? ", " : "SET ");
+	strbuf_addf(sql, "SESSION %s = %s", v->name, v->value);
+}
+
+/*
+ * The whole session set-up: the fixed part, the role's, then what was
+ * set since connecting (db_session_set), so a reconnected session is the
+ * session it replaces.
+ */
+static int setup_session(struct db *db, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	size_t i;
+	int ret = -1;
+
+	if (db_exec(db, SQL_SESSION_SETUP, err) < 0)
+		goto out;
+	for (i = 0; i < ARRAY_SIZE(role_setup); i++)
+		if (!strcmp(db->label, role_setup[i].role) &&
+		    db_exec(db, role_setup[i].sql, err) < 0)
+			goto out;
+	for (i = 0; i < db->vars_nr; i++)
+		add_assignment(&sql, &db->vars[i]);
+	if (sql.len && db_exec(db, sql.buf, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	strbuf_release(&sql);
+	return ret;
+}
+
 static int open_connection(struct db *db, struct strbuf *err)
 {
 	const struct db_options *o = &db->opts;
@@ -231,13 +300,13 @@ static int open_connection(struct db *db, struct strbuf *err)
 		return -1;
 	}
 	db->thread_id = mysql_thread_id(db->mysql);
-	if (db_exec(db, SQL_SESSION_SETUP, err) < 0) {
+	if (setup_session(db, err) < 0) {
 		mysql_close(db->mysql);
 		db->mysql = NULL;
 		return -1;
 	}
-	debug("connection '%s' is server thread %lu", db->label,
-	      db->thread_id);
+	verbose("connection '%s' is server thread %lu", db->label,
+		db->thread_id);
 	return 0;
 }
 
@@ -270,12 +339,92 @@ int db_reconnect(struct db *db, struct strbuf *err)
 	return open_connection(db, err);
 }
 
+static void free_vars(struct db *db)
+{
+	size_t i;
+
+	for (i = 0; i < db->vars_nr; i++) {
+		free(db->vars[i].name);
+		free(db->vars[i].value);
+	}
+	FREE_AND_NULL(db->vars);
+	db->vars_nr = db->vars_alloc = 0;
+}
+
+static int is_variable_name(const char *name)
+{
+	const char *p;
+
+	if (!*name)
+		return 0;
+	for (p = name; *p; p++)
+		if (!(*p == '_' || (*p >= 'a' && *p <= 'z') ||
+		      (*p >= '0' && *p <= '9')))
+			return 0;
+	return 1;
+}
+
+int db_session_set(struct db *db, const char *name, const char *value,
+		   struct strbuf *err)
+{
+	struct session_var v = { (char *)name, (char *)value };
+	struct strbuf sql = STRBUF_INIT;
+	size_t i;
+	int ret;
+
+	if (!is_variable_name(name))
+		BUG("db_session_set: bad variable name '%s'", name);
+	add_assignment(&sql, &v);
+	ret = db_exec(db, sql.buf, err);
+	strbuf_release(&sql);
+	if (ret < 0)
+		return -1;
+	for (i = 0; i < db->vars_nr; i++)
+		if (!strcmp(db->vars[i].name, name))
+			break;
+	if (i == db->vars_nr) {
+		ALLOC_GROW(db->vars, db->vars_nr + 1, db->vars_alloc);
+		db->vars[db->vars_nr].name = xstrdup(name);
+		db->vars[db->vars_nr].value = NULL;
+		db->vars_nr++;
+	}
+	free(db->vars[i].value);
+	db->vars[i].value = xstrdup(value);
+	return 0;
+}
+
+int db_session_setf(struct db *db, struct strbuf *err, const char *name,
+		    const char *fmt, ...)
+{
+	struct strbuf value = STRBUF_INIT;
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&value, fmt, ap);
+	va_end(ap);
+	ret = db_session_set(db, name, value.buf, err);
+	strbuf_release(&value);
+	return ret;
+}
+
+const char *db_session_get(const struct db *db, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < db->vars_nr; i++)
+		if (!strcmp(db->vars[i].name, name))
+			return db->vars[i].value;
+	return NULL;
+}
+
 void db_close(struct db *db)
 {
 	if (!db)
 		return;
 	if (db->mysql)
 		mysql_close(db->mysql);
+	free_vars(db);
 	free_options(&db->opts);
 	free(db->label);
 	free(db);

@@ -27,6 +27,8 @@
  * literals mean what quote_sql_string() writes.
  */
 #define DB_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION"
+/* The applier's: DB_SQL_MODE without STRICT_ALL_TABLES (db.c says why). */
+#define DB_APPLIER_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
 
 /* Server error codes the tool treats specially. */
 enum {
@@ -101,7 +103,16 @@ void db_thread_end(void);
  * Connect and set the session up. On failure returns NULL and appends
  * "cannot connect to <where> as '<user>': <server message>" to err; the
  * server's errno is left in *errno_out when errno_out is not NULL.
- * `label` names the connection in debug output ("main", "copy", ...).
+ *
+ * `label` names the connection's role, in messages and for its session
+ * settings. Every connection gets the fixed setup above (utf8mb4,
+ * time_zone, DB_SQL_MODE, wait_timeout, autocommit); these roles get more
+ * (the table is in db.c, the one place that knows them):
+ *   "copy"     max_error_count = 65535 (every warning of a chunk listed)
+ *   "applier"  sql_mode = DB_APPLIER_SQL_MODE, max_error_count = 65535
+ * The other roles ("main", "binlog", "cutover-lock", "cutover-rename",
+ * "cutover-control", "heartbeat", "cleanup", probes) need only the fixed
+ * setup, plus what their owner sets at run time with db_session_set().
  */
 struct db *db_connect(const struct db_options *opts, const char *label,
 		      unsigned int *errno_out, struct strbuf *err);
@@ -196,8 +207,28 @@ int db_error_is_disconnect(unsigned int code);
  */
 int db_exec_retry(struct db *db, const char *sql, int attempts, int reconnect,
 		  struct strbuf *err);
-/* Reconnect with the options of the original connection. */
+/*
+ * Reconnect with the options of the original connection and restore the
+ * whole session: the fixed setup, the role's settings, and every
+ * db_session_set() made since connecting, in that order. What a session
+ * held beyond that (user variables, locks, temporary tables, an open
+ * transaction) is gone: the caller decides whether it can go on.
+ */
 int db_reconnect(struct db *db, struct strbuf *err);
+
+/*
+ * SET SESSION name = value, remembered so that db_reconnect() sets it
+ * again: every session setting made after connecting goes through here.
+ * `value` is SQL text (a number, a quoted string); `name` a plain
+ * variable name (anything else is a BUG). A later call for the same name
+ * replaces the value. Returns 0, or -1 with err (nothing remembered).
+ */
+int db_session_set(struct db *db, const char *name, const char *value,
+		   struct strbuf *err);
+int db_session_setf(struct db *db, struct strbuf *err, const char *name,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The value db_session_set() last gave `name`, or NULL. */
+const char *db_session_get(const struct db *db, const char *name);
 
 /* Append a single-quoted literal escaped for this connection's charset. */
 void db_append_literal(struct db *db, struct strbuf *sb, const char *s,

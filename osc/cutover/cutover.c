@@ -379,17 +379,18 @@ static int open_connections(struct attempt *a, int with_rename,
 	a->lock = db_connect(o->conn, "cutover-lock", NULL, err);
 	if (!a->lock)
 		return -1;
-	if (db_execf(a->lock, err, "SET SESSION lock_wait_timeout = %u, "
-		     "SESSION wait_timeout = %u", lock_wait_s(o),
-		     idle_timeout_s(o)) < 0)
+	if (db_session_setf(a->lock, err, "lock_wait_timeout", "%u",
+			    lock_wait_s(o)) < 0 ||
+	    db_session_setf(a->lock, err, "wait_timeout", "%u",
+			    idle_timeout_s(o)) < 0)
 		return -1;
 	if (!with_rename)
 		return 0;
 	a->rename.db = db_connect(o->conn, "cutover-rename", NULL, err);
 	if (!a->rename.db)
 		return -1;
-	return db_execf(a->rename.db, err, "SET SESSION lock_wait_timeout = %u",
-			rename_s);
+	return db_session_setf(a->rename.db, err, "lock_wait_timeout", "%u",
+			       rename_s);
 }
 
 static void close_connections(struct attempt *a)

@@ -64,6 +64,20 @@ void cleanup_pop(int handle)
 	depth = stack_nr;
 }
 
+int cleanup_run_entry(int handle, struct strbuf *err)
+{
+	struct cleanup_entry *e;
+
+	if (handle < 0 || handle >= stack_nr || !stack[handle].used)
+		BUG("cleanup_run_entry of a bad handle %d", handle);
+	e = &stack[handle];
+	verbose("cleanup: removing %s", e->what);
+	if (e->fn(e->data, err) < 0)
+		return -1;
+	cleanup_pop(handle);
+	return 0;
+}
+
 int cleanup_depth(void)
 {
 	int i, n = 0;

@@ -54,6 +54,14 @@ int cleanup_push(cleanup_fn fn, void *data, const char *what,
 /* Drop the entry without running it (normally the top one). */
 void cleanup_pop(int handle);
 
+/*
+ * Run one entry now (the normal path removing an object through its undo,
+ * on the undo's connection of its own). 0: done, and the entry is popped;
+ * -1 with err: the entry stays, so the final cleanup tries again and, if
+ * that fails too, names the object with the SQL that removes it.
+ */
+int cleanup_run_entry(int handle, struct strbuf *err);
+
 /* Entries on the stack. */
 int cleanup_depth(void);
 

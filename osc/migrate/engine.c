@@ -38,6 +38,7 @@
 #include "util/wrapper.h"
 
 #include <time.h>
+#include <unistd.h>
 
 struct engine {
 	struct osc_run *run;
@@ -226,12 +227,17 @@ out:
  * OSC_TEST_PAUSE_MS in main.c): OSC_TEST_PAUSE_AT=POINT:MS sleeps MS
  * milliseconds once when the run reaches POINT ("copy-chunk": after the
  * first chunk; "cut-over-locked": in the cut-over's catch-up, with the
- * table locked), so that a test can signal or kill the process there.
- * A signal or a failure of the applier ends the pause early.
+ * table locked; "cleanup": after the swap, before the changelog and the
+ * old table are dropped), so that a test can signal or kill the process
+ * or a connection there.
+ * A signal, a failure of the applier, or the file named by
+ * OSC_TEST_RESUME_FILE coming into existence ends the pause early (a test
+ * resumes the run once it has done its harm, without a timing guess).
  */
 static void test_pause_at(struct engine *e, const char *point)
 {
 	const char *env = getenv("OSC_TEST_PAUSE_AT");
+	const char *resume = getenv("OSC_TEST_RESUME_FILE");
 	size_t n = strlen(point);
 	long ms;
 
@@ -244,7 +250,9 @@ static void test_pause_at(struct engine *e, const char *point)
 		"(OSC_TEST_PAUSE_AT)\n", point, ms);
 	fflush(stderr);
 	for (; ms > 0 && !cleanup_interrupted() &&
-	       !osc_applier_failed(e->applier, NULL); ms -= 20) {
+	       !osc_applier_failed(e->applier, NULL) &&
+	       !(resume && *resume && access(resume, F_OK) == 0);
+	     ms -= 20) {
 		struct timespec ts = { 0, 20 * 1000000L };
 
 		nanosleep(&ts, NULL);
@@ -571,6 +579,40 @@ static int drop_table(struct engine *e, const char *name, struct strbuf *err)
 	return ret;
 }
 
+/*
+ * After the swap: drop `name` (the changelog, the old table) whose undo
+ * is `*handle` on the cleanup stack. The main connection first; if that
+ * fails (it was killed, a proxy dropped it), the undo on a connection of
+ * its own. When that fails too the entry stays on the stack: the final
+ * cleanup tries once more and names what is left with its DROP.
+ */
+static int drop_after_swap(struct engine *e, const char *name, int *handle,
+			   struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	if (drop_table(e, name, &why) < 0) {
+		warning("cleanup: cannot drop `%s` on the main connection: "
+			"%s; trying on a new connection", name, why.buf);
+		if (*handle < 0) {
+			strbuf_addbuf(err, &why);
+			strbuf_release(&why);
+			return -1;
+		}
+		strbuf_reset(&why);
+		if (cleanup_run_entry(*handle, &why) < 0) {
+			strbuf_addf(err, "cannot drop `%s`: %s", name, why.buf);
+			strbuf_release(&why);
+			return -1;
+		}
+	} else if (*handle >= 0) {
+		cleanup_pop(*handle);
+	}
+	*handle = -1;
+	strbuf_release(&why);
+	return 0;
+}
+
 static void engine_release(struct engine *e)
 {
 	if (e->applier)
@@ -604,7 +646,7 @@ int osc_engine_run(struct osc_run *run)
 	struct progress_config pc = {
 		PROGRESS_AUTO, (unsigned int)(o->status_interval_ms / 1000)
 	};
-	int status = OSC_EXIT_FAILED, n, rc;
+	int status = OSC_EXIT_FAILED, n, rc, old_undo = -1;
 	long slipped;
 
 	memset(e, 0, sizeof(*e));
@@ -765,18 +807,23 @@ int osc_engine_run(struct osc_run *run)
 	}
 	info("cut-over: swapped after %d attempt%s; writers waited %.0f ms",
 	     cres.attempts, cres.attempts > 1 ? "s" : "", cres.blocked_ms);
+	/*
+	 * The old table is the run's to drop now (nothing slipped past the
+	 * cut-over): on the stack, so that a failure, a signal or die() from
+	 * here on still removes it, or names it with the DROP that does.
+	 */
+	if (!o->no_drop_old_table)
+		old_undo = osc_push_drop_table(run, t->old_name);
 
 	/* Phase 7: cleanup. */
 	set_phase(e, "cleanup");
+	test_pause_at(e, "cleanup");
 	engine_release(e);
-	if (drop_table(e, t->changelog_name, &err) < 0)
+	if (drop_after_swap(e, t->changelog_name, &run->changelog_undo,
+			    &err) < 0)
 		goto fail_after_swap;
-	if (run->changelog_undo >= 0) {
-		cleanup_pop(run->changelog_undo);
-		run->changelog_undo = -1;
-	}
 	if (!o->no_drop_old_table) {
-		if (drop_table(e, t->old_name, &err) < 0)
+		if (drop_after_swap(e, t->old_name, &old_undo, &err) < 0)
 			goto fail_after_swap;
 	} else {
 		info("the original table is kept as `%s`.`%s`", t->db,
@@ -790,7 +837,9 @@ int osc_engine_run(struct osc_run *run)
 	goto out;
 
 fail_after_swap:
-	error("the table was migrated, but cleaning up failed: %s", err.buf);
+	/* The stack's entries name each table left and its DROP. */
+	error("%s was migrated, but cleaning up failed: %s", e->qtable.buf,
+	      err.buf);
 	status = OSC_EXIT_CLEANUP_INCOMPLETE;
 	goto out;
 fail:

@@ -50,6 +50,12 @@ struct osc_applier {
 	int in_txn;
 	struct binlog_pos pending_pos; /* end of the last gathered commit */
 	uint64_t pending_txns;
+	/*
+	 * Row changes (rows of the binlog's row events, not the statements
+	 * or ops they become) of the open transaction and of the gathered
+	 * ones: what progress and "row changes replayed" count.
+	 */
+	uint64_t txn_rows, pending_rows;
 	uint64_t pending_since_ms;	/* 0: nothing gathered */
 
 	pthread_mutex_t mu;
@@ -116,16 +122,16 @@ static void fail(struct osc_applier *a, const char *msg)
  * up.
  */
 #define APPLY_ATTEMPTS 100
+/* Lost connections one ghost transaction may survive. */
+#define APPLY_RECONNECTS 5
 
 /*
- * The session runs without STRICT_ALL_TABLES, like the copy's INSERT
- * IGNORE, so that a column the replay leaves out (one the ALTER adds NOT
- * NULL without a DEFAULT) takes its implicit default as in a native ALTER:
- * in strict mode every replayed insert failed with 1364. Any other
- * warning means the ghost cannot hold a replayed value (truncated, out of
- * range, NULL into NOT NULL) and stops the run, as in the copy.
+ * The session (role "applier" in util/db.c) runs without
+ * STRICT_ALL_TABLES, so a column the replay leaves out takes its implicit
+ * default (warning 1364, expected). Any other warning means the ghost
+ * cannot hold a replayed value (truncated, out of range, NULL into NOT
+ * NULL) and stops the run, as in the copy.
  */
-#define APPLIER_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
 
 /* After one statement: 0, or -1 with err naming its first real warning. */
 static int statement_warnings(struct osc_applier *a, struct strbuf *err)
@@ -163,7 +169,7 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 {
 	struct db *db = a->conn;
 	unsigned int delay_ms = 5;
-	int attempt;
+	int attempt, reconnects = 0;
 
 	struct strbuf one = STRBUF_INIT;
 	unsigned int code;
@@ -211,6 +217,9 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 			if (statement_warnings(a, err) < 0) {
 				struct strbuf ignore = STRBUF_INIT;
 
+				if (db_error_is_disconnect(db_errno(db)))
+					goto failed;
+
 				db_exec(db, "ROLLBACK", &ignore);
 				strbuf_release(&ignore);
 				strbuf_release(&one);
@@ -224,6 +233,42 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 		return 0;
 failed:
 		code = db_errno(db);
+		if (db_error_is_disconnect(code)) {
+			/*
+			 * The connection dropped (KILL, a proxy, a server
+			 * wait_timeout): the ghost transaction rolled back,
+			 * or, if the COMMIT was in flight, may have committed.
+			 * Either way running the whole batch again on a new
+			 * session is exact: its statements write full
+			 * after-images and delete by key, in order, so they
+			 * are idempotent (this is the position the applier
+			 * resumes from). A reconnect that fails ends the run.
+			 */
+			struct strbuf rerr = STRBUF_INIT;
+
+			if (++reconnects > APPLY_RECONNECTS) {
+				strbuf_addf(err, " (the applier's connection "
+					    "was lost %d times in one "
+					    "transaction)", reconnects);
+				strbuf_release(&one);
+				return -1;
+			}
+			warning("applier connection lost, reconnecting: %s",
+				err->buf);
+			clock_sleep_ms(100u * reconnects);
+			if (db_reconnect(db, &rerr) < 0) {
+				strbuf_reset(err);
+				strbuf_addf(err, "the applier's connection "
+					    "was lost and could not be "
+					    "opened again: %s", rerr.buf);
+				strbuf_release(&rerr);
+				strbuf_release(&one);
+				return -1;
+			}
+			strbuf_release(&rerr);
+			attempt--;
+			continue;
+		}
 		if (db_error_is_transient(code)) {
 			struct strbuf ignore = STRBUF_INIT;
 
@@ -357,8 +402,8 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 		 struct strbuf *err)
 {
 	struct strbuf stmts = STRBUF_INIT;
-	size_t count = 0, more = 0, nrows = a->q.ops_nr;
-	uint64_t ended, begun;
+	size_t count = 0, more = 0;
+	uint64_t nrows = a->pending_rows, ended, begun;
 	int ret = 0;
 
 	pthread_mutex_lock(&a->mu);
@@ -389,6 +434,7 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 	a->redo_clear = !a->redo_nr;
 	a->transactions += a->pending_txns;
 	a->rows += nrows;
+	a->pending_rows = 0;
 	a->pending_txns = 0;
 	a->pending_since_ms = 0;
 	if (pos && osc_binlog_pos_cmp(pos, &a->applied) > 0)
@@ -454,6 +500,7 @@ static void *applier_main(void *arg)
 		case BINLOG_EVENT_BEGIN:
 			a->in_txn = 1;
 			a->txn_start = a->q.ops_nr;
+			a->txn_rows = 0;
 			break;
 		case BINLOG_EVENT_ROWS:
 			if (!is_our_table(a, ev->u.rows.table))
@@ -462,6 +509,7 @@ static void *applier_main(void *arg)
 			if (a->watching)
 				a->slipped_rows += (long)ev->u.rows.nrows;
 			pthread_mutex_unlock(&a->mu);
+			a->txn_rows += ev->u.rows.nrows;
 			if (replay_stmts_add_rows(&a->q, ev->u.rows.kind,
 						  ev->u.rows.rows,
 						  ev->u.rows.nrows,
@@ -519,9 +567,12 @@ static void *applier_main(void *arg)
 			}
 			if (ev->u.commit.rollback) {
 				replay_stmts_truncate(&a->q, a->txn_start);
+				a->txn_rows = 0;
 				break;
 			}
 			a->pending_pos = ev->pos;
+			a->pending_rows += a->txn_rows;
+			a->txn_rows = 0;
 			if (a->q.ops_nr > a->txn_start) {
 				a->pending_txns++;
 				if (!a->pending_since_ms)
@@ -561,6 +612,7 @@ static void *applier_main(void *arg)
 			/* The open transaction comes again from its start. */
 			replay_stmts_truncate(&a->q, a->txn_start);
 			a->in_txn = 0;
+			a->txn_rows = 0;
 			warning("binlog stream reconnected (attempt %u)",
 				ev->u.reconnect.attempt);
 			break;
@@ -607,14 +659,14 @@ struct osc_applier *osc_applier_start(const struct osc_applier_config *cfg,
 		mo.multi_statements = 1;
 		a->conn = db_connect(&mo, "applier", NULL, err);
 	}
-	if (!a->conn ||
-	    db_exec(a->conn, "SET SESSION sql_mode = '" APPLIER_SQL_MODE "'",
-		    err) < 0)
+	if (!a->conn)
 		goto fail;
 	/*
 	 * The deletes again of a lockless copy read the source
 	 * (redo_build): in READ COMMITTED that read takes no gap lock that
-	 * a writer of the source would wait for.
+	 * a writer of the source would wait for. (After a reconnect the
+	 * session is back in the server's default, REPEATABLE READ, where
+	 * the read locks the key briefly: slower for a writer, as exact.)
 	 */
 	if (cfg->lockless_copy &&
 	    db_exec(a->conn, "SET SESSION TRANSACTION ISOLATION LEVEL "

@@ -11,6 +11,8 @@ ENGINE_RUN_E2E = \
 	tests/e2e/t4201-engine-cutover.sh \
 	tests/e2e/t4202-engine-kill.sh \
 	tests/e2e/t4203-engine-unique.sh \
-	tests/e2e/t4204-engine-abort.sh
+	tests/e2e/t4204-engine-abort.sh \
+	tests/e2e/t4205-engine-reconnect.sh \
+	tests/e2e/t4206-engine-cleanup.sh
 TESTS += $(ENGINE_RUN_E2E)
 EXTRA_DIST += $(ENGINE_RUN_E2E)

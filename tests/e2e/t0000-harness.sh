@@ -11,4 +11,15 @@ wait_for 30 sh -c "[ \"\$($MYSQL --no-defaults --socket=$REPLICA_SOCK -uroot -N 
     fail "the replica did not receive the rows"
 [ "$PRIMARY_SERVER_ID" != "$REPLICA_SERVER_ID" ] || fail "server ids collide"
 "$OSC_BIN" --version | grep -q '^osc ' || fail "osc --version"
+# stop_server succeeds, also for a server already stopped and under set -e
+# (scripts/demo runs with set -eu: a failing status from it ended the demo
+# with exit 1 after "OK").
+# (Not in a `|| fail` list: set -e is ignored there.)
+( set -e; stop_server replica; stop_server replica; )
+[ $? = 0 ] || fail "stop_server failed"
+kill -0 "$REPLICA_PID" 2>/dev/null && fail "stop_server left the replica running"
+kill -KILL "$PRIMARY_PID"
+wait "$PRIMARY_PID" 2>/dev/null
+( set -e; stop_server primary; )
+[ $? = 0 ] || fail "stop_server of a server that died failed"
 exit 0

@@ -45,30 +45,37 @@ e2e_log "$(sort -k4 -n -r "$E2E_DIR/latency.w" | head -n 3 | tr '\n' ';')"
 # The rest is about lock holders, not speed: a steady writer.
 start_writer w --threads=2 --seed=23 --rate=300
 
-# 2. A transaction holds t for 5 s; lock timeout 1 s: retry, then swap.
-sql primary "BEGIN; SELECT COUNT(*) FROM w.t; SELECT SLEEP(5); COMMIT" >/dev/null &
+# 2. A transaction holds t until an attempt has timed out (lock timeout
+# 1 s): retry, then swap. The holder is released when osc says an attempt
+# failed, not after a fixed time: under `make -j` the copy alone took
+# longer than a 5 s holder, which had ended before the first attempt.
+sql primary "BEGIN; SELECT COUNT(*) FROM w.t; SELECT SLEEP(600); COMMIT" >/dev/null 2>&1 &
 HOLDER=$!
-wait_holder 5
-run_osc_bounded "$OSC_TIMEOUT" $(osc_conn primary) -v --chunk-size=500 \
-    --cut-over-lock-timeout=1 --alter="ADD INDEX k_i (c_i)" --execute w.t
+wait_holder 600
+start_osc $(osc_conn primary) -v --chunk-size=500 \
+    --cut-over-lock-timeout=1s --alter="ADD INDEX k_i (c_i)" --execute w.t
+wait_osc_line 'cut-over: attempt 1 failed' "$OSC_TIMEOUT"
+kill_holder 600
 wait "$HOLDER"
+finish_osc
 expect_status 0 || fail "the migration after a long transaction failed"
 expect_err 'swapped after ([2-9]|[1-9][0-9]+) attempts' ||
     e2e_fail "the long transaction did not make an attempt time out"
-e2e_log "held 5 s: $(grep "^cut-over: swapped after" "$E2E_DIR/osc.err")"
+e2e_log "held: $(grep "^cut-over: swapped after" "$E2E_DIR/osc.err")"
 expect_no_leftovers primary w
 sql primary "SHOW CREATE TABLE w.t" | grep -q 'KEY `k_i`' ||
     e2e_fail "the index was not added"
 
 # 3. The same with no retry, and a lock that outlasts it: fail cleanly.
-sql primary "LOCK TABLES w.t READ; SELECT SLEEP(60)" >/dev/null 2>&1 &
+# (Held until osc has ended, however long its copy takes.)
+sql primary "LOCK TABLES w.t READ; SELECT SLEEP(600)" >/dev/null 2>&1 &
 HOLDER=$!
-wait_holder 60
+wait_holder 600
 before=$(sql primary "SHOW CREATE TABLE w.t" | cut -f2-)
 run_osc_bounded "$OSC_TIMEOUT" $(osc_conn primary) --chunk-size=500 \
-    --cut-over-lock-timeout=1 --cut-over-retries=0 \
+    --cut-over-lock-timeout=1s --cut-over-retries=0 \
     --alter="DROP INDEX k_i" --execute w.t
-kill_holder 60
+kill_holder 600
 wait "$HOLDER"
 expect_status 1
 expect_err 'cut-over failed after 1 attempt'
