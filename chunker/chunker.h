@@ -258,6 +258,12 @@ struct chunk_copy_opts {
 	unsigned int chunk_time_ms;	/* > 0: adaptive */
 	unsigned long long min_rows;	/* adaptive bounds; 0: 10 */
 	unsigned long long max_rows;	/* 0: 100000 */
+	/*
+	 * May be NULL: a statement run on the connection before the first
+	 * chunk and again after each reconnect (the session's isolation
+	 * level of a lockless copy).
+	 */
+	const char *session_sql;
 	/* Attempts per statement for 1205/1213 and lost connections; 0: 10. */
 	int attempts;
 	/* Start after this boundary (resume from a checkpoint); may be NULL. */
@@ -309,6 +315,13 @@ struct chunk_copy_opts {
 	int (*should_pause)(void *ctx);
 	int (*should_stop)(void *ctx);
 	void (*on_chunk)(void *ctx, const struct chunk_progress *p);
+	/*
+	 * May be NULL: right before a chunk's copy statement is first sent,
+	 * and right after it has committed (a lockless copy tells the
+	 * applier which removals it must delete again).
+	 */
+	void (*on_chunk_begin)(void *ctx);
+	void (*on_chunk_end)(void *ctx);
 	/*
 	 * May be NULL. Called before each chunk with the size the copier
 	 * is about to use; a nonzero return replaces it (and, with

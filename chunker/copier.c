@@ -32,7 +32,8 @@ void chunk_copy_result_release(struct chunk_copy_result *res)
  */
 static int run_retrying(struct db *db, const char *sql,
 			struct db_result **res, int attempts,
-			unsigned long long *retries, struct strbuf *err)
+			unsigned long long *retries, const char *session_sql,
+			struct strbuf *err)
 {
 	struct strbuf last = STRBUF_INIT;
 	unsigned int delay_ms = 20;
@@ -58,7 +59,9 @@ static int run_retrying(struct db *db, const char *sql,
 
 			warning("copy connection lost, reconnecting");
 			clock_sleep_ms(delay_ms);
-			if (db_reconnect(db, &rerr) < 0) {
+			if (db_reconnect(db, &rerr) < 0 ||
+			    (session_sql &&
+			     db_exec(db, session_sql, &rerr) < 0)) {
 				strbuf_reset(&last);
 				strbuf_addbuf(&last, &rerr);
 			}
@@ -347,7 +350,8 @@ static int next_boundary(struct db *db, const struct chunk_copy_opts *o,
 
 	if (chunk_plan_boundary_sql(o->key, lower, rows, &sql, err) < 0)
 		goto out;
-	if (run_retrying(db, sql.buf, &res, attempts, retries, err) < 0)
+	if (run_retrying(db, sql.buf, &res, attempts, retries, o->session_sql,
+			 err) < 0)
 		goto out;
 	r = db_result_next(res, &row, err);
 	if (r < 0)
@@ -406,6 +410,8 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 	if (o->chunk_time_ms)
 		size = size < sp.min_rows ? sp.min_rows
 		     : size > sp.max_rows ? sp.max_rows : size;
+	if (o->session_sql && db_exec(db, o->session_sql, err) < 0)
+		goto out;
 	/*
 	 * Every warning of a chunk must be listed to be checked (the "copy"
 	 * role has it already; this is for a connection of another role).
@@ -449,6 +455,8 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 		strbuf_addbuf(&sql, &range);
 		if (o->suffix)
 			strbuf_addstr(&sql, o->suffix);
+		if (o->on_chunk_begin)
+			o->on_chunk_begin(o->ctx);
 		t0 = clock_ms_f();
 		if (o->missing_prefix && o->ghost_key_name) {
 			if (copy_chunk_txn(db, o, sql.buf, range.buf, &lower,
@@ -456,14 +464,19 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 					   err) < 0)
 				goto out;
 			elapsed = clock_ms_f() - t0;
+			if (o->on_chunk_end)
+				o->on_chunk_end(o->ctx);
 		} else {
 			struct strbuf dup = STRBUF_INIT;
 			int rc = 0;
 
 			if (run_retrying(db, sql.buf, NULL, attempts,
-					 &res->retries, err) < 0)
+					 &res->retries, o->session_sql,
+					 err) < 0)
 				goto out;
 			elapsed = clock_ms_f() - t0;
+			if (o->on_chunk_end)
+				o->on_chunk_end(o->ctx);
 			rows = db_affected_rows(db);
 			/* Without missing_prefix, never 1. */
 			if (o->ghost_key_name)

@@ -5,8 +5,10 @@
  *   stream     changelog table, the binlog position P, the applier
  *              replaying every change on the table committed after P,
  *              the heartbeat into the changelog
- *   copy       INSERT IGNORE ... SELECT ... LOCK IN SHARE MODE per chunk
- *              of the shared key, on a connection of its own
+ *   copy       INSERT IGNORE ... SELECT per chunk of the shared key, on a
+ *              connection of its own: a consistent read in READ COMMITTED
+ *              (no locks on t) when the ghost has no other unique key,
+ *              else LOCK IN SHARE MODE
  *   catch-up   wait until the applier has replayed up to the server's
  *              current position
  *   cut-over   osc/cutover/cutover.c: lock, replay up to the locked position,
@@ -67,6 +69,8 @@ struct engine {
 	unsigned int catch_up_timeout_ms;
 	char *failure;		/* set by callbacks that cannot return it */
 	uint64_t lock_checked_ms; /* the last lock_lost() round trip */
+	/* The copy reads without locks (lockless_copy_ok()). */
+	int lockless;
 	/* The server's binlog head, polled for the backlog. */
 	struct binlog_pos head;
 	uint64_t head_polled_ms;
@@ -269,6 +273,32 @@ static int key_kind(const struct ddl_column *c, enum chunk_key_kind *kind)
 	return -1;
 }
 
+/*
+ * May the copy read the source without locks (DESIGN.md 4)? Only when
+ * the ghost has no unique key but the shared key and the ALTER adds no
+ * unique check: a chunk's row read before a writer's change can then only
+ * clash with a replayed row on the shared key, which INSERT IGNORE skips
+ * as expected; a stale row clashing on another unique key would be a
+ * warning that fails the copy (a false alarm, but a failed run).
+ */
+static int lockless_copy_ok(const struct ddl_plan *p)
+{
+	size_t i;
+
+	/* A widened key deletes before each write: keep the locks there. */
+	if (p->unique_checks_nr || !p->key_ghost_index || p->key_ghost_wider)
+		return 0;
+	for (i = 0; i < p->ghost.indexes_nr; i++) {
+		const struct ddl_index *x = &p->ghost.indexes[i];
+
+		if ((x->kind == DDL_INDEX_PRIMARY ||
+		     x->kind == DDL_INDEX_UNIQUE) &&
+		    strcasecmp(x->name, p->key_ghost_index))
+			return 0;
+	}
+	return 1;
+}
+
 static int prepare_copy(struct engine *e, struct strbuf *err)
 {
 	const struct osc_table_facts *t = &e->run->pf->table;
@@ -326,7 +356,19 @@ static int prepare_copy(struct engine *e, struct strbuf *err)
 	if (sql.len < n || strcmp(sql.buf + sql.len - n, lock_clause))
 		BUG("copy statement does not end with LOCK IN SHARE MODE");
 	strbuf_add(&e->copy_prefix, sql.buf, sql.len - n);
-	strbuf_addstr(&e->copy_suffix, lock_clause);
+	/*
+	 * Lockless: in READ COMMITTED, INSERT ... SELECT reads the source as
+	 * a consistent read and takes no lock on it (InnoDB manual, "Locks
+	 * Set by Different SQL Statements"), so writers never wait on a
+	 * chunk; the applier closes the race this opens (applier.c).
+	 */
+	e->lockless = lockless_copy_ok(p);
+	if (!e->lockless)
+		strbuf_addstr(&e->copy_suffix, lock_clause);
+	verbose("copy: %s", e->lockless ? "consistent reads without locks "
+					  "(READ COMMITTED)"
+					: "LOCK IN SHARE MODE (the ghost has "
+					  "another unique key)");
 	/*
 	 * A duplicate on a ghost unique key the source guarantees is a row
 	 * the applier wrote first (or a stale image of one it will
@@ -464,6 +506,16 @@ static void copy_on_chunk(void *ctx, const struct chunk_progress *cp)
 		test_pause_at(e, "copy-chunk");
 }
 
+static void copy_chunk_begin(void *ctx)
+{
+	osc_applier_chunk_begin(((struct engine *)ctx)->applier);
+}
+
+static void copy_chunk_end(void *ctx)
+{
+	osc_applier_chunk_end(((struct engine *)ctx)->applier);
+}
+
 static int run_copy(struct engine *e, struct strbuf *err)
 {
 	const struct osc_options *o = e->run->opts;
@@ -490,6 +542,12 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	co.should_pause = copy_should_pause;
 	co.next_chunk_rows = copy_next_chunk_rows;
 	co.on_chunk = copy_on_chunk;
+	if (e->lockless) {
+		co.session_sql = "SET SESSION TRANSACTION ISOLATION LEVEL "
+				 "READ COMMITTED";
+		co.on_chunk_begin = copy_chunk_begin;
+		co.on_chunk_end = copy_chunk_end;
+	}
 	co.ctx = e;
 	rc = chunk_copy_run(e->copy_conn, &co, &res, err);
 	e->rows_copied = res.rows_copied;
@@ -765,6 +823,7 @@ int osc_engine_run(struct osc_run *run)
 			.dbopts = &run->pf->dbopts,
 			.lower_case_table_names =
 			    run->pf->server.lower_case_table_names,
+			.lockless_copy = e->lockless,
 		};
 
 		e->applier = osc_applier_start(&ac, &start, &err);

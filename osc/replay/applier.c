@@ -20,6 +20,7 @@
 #include "util/db.h"
 #include "util/ident.h"
 #include "util/log.h"
+#include "util/quote.h"
 #include "util/wrapper.h"
 
 #include <pthread.h>
@@ -78,6 +79,18 @@ struct osc_applier {
 	struct db *lent;
 	int lent_busy;
 	int watching;		/* count rows from now on */
+	/* Copy chunks begun and ended (osc_applier_chunk_begin/end). */
+	uint64_t chunks_begun, chunks_ended;
+	/* Removals not yet deleted again: none is due (see redo_...). */
+	int redo_clear;
+
+	/* The applier thread's own: removals to delete again (redo_add). */
+	struct redo {
+		char *ghost_key;	/* predicate on the ghost */
+		char *src_key;		/* the same on the source */
+		uint64_t due;		/* after this chunk has ended */
+	} *redo;
+	size_t redo_nr, redo_alloc;
 };
 
 static void ops_clear(struct osc_applier *a)
@@ -388,23 +401,120 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 	}
 }
 
+/*
+ * Removals and a copy that reads without locks (DESIGN.md 4).
+ *
+ * A chunk that reads the source without locks (a consistent read) may
+ * read a row, and insert it into the ghost, after a writer deleted it
+ * (or moved it to another key) and after the replay of that delete ran
+ * on the ghost: the row would survive in the ghost. This is the race of
+ * a lockless copy (Spirit documents one of this kind). It needs the
+ * replay of the delete to run while the chunk is in flight: a delete
+ * replayed before the chunk began was committed on the source before the
+ * chunk's read, which does not see the row; one replayed after the chunk
+ * ended deletes the copied row. So every removal in a ghost transaction
+ * during which a chunk was in flight (chunks_begun at its end greater
+ * than chunks_ended at its start) is remembered, and once that chunk has
+ * ended it is deleted again, at the head of a later ghost transaction of
+ * this thread (so in binlog order before every change replayed after
+ * it), unless the source holds the key by then:
+ *
+ *   DELETE FROM ghost WHERE k AND NOT EXISTS (SELECT 1 FROM t WHERE k)
+ *
+ * If the source holds the key again, a later insert of it is in the
+ * binlog and its replay (or the ghost's row from a later chunk) wins;
+ * if it does not, any later insert commits after this read and is
+ * replayed after this statement. A later chunk cannot copy the removed
+ * row: it begins after the removal was committed. The catch-up and the
+ * cut-over wait for no removal to be due (osc_applier_wait_for).
+ */
+static void redo_add(struct osc_applier *a, uint64_t due)
+{
+	size_t i;
+
+	for (i = 0; i < a->q.ops_nr; i++) {
+		const struct replay_op *op = &a->q.ops[i];
+
+		if (!op->src_key)
+			continue;
+		ALLOC_GROW(a->redo, a->redo_nr + 1, a->redo_alloc);
+		a->redo[a->redo_nr].ghost_key = xstrdup(op->sql);
+		a->redo[a->redo_nr].src_key = xstrdup(op->src_key);
+		a->redo[a->redo_nr].due = due;
+		a->redo_nr++;
+	}
+}
+
+/* The statements deleting again the removals due by `ended`. */
+static size_t redo_build(struct osc_applier *a, uint64_t ended,
+			 struct strbuf *stmts)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < a->redo_nr; i++) {
+		if (a->redo[i].due > ended)
+			continue;
+		strbuf_addbuf(stmts, &a->q.delete_head);
+		strbuf_addf(stmts, "(%s) AND NOT EXISTS (SELECT 1 FROM ",
+			    a->redo[i].ghost_key);
+		quote_qualified(stmts, a->cfg.db, a->cfg.table);
+		strbuf_addf(stmts, " WHERE %s)", a->redo[i].src_key);
+		strbuf_addch(stmts, '\0');
+		n++;
+	}
+	return n;
+}
+
+/* Forget the removals due by `ended` (their statements committed). */
+static void redo_drop(struct osc_applier *a, uint64_t ended)
+{
+	size_t i, j = 0;
+
+	for (i = 0; i < a->redo_nr; i++) {
+		if (a->redo[i].due > ended) {
+			a->redo[j++] = a->redo[i];
+			continue;
+		}
+		free(a->redo[i].ghost_key);
+		free(a->redo[i].src_key);
+	}
+	a->redo_nr = j;
+}
+
 static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 		 struct strbuf *err)
 {
 	struct strbuf stmts = STRBUF_INIT;
-	size_t count = 0;
-	uint64_t nrows = a->pending_rows;
+	size_t count = 0, more = 0;
+	uint64_t nrows = a->pending_rows, ended, begun;
 	int ret = 0;
 
-	if (a->q.ops_nr) {
-		replay_stmts_build(&a->q, &stmts, &count);
-		ret = run_transaction(a, &stmts, count, err);
-		ops_clear(a);
-	}
-	strbuf_release(&stmts);
-	if (ret < 0)
-		return -1;
 	pthread_mutex_lock(&a->mu);
+	ended = a->chunks_ended;
+	pthread_mutex_unlock(&a->mu);
+	if (a->redo_nr)
+		count = redo_build(a, ended, &stmts);
+	if (a->q.ops_nr) {
+		replay_stmts_build(&a->q, &stmts, &more);
+		count += more;
+	}
+	if (count)
+		ret = run_transaction(a, &stmts, count, err);
+	strbuf_release(&stmts);
+	if (ret < 0) {
+		ops_clear(a);
+		return -1;
+	}
+	redo_drop(a, ended);
+	pthread_mutex_lock(&a->mu);
+	begun = a->chunks_begun;
+	pthread_mutex_unlock(&a->mu);
+	/* A chunk was in flight during this transaction. */
+	if (begun > ended)
+		redo_add(a, begun);
+	ops_clear(a);
+	pthread_mutex_lock(&a->mu);
+	a->redo_clear = !a->redo_nr;
 	a->transactions += a->pending_txns;
 	a->rows += nrows;
 	a->pending_rows = 0;
@@ -415,6 +525,21 @@ static int flush(struct osc_applier *a, const struct binlog_pos *pos,
 	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->mu);
 	return 0;
+}
+
+void osc_applier_chunk_begin(struct osc_applier *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->chunks_begun++;
+	pthread_mutex_unlock(&a->mu);
+}
+
+void osc_applier_chunk_end(struct osc_applier *a)
+{
+	pthread_mutex_lock(&a->mu);
+	a->chunks_ended = a->chunks_begun;
+	a->redo_clear = 0;	/* the next flush says */
+	pthread_mutex_unlock(&a->mu);
 }
 
 /* ---- the thread ----------------------------------------------------- */
@@ -609,8 +734,10 @@ struct osc_applier *osc_applier_start(const struct osc_applier_config *cfg,
 	pthread_cond_init(&a->cond, NULL);
 	strbuf_init(&a->error, 0);
 	a->applied = *start;
+	a->redo_clear = 1;
 	if (replay_stmts_init(&a->q, cfg->plan, cfg->db, cfg->ghost, err) < 0)
 		goto fail;
+	a->q.track_removals = cfg->lockless_copy;
 
 	{
 		struct db_options mo = *cfg->dbopts;
@@ -619,6 +746,17 @@ struct osc_applier *osc_applier_start(const struct osc_applier_config *cfg,
 		a->conn = db_connect(&mo, "applier", NULL, err);
 	}
 	if (!a->conn)
+		goto fail;
+	/*
+	 * The deletes again of a lockless copy read the source
+	 * (redo_build): in READ COMMITTED that read takes no gap lock that
+	 * a writer of the source would wait for. (After a reconnect the
+	 * session is back in the server's default, REPEATABLE READ, where
+	 * the read locks the key briefly: slower for a writer, as exact.)
+	 */
+	if (cfg->lockless_copy &&
+	    db_exec(a->conn, "SET SESSION TRANSACTION ISOLATION LEVEL "
+			     "READ COMMITTED", err) < 0)
 		goto fail;
 	memset(&so, 0, sizeof(so));
 	so.db = cfg->dbopts;
@@ -662,6 +800,8 @@ void osc_applier_stop(struct osc_applier *a)
 		binlog_stream_close(a->stream);
 	db_close(a->conn);
 	replay_stmts_release(&a->q);
+	redo_drop(a, UINT64_MAX);
+	free(a->redo);
 	strbuf_release(&a->error);
 	pthread_mutex_destroy(&a->mu);
 	pthread_cond_destroy(&a->cond);
@@ -705,7 +845,8 @@ int osc_applier_wait_for(struct osc_applier *a, const struct binlog_pos *pos,
 			ret = -1;
 			break;
 		}
-		if (binlog_pos_cmp(&a->applied, pos) >= 0) {
+		if (binlog_pos_cmp(&a->applied, pos) >= 0 &&
+		    a->redo_clear) {
 			ret = 0;
 			break;
 		}

@@ -47,6 +47,13 @@ struct osc_applier_config {
 	const struct db_options *dbopts; /* how to connect (stream and ghost) */
 	/* The server's rule for the names (util/ident.h). */
 	int lower_case_table_names;
+	/*
+	 * The copy reads the source without locks: remember the removals
+	 * replayed while a chunk is in flight and delete them again after
+	 * it (applier.c, DESIGN.md 4); the copier brackets each chunk with
+	 * osc_applier_chunk_begin() and osc_applier_chunk_end().
+	 */
+	int lockless_copy;
 };
 
 /*
@@ -102,6 +109,15 @@ void osc_applier_expect_rename(struct osc_applier *a, int on);
  */
 long osc_applier_verify_rename(struct osc_applier *a, unsigned int timeout_ms,
 			       struct strbuf *err);
+
+/*
+ * A copy chunk is about to read the source (before its statement is
+ * sent), and it has committed (after its statement returned). Called by
+ * the copier's thread; cheap. With lockless_copy, osc_applier_wait_for()
+ * also waits until the removals of the ended chunks are deleted again.
+ */
+void osc_applier_chunk_begin(struct osc_applier *a);
+void osc_applier_chunk_end(struct osc_applier *a);
 
 /* Counters for progress. */
 struct osc_applier_stats {

@@ -68,6 +68,7 @@ void replay_stmts_truncate(struct replay_stmts *s, size_t n)
 	for (i = n; i < s->ops_nr; i++) {
 		s->ops_bytes -= s->ops[i].len;
 		free(s->ops[i].sql);
+		free(s->ops[i].src_key);
 	}
 	if (n < s->ops_nr)
 		s->ops_nr = n;
@@ -160,10 +161,13 @@ static int row_tuple(const struct replay_stmts *s,
 	return 0;
 }
 
-/* The key predicate (`k1` = v1 AND ...) of an image, on the ghost. */
-static int key_pred(const struct replay_stmts *s,
-		    const struct binlog_value *img, unsigned int ncols,
-		    struct strbuf *out, struct strbuf *err)
+/*
+ * The key predicate (`k1` = v1 AND ...) of an image, on the ghost, and
+ * when `src` is not NULL the same one with the source's column names.
+ */
+static int key_preds(const struct replay_stmts *s,
+		     const struct binlog_value *img, unsigned int ncols,
+		     struct strbuf *out, struct strbuf *src, struct strbuf *err)
 {
 	const struct ddl_plan *p = s->plan;
 	struct strbuf *lits = xcalloc(p->key_nr, sizeof(*lits));
@@ -186,6 +190,9 @@ static int key_pred(const struct replay_stmts *s,
 		vals[i] = lits[i].buf;
 	}
 	ret = ddl_build_key_predicate(out, p, DDL_SIDE_GHOST, "=", vals, err);
+	if (!ret && src)
+		ret = ddl_build_key_predicate(src, p, DDL_SIDE_SOURCE, "=",
+					      vals, err);
 out:
 	for (i = 0; i < p->key_nr; i++)
 		strbuf_release(&lits[i]);
@@ -194,14 +201,45 @@ out:
 	return ret;
 }
 
+static int key_pred(const struct replay_stmts *s,
+		    const struct binlog_value *img, unsigned int ncols,
+		    struct strbuf *out, struct strbuf *err)
+{
+	return key_preds(s, img, ncols, out, NULL, err);
+}
+
 static void push_op(struct replay_stmts *s, enum replay_op_kind kind,
 		    struct strbuf *text)
 {
 	ALLOC_GROW(s->ops, s->ops_nr + 1, s->ops_alloc);
 	s->ops[s->ops_nr].kind = kind;
 	s->ops[s->ops_nr].sql = strbuf_detach(text, &s->ops[s->ops_nr].len);
+	s->ops[s->ops_nr].src_key = NULL;
 	s->ops_bytes += s->ops[s->ops_nr].len;
 	s->ops_nr++;
+}
+
+/*
+ * A delete that removes a row (a delete event, or the old key of an
+ * update that moves the row): with track_removals, also keep its key
+ * predicate on the source (see statement.h).
+ */
+static int push_removal(struct replay_stmts *s,
+			const struct binlog_value *img, unsigned int ncols,
+			struct strbuf *text, struct strbuf *err)
+{
+	struct strbuf src = STRBUF_INIT;
+
+	strbuf_reset(text);
+	if (key_preds(s, img, ncols, text, s->track_removals ? &src : NULL,
+		      err) < 0) {
+		strbuf_release(&src);
+		return -1;
+	}
+	push_op(s, REPLAY_OP_DELETE, text);
+	if (s->track_removals)
+		s->ops[s->ops_nr - 1].src_key = strbuf_detach(&src, NULL);
+	return 0;
 }
 
 int replay_stmts_add_rows(struct replay_stmts *s, enum binlog_row_kind kind,
@@ -228,17 +266,17 @@ int replay_stmts_add_rows(struct replay_stmts *s, enum binlog_row_kind kind,
 			push_op(s, REPLAY_OP_UPSERT, &text);
 			break;
 		case BINLOG_ROW_DELETE:
-			if (key_pred(s, r->before, ncols, &text, err) < 0)
+			if (push_removal(s, r->before, ncols, &text, err) < 0)
 				goto out;
-			push_op(s, REPLAY_OP_DELETE, &text);
 			break;
 		case BINLOG_ROW_UPDATE:
 			if (key_pred(s, r->before, ncols, &text, err) < 0 ||
 			    key_pred(s, r->after, ncols, &k2, err) < 0)
 				goto out;
 			/* A new key: the old row goes first. */
-			if (strbuf_cmp(&text, &k2))
-				push_op(s, REPLAY_OP_DELETE, &text);
+			if (strbuf_cmp(&text, &k2) &&
+			    push_removal(s, r->before, ncols, &text, err) < 0)
+				goto out;
 			strbuf_reset(&text);
 			/*
 			 * With a wider ghost key (`id`, `created`), a REPLACE

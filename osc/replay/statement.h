@@ -44,6 +44,13 @@ struct replay_op {
 	char
 	    *sql; /* "(v1, v2, ...)" for upserts, a key predicate for deletes */
 	size_t len;
+	/*
+	 * With track_removals, for a delete that removes a row (a delete
+	 * event or the old key of a moved row; not unique mode's delete
+	 * before its own insert): the key predicate with the source's
+	 * column names. NULL otherwise.
+	 */
+	char *src_key;
 };
 
 /*
@@ -59,6 +66,12 @@ struct replay_stmts {
 	/* DELETE by the shared key before each write: the ghost's unique
 	 * key is wider than the shared key (plan->key_ghost_wider). */
 	int delete_first;
+	/*
+	 * Keep each removal's source key (replay_op.src_key): the applier
+	 * deletes such a key again after a copy chunk that read without
+	 * locks and may have inserted the row back (applier.c).
+	 */
+	int track_removals;
 	struct strbuf replace_head; /* REPLACE INTO g (cols) VALUES */
 	struct strbuf insert_head;  /* INSERT INTO g (cols) VALUES */
 	struct strbuf delete_head;  /* DELETE FROM g WHERE */

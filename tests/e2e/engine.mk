@@ -3,6 +3,7 @@ ENGINE_E2E_TESTS = tests/e2e/t4002-cutover.sh
 TESTS += $(ENGINE_E2E_TESTS)
 EXTRA_DIST += $(ENGINE_E2E_TESTS)
 ENGINE_E2E = tests/e2e/t4100-engine-mirror.sh \
+	tests/e2e/t4105-engine-lockless.sh \
 	tests/e2e/t4110-engine-charset.sh
 TESTS += $(ENGINE_E2E)
 EXTRA_DIST += $(ENGINE_E2E)

@@ -17,7 +17,9 @@ e2e_init
 start_server primary
 
 DB=thr
-sql primary "CREATE DATABASE $DB; CREATE TABLE $DB.t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)"
+# The second unique key keeps the copy's LOCK IN SHARE MODE (without it
+# the copy reads without locks and never waits on the held row).
+sql primary "CREATE DATABASE $DB; CREATE TABLE $DB.t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL, UNIQUE KEY uv (v))"
 sql primary "INSERT INTO $DB.t SELECT seq, CONCAT('row ', seq) FROM $DB.seq_1_to_20000"
 
 OSC_PID=""

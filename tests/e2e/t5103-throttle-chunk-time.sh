@@ -1,7 +1,8 @@
 #!/bin/sh
 # --chunk-time adapts the chunk size (DESIGN.md 6): on an idle server the
 # sizes grow from the first chunk of 1000 rows; when a chunk is slowed (a
-# session holds a row lock the copy's LOCK IN SHARE MODE must wait for)
+# session holds a row lock the copy's LOCK IN SHARE MODE must wait for;
+# the table has a second unique key, so the copy keeps its share locks)
 # the next size shrinks at once. The sizes come from osc -v ("copy: chunk
 # size A -> B rows ...") and are printed in the test log. Only sizes are
 # compared, never times. With --chunk-size the size stays fixed.
@@ -10,7 +11,9 @@ e2e_init
 start_server primary
 
 DB=ct
-sql primary "CREATE DATABASE $DB; CREATE TABLE $DB.t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL)"
+# The second unique key keeps the copy's LOCK IN SHARE MODE (without it
+# the copy reads without locks and never waits on the held row).
+sql primary "CREATE DATABASE $DB; CREATE TABLE $DB.t (id INT PRIMARY KEY, v VARCHAR(40) NOT NULL, UNIQUE KEY uv (v))"
 sql primary "INSERT INTO $DB.t SELECT seq, CONCAT('row ', seq) FROM $DB.seq_1_to_60000"
 
 HOLDER=""

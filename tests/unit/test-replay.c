@@ -269,6 +269,50 @@ static void test_unique_mode(void **state)
 	fixture_release(&f);
 }
 
+/*
+ * track_removals: a delete and the old key of a moved row keep their key
+ * on the source (the key column renamed by the ALTER: the source's name),
+ * an upsert and unique mode's delete before its own insert do not.
+ */
+static void test_track_removals(void **state)
+{
+	struct fixture f;
+	struct binlog_value r1[3], r2[3], r3[3];
+	struct binlog_row row;
+
+	(void)state;
+	fixture_init(&f, src_basic, "RENAME COLUMN id TO ident");
+	f.s.track_removals = 1;
+	r1[0] = v_int(1), r1[1] = v_null(), r1[2] = v_null();
+	r2[0] = v_int(2), r2[1] = v_null(), r2[2] = v_null();
+	r3[0] = v_int(2), r3[1] = v_str("z"), r3[2] = v_null();
+	set_row(&row, NULL, r1);
+	add_rows(&f.s, BINLOG_ROW_INSERT, &row, 1, 3);
+	set_row(&row, r1, r2);
+	add_rows(&f.s, BINLOG_ROW_UPDATE, &row, 1, 3);
+	set_row(&row, r2, r3);
+	add_rows(&f.s, BINLOG_ROW_UPDATE, &row, 1, 3);
+	set_row(&row, r3, NULL);
+	add_rows(&f.s, BINLOG_ROW_DELETE, &row, 1, 3);
+	assert_int_equal(f.s.ops_nr, 5);
+	assert_null(f.s.ops[0].src_key);
+	assert_string_equal(f.s.ops[1].sql, "(`ident` = 1)");
+	assert_string_equal(f.s.ops[1].src_key, "(`id` = 1)");
+	assert_null(f.s.ops[2].src_key);
+	assert_null(f.s.ops[3].src_key);
+	assert_string_equal(f.s.ops[4].src_key, "(`id` = 2)");
+	fixture_release(&f);
+
+	fixture_init(&f, src_basic, "ADD UNIQUE KEY u (n)");
+	f.s.track_removals = 1;
+	set_row(&row, NULL, r1);
+	add_rows(&f.s, BINLOG_ROW_INSERT, &row, 1, 3);
+	assert_int_equal(f.s.ops_nr, 2);
+	assert_null(f.s.ops[0].src_key);
+	assert_null(f.s.ops[1].src_key);
+	fixture_release(&f);
+}
+
 /* Deletes are cut at REPLAY_DELETE_MAX_ROWS per statement. */
 static void test_delete_cut(void **state)
 {
@@ -459,6 +503,7 @@ int main(void)
 	    cmocka_unit_test(test_key_changing_update),
 	    cmocka_unit_test(test_multi_column_key),
 	    cmocka_unit_test(test_unique_mode),
+	    cmocka_unit_test(test_track_removals),
 	    cmocka_unit_test(test_delete_cut),
 	    cmocka_unit_test(test_truncate),
 	    cmocka_unit_test(test_enum_by_name),
