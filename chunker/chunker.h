@@ -258,12 +258,6 @@ struct chunk_copy_opts {
 	unsigned int chunk_time_ms;	/* > 0: adaptive */
 	unsigned long long min_rows;	/* adaptive bounds; 0: 10 */
 	unsigned long long max_rows;	/* 0: 100000 */
-	/*
-	 * May be NULL: a statement run on the connection before the first
-	 * chunk and again after each reconnect (the session's isolation
-	 * level of a lockless copy).
-	 */
-	const char *session_sql;
 	/* Attempts per statement for 1205/1213 and lost connections; 0: 10. */
 	int attempts;
 	/* Start after this boundary (resume from a checkpoint); may be NULL. */

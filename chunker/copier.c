@@ -32,8 +32,7 @@ void chunk_copy_result_release(struct chunk_copy_result *res)
  */
 static int run_retrying(struct db *db, const char *sql,
 			struct db_result **res, int attempts,
-			unsigned long long *retries, const char *session_sql,
-			struct strbuf *err)
+			unsigned long long *retries, struct strbuf *err)
 {
 	struct strbuf last = STRBUF_INIT;
 	unsigned int delay_ms = 20;
@@ -59,9 +58,7 @@ static int run_retrying(struct db *db, const char *sql,
 
 			warning("copy connection lost, reconnecting");
 			clock_sleep_ms(delay_ms);
-			if (db_reconnect(db, &rerr) < 0 ||
-			    (session_sql &&
-			     db_exec(db, session_sql, &rerr) < 0)) {
+			if (db_reconnect(db, &rerr) < 0) {
 				strbuf_reset(&last);
 				strbuf_addbuf(&last, &rerr);
 			}
@@ -350,8 +347,7 @@ static int next_boundary(struct db *db, const struct chunk_copy_opts *o,
 
 	if (chunk_plan_boundary_sql(o->key, lower, rows, &sql, err) < 0)
 		goto out;
-	if (run_retrying(db, sql.buf, &res, attempts, retries, o->session_sql,
-			 err) < 0)
+	if (run_retrying(db, sql.buf, &res, attempts, retries, err) < 0)
 		goto out;
 	r = db_result_next(res, &row, err);
 	if (r < 0)
@@ -410,8 +406,6 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 	if (o->chunk_time_ms)
 		size = size < sp.min_rows ? sp.min_rows
 		     : size > sp.max_rows ? sp.max_rows : size;
-	if (o->session_sql && db_exec(db, o->session_sql, err) < 0)
-		goto out;
 	/*
 	 * Every warning of a chunk must be listed to be checked (the "copy"
 	 * role has it already; this is for a connection of another role).
@@ -471,8 +465,7 @@ int chunk_copy_run(struct db *db, const struct chunk_copy_opts *o,
 			int rc = 0;
 
 			if (run_retrying(db, sql.buf, NULL, attempts,
-					 &res->retries, o->session_sql,
-					 err) < 0)
+					 &res->retries, err) < 0)
 				goto out;
 			elapsed = clock_ms_f() - t0;
 			if (o->on_chunk_end)

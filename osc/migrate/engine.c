@@ -543,8 +543,17 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	co.next_chunk_rows = copy_next_chunk_rows;
 	co.on_chunk = copy_on_chunk;
 	if (e->lockless) {
-		co.session_sql = "SET SESSION TRANSACTION ISOLATION LEVEL "
-				 "READ COMMITTED";
+		/*
+		 * Through db_session_set() so that a reconnect restores it
+		 * (util/db.h); MariaDB before 11.1 names it tx_isolation.
+		 */
+		const char *var = e->run->pf->server.flavor == OSC_FLAVOR_MYSQL
+					  ? "transaction_isolation"
+					  : "tx_isolation";
+
+		if (db_session_set(e->copy_conn, var, "'READ-COMMITTED'",
+				   err) < 0)
+			return -1;
 		co.on_chunk_begin = copy_chunk_begin;
 		co.on_chunk_end = copy_chunk_end;
 	}
