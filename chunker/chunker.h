@@ -324,6 +324,16 @@ struct chunk_copy_opts {
 	 */
 	unsigned long long (*next_chunk_rows)(void *ctx,
 					      unsigned long long rows);
+	/*
+	 * May be NULL. With missing_prefix: a chunk whose source row was
+	 * kept out by a different ghost row may have met a row the applier
+	 * has yet to bring up to date (the other row changed on `t`, its
+	 * event is not replayed yet). The copier then rolls the chunk back,
+	 * calls this to wait until the applier has replayed everything the
+	 * server has logged (0; -1 with err when it could not), and runs
+	 * the chunk again, a few times, before it calls the duplicate real.
+	 */
+	int (*wait_replayed)(void *ctx, struct strbuf *err);
 	void *ctx;
 };
 

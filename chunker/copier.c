@@ -197,6 +197,14 @@ out:
  * then COMMIT. A lock wait timeout, deadlock or lost connection anywhere
  * runs the whole chunk again. Returns 0 with *rows set, or -1 with err.
  */
+/*
+ * How many times one chunk waits for the applier after a duplicate that
+ * kept a source row out (chunk_copy_opts.wait_replayed). A ghost row that
+ * is stale is brought up to date by the first wait unless the writers
+ * change it again meanwhile; a real duplicate stays through all of them.
+ */
+#define MAX_STALE_WAITS 20
+
 static int copy_chunk_txn(struct db *db, const struct chunk_copy_opts *o,
 			  const char *sql, const char *range,
 			  const struct chunk_bound *lower, int attempts,
@@ -208,7 +216,7 @@ static int copy_chunk_txn(struct db *db, const struct chunk_copy_opts *o,
 	struct db_result *res = NULL;
 	struct db_row row;
 	unsigned int delay_ms = 20;
-	int i, rc, ret = -1;
+	int i, rc, ret = -1, stale_waits = 0;
 	size_t k;
 
 	strbuf_addf(&missing, "%s AND %s LIMIT 1 LOCK IN SHARE MODE",
@@ -235,6 +243,25 @@ static int copy_chunk_txn(struct db *db, const struct chunk_copy_opts *o,
 			rc = db_result_next(res, &row, &last);
 			if (rc < 0)
 				goto failed;
+			if (rc == 1 && o->wait_replayed &&
+			    stale_waits < MAX_STALE_WAITS) {
+				/*
+				 * The ghost row in the way may be stale: roll
+				 * back (no lock held while waiting), let the
+				 * applier catch up, copy the chunk again. Not
+				 * an attempt: nothing failed.
+				 */
+				stale_waits++;
+				strbuf_reset(&ignore);
+				db_exec(db, "ROLLBACK", &ignore);
+				info("chunk: a source row was kept out by "
+					"a different ghost row; waiting for "
+					"the applier before copying it again");
+				if (o->wait_replayed(o->ctx, &last) < 0)
+					goto fatal;
+				i--;
+				continue;
+			}
 			if (rc == 1) {
 				strbuf_addf(&last, "table `%s`: copying a "
 					    "chunk gave %s, and the ghost holds "

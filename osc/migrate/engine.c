@@ -516,6 +516,33 @@ static void copy_chunk_end(void *ctx)
 	osc_applier_chunk_end(((struct engine *)ctx)->applier);
 }
 
+/*
+ * chunk_copy_opts.wait_replayed: until the applier has replayed what the
+ * server has logged at the time of the call (one round of catch_up()).
+ */
+static int copy_wait_replayed(void *ctx, struct strbuf *err)
+{
+	struct engine *e = ctx;
+	struct binlog_pos pos;
+	int rc;
+
+	if (binlog_server_position(e->run->pf->db, &pos, err) < 0)
+		return -1;
+	do {
+		if (cleanup_should_stop() || engine_ops_should_stop(e->ops)) {
+			strbuf_addstr(err, "interrupted during the copy");
+			return -1;
+		}
+		if (lock_lost(e)) {
+			strbuf_addstr(err, e->failure);
+			return -1;
+		}
+		rc = osc_applier_wait_for(e->applier, &pos, 1000, err);
+		show_progress(e, 0);
+	} while (rc > 0);
+	return rc;
+}
+
 static int run_copy(struct engine *e, struct strbuf *err)
 {
 	const struct osc_options *o = e->run->opts;
@@ -542,6 +569,7 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	co.should_pause = copy_should_pause;
 	co.next_chunk_rows = copy_next_chunk_rows;
 	co.on_chunk = copy_on_chunk;
+	co.wait_replayed = copy_wait_replayed;
 	if (e->lockless) {
 		/*
 		 * Through db_session_set() so that a reconnect restores it

@@ -57,6 +57,7 @@ migrate() {
             fail "$db: osc failed on '$alter'"
         fi
         e2e_log "$db: '$alter': $(grep '^done:' "$E2E_DIR/osc.err")"
+        e2e_log "$db: chunks that waited for the applier: $(grep -c 'waiting for the applier' "$E2E_DIR/osc.err")"
         sql primary "ALTER TABLE $db.native $alter" ||
             fail "$db: native ALTER failed: $alter"
         sleep 0.5
