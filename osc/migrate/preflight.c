@@ -271,6 +271,43 @@ static int check_server(struct osc_preflight *pf)
 	return 0;
 }
 
+/*
+ * Galera (issue 12, item 11): on a node with wsrep_on=ON, LOCK TABLES
+ * does not stop the other nodes' writers and the cut-over's DDL runs in
+ * total order isolation behind them; a run was seen to hang at the
+ * cut-over and wedge the cluster. Refuse until that is supported.
+ * SHOW VARIABLES rather than @@wsrep_on: the variable does not exist on
+ * MySQL (or a MariaDB built without wsrep), where LIKE matches nothing.
+ */
+static const char SQL_WSREP_ON[] =
+    "SHOW GLOBAL VARIABLES LIKE 'wsrep\\_on'";
+
+static void check_galera(struct osc_preflight *pf)
+{
+	struct osc_server_facts *s = &pf->server;
+	struct db_result *res;
+	struct db_row row;
+	struct strbuf err = STRBUF_INIT;
+
+	res = query(pf, SQL_WSREP_ON, "the server's wsrep_on setting");
+	if (!res)
+		return;
+	if (db_result_next(res, &row, &err) > 0 && row.ncols >= 2 &&
+	    row.values[1] &&
+	    (!strcasecmp(row.values[1], "ON") || !strcmp(row.values[1], "1")))
+		s->wsrep_on = 1;
+	db_result_free(res);
+	strbuf_release(&err);
+	if (s->wsrep_on)
+		fail(pf,
+		     "%s is a Galera cluster node (wsrep_on=ON); osc does not "
+		     "support Galera yet (its cut-over can hang the cluster): "
+		     "use ALTER TABLE directly (total order isolation, or "
+		     "wsrep_OSU_method=RSU node by node), or "
+		     "pt-online-schema-change",
+		     s->where);
+}
+
 /* Collect one column of a query as "|A|B|C|" for has_priv(). */
 static void collect(struct osc_preflight *pf, const char *sql,
 		    struct strbuf *set)
@@ -1036,6 +1073,7 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 	verbose("preflight: %s %s at %s, user %s",
 		osc_flavor_name(pf->server.flavor), pf->server.version,
 		pf->server.where, pf->server.user);
+	check_galera(pf);
 	check_privileges(pf, t->db, t->table);
 	check_replicas(pf, opts);
 	if (check_database(pf) < 0 || check_table(pf) < 0)

@@ -45,6 +45,7 @@ struct osc_server_facts {
 	uint64_t server_id;
 	int lower_case_table_names;
 	int has_roles; /* granted roles (not counted by the check) */
+	int wsrep_on;  /* a Galera node: @@global.wsrep_on is ON */
 };
 
 struct osc_table_facts {
