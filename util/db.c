@@ -277,6 +277,43 @@ out:
 	return ret;
 }
 
+/* Where the library connects over the Unix socket (db_describe_target). */
+static int over_socket(const struct db_options *o)
+{
+	return !o->host || !strcmp(o->host, "localhost");
+}
+
+/*
+ * --ssl-mode=REQUIRED and above promise an encrypted connection. The
+ * library's enforcement is not enough: libmariadb 10.11 (Connector/C 3.3)
+ * with MYSQL_OPT_SSL_ENFORCE and no certificate check connects in
+ * plaintext to a server without TLS (a --ssl run went on, rc 0; only
+ * VERIFY_CA and VERIFY_IDENTITY were refused). So after the handshake,
+ * the session's cipher decides. A Unix socket never leaves the machine
+ * and counts as secure, as the mysql client has it; TLS over it is not
+ * asked for.
+ */
+static int check_tls(struct db *db, struct strbuf *err)
+{
+	const struct db_options *o = &db->opts;
+	struct strbuf where = STRBUF_INIT;
+
+	if (o->ssl_mode < DB_SSL_REQUIRED || over_socket(o) ||
+	    mysql_get_ssl_cipher(db->mysql))
+		return 0;
+	db_describe_target(o, &where);
+	strbuf_addf(err,
+		    "the connection to %s is not encrypted, but --ssl or "
+		    "--ssl-mode=%s asks for TLS; enable TLS on the server "
+		    "(ssl_cert, ssl_key) or drop --ssl",
+		    where.buf,
+		    o->ssl_mode == DB_SSL_REQUIRED	  ? "REQUIRED"
+		    : o->ssl_mode == DB_SSL_VERIFY_CA ? "VERIFY_CA"
+						      : "VERIFY_IDENTITY");
+	strbuf_release(&where);
+	return -1;
+}
+
 static int open_connection(struct db *db, struct strbuf *err)
 {
 	const struct db_options *o = &db->opts;
@@ -300,6 +337,11 @@ static int open_connection(struct db *db, struct strbuf *err)
 			    o->user ? o->user : "(current user)",
 			    mysql_error(db->mysql));
 		strbuf_release(&where);
+		mysql_close(db->mysql);
+		db->mysql = NULL;
+		return -1;
+	}
+	if (check_tls(db, err) < 0) {
 		mysql_close(db->mysql);
 		db->mysql = NULL;
 		return -1;

