@@ -164,6 +164,35 @@ out:
 }
 
 /*
+ * The dry run's "instant:" line: what --instant would do with this ALTER,
+ * from the server's answer on the ghost (osc_ghost_create()).
+ */
+static void render_instant(struct strbuf *out, const struct osc_run *run,
+			   const struct osc_options *opts)
+{
+	if (!run->instant_ok)
+		strbuf_addf(out, "no: %s; the table is copied",
+			    run->instant_why.buf);
+	else if (opts->instant == OSC_INSTANT_NEVER)
+		strbuf_addstr(out, "possible: the server can run this ALTER "
+				   "in place (ALGORITHM=INSTANT); "
+				   "--instant=auto would do that instead of "
+				   "the copy");
+	else if (opts->no_drop_old_table)
+		strbuf_addstr(out, "possible, not used: --no-drop-old-table "
+				   "keeps the original table, so the table is "
+				   "copied");
+	else
+		strbuf_addf(out, "yes: with --execute, osc runs this ALTER "
+				 "on the table with ALGORITHM=INSTANT instead "
+				 "of steps 2 to 6 below (no copy); should the "
+				 "server refuse it there, osc %s",
+			    opts->instant == OSC_INSTANT_ONLY ?
+				    "fails and changes nothing" :
+				    "copies as below");
+}
+
+/*
  * The dry run (DESIGN.md section 1): every check, the ghost created and
  * altered by the server and dropped again, the plan printed. Nothing else
  * changes.
@@ -172,7 +201,7 @@ static int dry_run(struct osc_preflight *pf, const struct osc_options *opts)
 {
 	struct osc_run run;
 	struct strbuf err = STRBUF_INIT, plan = STRBUF_INIT;
-	struct strbuf out = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, instant = STRBUF_INIT;
 	int status = OSC_EXIT_FAILED, n;
 
 	osc_run_init(&run, opts, pf);
@@ -188,7 +217,9 @@ static int dry_run(struct osc_preflight *pf, const struct osc_options *opts)
 	}
 	ddl_plan_render(&plan, &run.plan, pf->table.db, pf->table.table,
 			pf->table.ghost_name);
-	osc_preflight_report(pf, opts, plan.buf, run.ghost_create, &out);
+	render_instant(&instant, &run, opts);
+	osc_preflight_report(pf, opts, plan.buf, run.ghost_create,
+			     instant.buf, &out);
 	if (osc_ghost_drop(&run, &err) < 0) {
 		error("%s", err.buf);
 		goto out;
@@ -201,6 +232,7 @@ out:
 	strbuf_release(&err);
 	strbuf_release(&plan);
 	strbuf_release(&out);
+	strbuf_release(&instant);
 	return status;
 }
 

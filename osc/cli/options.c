@@ -105,6 +105,14 @@ static const struct osc_opt_choice ssl_mode_choices[] = {
     {NULL, 0},
 };
 
+/* --instant (enum osc_instant in settings.h). */
+static const struct osc_opt_choice instant_choices[] = {
+    {"never", OSC_INSTANT_NEVER},
+    {"auto", OSC_INSTANT_AUTO},
+    {"only", OSC_INSTANT_ONLY},
+    {NULL, 0},
+};
+
 /* --ssl / --skip-ssl (MariaDB's spelling of --ssl-mode). */
 static int set_ssl(struct osc_options *o, const struct osc_option *opt,
 		   const char *value, struct strbuf *err)
@@ -224,6 +232,9 @@ const struct osc_option osc_option_table[] = {
 	    "cut-over attempts after a failed one [10]"),
     OPT_BOOL("no-drop-old-table", 0, no_drop_old_table, 0,
 	     "keep the original table as _t_old"),
+    OPT_ENUM("instant", 0, instant, "WHEN", instant_choices, 0,
+	     "ALTER in place with ALGORITHM=INSTANT when\n"
+	     "the server can (auto), or refuse (only) [never]"),
 
     OPT_SECTION("Throttling"),
     OPT_DURATION("max-lag", 0, max_lag_ms, 1, 100, 3600 * 1000, 0,
@@ -355,6 +366,8 @@ void osc_options_init(struct osc_options *o)
 	o->hook_timeout_ms = 60 * 1000;
 	o->ssl_mode = DB_SSL_DEFAULT;
 	o->log_format = LOG_FORMAT_TEXT;
+	/* Not throttled, not pausable, run by the replicas: opt-in. */
+	o->instant = OSC_INSTANT_NEVER;
 }
 
 static void free_secret(char **p)
@@ -1043,6 +1056,14 @@ int osc_options_check(const struct osc_options *o, struct strbuf *err)
 			    "--chunk-size-min=%" PRIu64 " is over "
 			    "--chunk-size-max=%" PRIu64 ": give a range",
 			    o->chunk_rows_min, o->chunk_rows_max);
+		return -1;
+	}
+	if (o->instant == OSC_INSTANT_ONLY && o->no_drop_old_table) {
+		/* An instant ALTER changes the table in place: no old one. */
+		strbuf_addstr(err, "--instant=only cannot keep the old table: "
+				   "an instant ALTER changes the table in "
+				   "place; drop --no-drop-old-table or use "
+				   "--instant=auto");
 		return -1;
 	}
 	return 0;

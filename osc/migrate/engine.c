@@ -461,6 +461,15 @@ static int lock_lost(struct engine *e)
 	return lock_lost_check(e, 0);
 }
 
+/* Before an instant ALTER: nothing but the run itself can fail yet. */
+static int instant_should_stop(void *ctx)
+{
+	struct engine *e = ctx;
+
+	return cleanup_should_stop() || lock_lost(e) ||
+	       engine_ops_should_stop(e->ops);
+}
+
 static int copy_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
@@ -777,6 +786,46 @@ static void engine_release(struct engine *e)
 	e->throttle = NULL;
 }
 
+/*
+ * --instant=auto|only, when the ghost took the ALTER instantly: the same
+ * ALTER on the table, ALGORITHM=INSTANT, after the cut-over gate (a
+ * postpone flag or hook holds it as it holds a swap). Returns 0 when the
+ * table was altered, 1 when the copy is to run instead (auto, and the
+ * server refused for the table what it took for the ghost), -1 with err.
+ */
+static int run_instant(struct engine *e, double *blocked_ms,
+		       struct strbuf *err)
+{
+	struct osc_run *run = e->run;
+	int rc;
+
+	set_phase(e, "instant");
+	if (engine_ops_cut_over_gate(e->ops, refresh_progress,
+				     instant_should_stop, e, err) < 0)
+		return -1;
+	rc = osc_instant_apply(run, blocked_ms, err);
+	if (rc <= 0)
+		return rc;
+	if (run->opts->instant == OSC_INSTANT_ONLY) {
+		struct strbuf why = STRBUF_INIT;
+
+		strbuf_addbuf(&why, err);
+		strbuf_reset(err);
+		strbuf_addf(err,
+			    "--instant=only: the server refused "
+			    "ALGORITHM=INSTANT for the table: %s; run without "
+			    "--instant=only to copy it",
+			    why.buf);
+		strbuf_release(&why);
+		return -1;
+	}
+	info("instant: the server refused ALGORITHM=INSTANT for %s (%s); "
+	     "copying instead",
+	     e->qtable.buf, err->buf);
+	strbuf_reset(err);
+	return 1;
+}
+
 int osc_engine_run(struct osc_run *run)
 {
 	const struct osc_options *o = run->opts;
@@ -793,6 +842,7 @@ int osc_engine_run(struct osc_run *run)
 	long slipped;
 
 	memset(e, 0, sizeof(*e));
+	memset(&cres, 0, sizeof(cres));
 	e->run = run;
 	e->start_ms = clock_ms();
 	strbuf_init(&e->qtable, 0);
@@ -839,6 +889,30 @@ int osc_engine_run(struct osc_run *run)
 	if (prepare_copy(e, &err) < 0)
 		goto fail;
 	engine_ops_hook(e->ops, HOOK_ON_VALIDATED);
+
+	/* --instant: no copy at all when the server can ALTER in place. */
+	if (o->instant != OSC_INSTANT_NEVER && run->instant_ok) {
+		if (o->no_drop_old_table) {
+			info("instant: not used: --no-drop-old-table keeps "
+			     "the original table, so the table is copied");
+		} else {
+			rc = run_instant(e, &cres.blocked_ms, &err);
+			if (rc < 0)
+				goto fail;
+			if (rc == 0) {
+				if (osc_ghost_drop(run, &err) < 0)
+					goto fail_after_swap;
+				info("done: %s migrated instantly "
+				     "(ALGORITHM=INSTANT, no copy); writers "
+				     "blocked %.0f ms, %.1f s in all",
+				     e->qtable.buf, cres.blocked_ms,
+				     (double)(clock_ms() - e->start_ms) /
+					     1000.0);
+				status = OSC_EXIT_OK;
+				goto out;
+			}
+		}
+	}
 
 	/* Phase 3: the changelog, the position, the applier. */
 	set_phase(e, "stream");

@@ -11,6 +11,7 @@
 #include "util/compat.h"
 #include "osc/migrate/run.h"
 #include "osc/migrate/cleanup.h"
+#include "util/clock.h"
 #include "util/db.h"
 #include "util/log.h"
 #include "util/quote.h"
@@ -28,6 +29,7 @@ void osc_run_init(struct osc_run *run, const struct osc_options *opts,
 	ddl_plan_init(&run->plan);
 	run->ghost_undo = -1;
 	run->changelog_undo = -1;
+	strbuf_init(&run->instant_why, 0);
 }
 
 void osc_run_release(struct osc_run *run)
@@ -39,6 +41,7 @@ void osc_run_release(struct osc_run *run)
 	free(run->source_create);
 	free(run->ghost_create);
 	run->source_create = run->ghost_create = NULL;
+	strbuf_release(&run->instant_why);
 }
 
 void osc_run_qname(struct strbuf *out, const struct osc_run *run,
@@ -183,6 +186,110 @@ static int alter_sets_auto_increment(const struct ddl_alter *alter)
 	return 0;
 }
 
+static int is_instant_refusal(unsigned int code)
+{
+	return code == DB_ER_ALTER_NOT_SUPPORTED ||
+	       code == DB_ER_ALTER_NOT_SUPPORTED_REASON;
+}
+
+/*
+ * The ALTER on the ghost, asked first with ALGORITHM=INSTANT: the ghost
+ * has the table's definition (CREATE TABLE ... LIKE), so the server's
+ * answer on it is its answer for the table, for the --instant decision
+ * and the dry run's "instant:" line; what it refuses instantly it is
+ * asked again without the clause. The two give the same definition.
+ */
+static int alter_ghost(struct osc_run *run, const char *alter_sql,
+		       struct strbuf *err)
+{
+	struct db *db = run->pf->db;
+	struct strbuf sql = STRBUF_INIT;
+	int ret;
+
+	strbuf_addf(&sql, "%s, ALGORITHM=INSTANT", alter_sql);
+	verbose("ghost: %s", sql.buf);
+	strbuf_reset(&run->instant_why);
+	ret = db_exec(db, sql.buf, &run->instant_why);
+	if (!ret) {
+		run->instant_ok = 1;
+		goto out;
+	}
+	if (!is_instant_refusal(db_errno(db))) {
+		/* The ALTER itself fails: the same error as without. */
+		strbuf_addbuf(err, &run->instant_why);
+		strbuf_reset(&run->instant_why);
+		strbuf_addstr(&run->instant_why, "the ALTER fails");
+		goto out;
+	}
+	verbose("ghost: %s", alter_sql);
+	ret = db_exec(db, alter_sql, err);
+out:
+	strbuf_release(&sql);
+	return ret;
+}
+
+int osc_instant_apply(struct osc_run *run, double *blocked_ms,
+		      struct strbuf *err)
+{
+	const struct osc_options *o = run->opts;
+	const struct osc_table_facts *t = &run->pf->table;
+	struct db *db = run->pf->db;
+	struct strbuf sql = STRBUF_INIT, e = STRBUF_INIT;
+	unsigned long long old_timeout = 0;
+	unsigned int timeout_s =
+		(unsigned int)((o->cut_over_lock_timeout_ms + 999) / 1000);
+	unsigned int attempt;
+	int ret = -1, restore = 0;
+	double start;
+
+	*blocked_ms = 0;
+	if (ddl_build_ghost_alter(&sql, &run->plan, t->db, t->table, err) < 0)
+		goto out;
+	strbuf_addstr(&sql, ", ALGORITHM=INSTANT");
+	if (db_query_u64(db, "SELECT @@SESSION.lock_wait_timeout",
+			 &old_timeout, err) < 0 ||
+	    db_session_setf(db, err, "lock_wait_timeout", "%u", timeout_s) < 0)
+		goto out;
+	restore = old_timeout > 0;
+	for (attempt = 0;; attempt++) {
+		verbose("instant: %s", sql.buf);
+		strbuf_reset(&e);
+		start = clock_ms_f();
+		ret = db_exec(db, sql.buf, &e);
+		*blocked_ms = clock_ms_f() - start;
+		if (!ret)
+			break;
+		if (is_instant_refusal(db_errno(db))) {
+			strbuf_addbuf(err, &e);
+			ret = 1;
+			goto out;
+		}
+		if (db_errno(db) != DB_ER_LOCK_WAIT_TIMEOUT ||
+		    attempt >= o->cut_over_retries || cleanup_interrupted()) {
+			strbuf_addf(err, "the instant ALTER of `%s` failed: %s",
+				    t->table, e.buf);
+			ret = -1;
+			goto out;
+		}
+		/* Writers queued behind us for timeout_s: let them run. */
+		warning("instant: the table's metadata lock was not free within "
+			"%us (a transaction or query on `%s` holds it); "
+			"retrying (%u of %" PRIu64 ")",
+			timeout_s, t->table, attempt + 1, o->cut_over_retries);
+		clock_nap_ms(500 * (attempt < 8 ? attempt + 1 : 8));
+	}
+out:
+	if (restore) {
+		strbuf_reset(&e);
+		if (db_session_setf(db, &e, "lock_wait_timeout", "%llu",
+				    old_timeout) < 0)
+			warning("instant: %s", e.buf);
+	}
+	strbuf_release(&sql);
+	strbuf_release(&e);
+	return ret;
+}
+
 int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 {
 	const struct osc_table_facts *t = &run->pf->table;
@@ -237,9 +344,8 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 		if (db_exec(db, sql.buf, err) < 0)
 			goto out;
 	}
-	verbose("ghost: %s", alter_sql.buf);
 	strbuf_reset(&e);
-	if (db_exec(db, alter_sql.buf, &e) < 0) {
+	if (alter_ghost(run, alter_sql.buf, &e) < 0) {
 		strbuf_addf(err,
 			    "the ALTER fails on the ghost table, so it would "
 			    "fail on `%s` too: %s",
@@ -257,6 +363,14 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 	if (ddl_plan_build(&run->source, &run->alter, &run->ghost, &run->plan,
 			   err) < 0)
 		goto out;
+	if (run->opts->instant == OSC_INSTANT_ONLY && !run->instant_ok) {
+		strbuf_addf(err,
+			    "--instant=only: the server cannot run this ALTER "
+			    "instantly: %s; run without --instant=only to "
+			    "copy the table",
+			    run->instant_why.buf);
+		goto out;
+	}
 	ret = 0;
 out:
 	strbuf_release(&sql);

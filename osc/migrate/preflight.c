@@ -1155,7 +1155,8 @@ static void add_key_columns(struct strbuf *out, const struct osc_table_facts *t)
 
 static void report_json(const struct osc_preflight *pf,
 			const struct osc_options *opts, const char *plan_text,
-			const char *ghost_create, struct strbuf *out)
+			const char *ghost_create, const char *instant_line,
+			struct strbuf *out)
 {
 	const struct osc_server_facts *s = &pf->server;
 	const struct osc_table_facts *t = &pf->table;
@@ -1219,6 +1220,10 @@ static void report_json(const struct osc_preflight *pf,
 		strbuf_addch(out, ',');
 		JSTR("plan_text", plan_text);
 	}
+	if (instant_line) {
+		strbuf_addch(out, ',');
+		JSTR("instant", instant_line);
+	}
 	strbuf_addstr(out, "}\n");
 #undef JSTR
 }
@@ -1226,7 +1231,7 @@ static void report_json(const struct osc_preflight *pf,
 void osc_preflight_report(const struct osc_preflight *pf,
 			  const struct osc_options *opts,
 			  const char *plan_text, const char *ghost_create,
-			  struct strbuf *out)
+			  const char *instant_line, struct strbuf *out)
 {
 	const struct osc_server_facts *s = &pf->server;
 	const struct osc_table_facts *t = &pf->table;
@@ -1234,7 +1239,8 @@ void osc_preflight_report(const struct osc_preflight *pf,
 	struct strbuf old = STRBUF_INIT, changelog = STRBUF_INIT;
 
 	if (log_get_format() == LOG_FORMAT_JSON) {
-		report_json(pf, opts, plan_text, ghost_create, out);
+		report_json(pf, opts, plan_text, ghost_create, instant_line,
+			    out);
 		return;
 	}
 	qname(&q, t->db, t->table);
@@ -1267,6 +1273,8 @@ void osc_preflight_report(const struct osc_preflight *pf,
 	strbuf_addf(out, "changelog table: %s\n", changelog.buf);
 	strbuf_addf(out, "old table:       %s\n", old.buf);
 	strbuf_addf(out, "lock:            GET_LOCK('%s')\n", t->lock_name);
+	if (instant_line)
+		strbuf_addf(out, "instant:         %s\n", instant_line);
 	strbuf_addf(out,
 		    "\nwith --execute, osc would:\n"
 		    "  1. take the lock '%s' so that no other run works on "

@@ -113,7 +113,7 @@ void osc_preflight_release(struct osc_preflight *pf);
 void osc_preflight_report(const struct osc_preflight *pf,
 			  const struct osc_options *opts,
 			  const char *plan_text, const char *ghost_create,
-			  struct strbuf *out);
+			  const char *instant_line, struct strbuf *out);
 
 /* "MariaDB", "MySQL" or "unknown". */
 const char *osc_flavor_name(enum osc_flavor flavor);

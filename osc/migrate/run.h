@@ -26,6 +26,13 @@ struct osc_run {
 	char *source_create; /* SHOW CREATE TABLE of the table */
 	char *ghost_create;  /* SHOW CREATE TABLE of the ghost */
 	unsigned long long auto_increment; /* the table's counter; 0: none */
+	/*
+	 * The ghost took the ALTER with ALGORITHM=INSTANT, so the table
+	 * very likely can too (--instant); otherwise instant_why holds the
+	 * server's reason.
+	 */
+	int instant_ok;
+	struct strbuf instant_why;
 
 	int lock_held;		/* GET_LOCK taken on pf->db */
 	int ghost_undo;		/* cleanup handle of the ghost, or -1 */
@@ -59,6 +66,20 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err);
  * failures, or -1 with err when a query fails.
  */
 int osc_ghost_check_data(struct osc_run *run, struct strbuf *err);
+
+/*
+ * --instant: run the user's ALTER on the table itself with
+ * ALGORITHM=INSTANT, on the main connection, with lock_wait_timeout set
+ * to --cut-over-lock-timeout so that writers queued behind the ALTER's
+ * metadata lock wait no longer than at a cut-over; a lock wait that runs
+ * out is retried up to --cut-over-retries times. Returns 0 when the table
+ * was altered (*blocked_ms: how long the statement took), 1 when the
+ * server refused ALGORITHM=INSTANT for the table (err: its reason; the
+ * table is unchanged), -1 with err on any other failure (unchanged too:
+ * an ALTER is atomic).
+ */
+int osc_instant_apply(struct osc_run *run, double *blocked_ms,
+		      struct strbuf *err);
 
 /* Drop the ghost now (dry run) and forget its undo. */
 int osc_ghost_drop(struct osc_run *run, struct strbuf *err);

@@ -20,6 +20,18 @@
 #define OSC_DEFAULT_MAX_LOAD "Threads_running=25"
 
 /* The values of every option, after files, environment and argv. */
+/*
+ * --instant: whether a metadata-only ALTER (ALGORITHM=INSTANT) may stand in
+ * for the copy. Off by default: an instant ALTER is not throttled by
+ * replica lag, replicas run the DDL themselves, and none of the copy's
+ * controls (pause, postpone, panic) apply once it has started.
+ */
+enum osc_instant {
+	OSC_INSTANT_NEVER = 0, /* always copy (the default) */
+	OSC_INSTANT_AUTO,      /* instant when the server can, else copy */
+	OSC_INSTANT_ONLY,      /* instant or refuse; never copy */
+};
+
 struct osc_options {
 	/* What to do. */
 	char *alter;	/* --alter: clauses after ALTER TABLE t */
@@ -52,6 +64,7 @@ struct osc_options {
 	uint64_t cut_over_lock_timeout_ms; /* lock_wait_timeout at cut-over */
 	uint64_t cut_over_retries;
 	int no_drop_old_table;
+	int instant; /* enum osc_instant (--instant) */
 
 	/*
 	 * Throttling (osc/migrate/engine-throttle.c turns these into a throttler).
