@@ -214,6 +214,9 @@ const struct osc_option osc_option_table[] = {
 	       "what follows ALTER TABLE t (required)"),
     OPT_BOOL("execute", 0, execute, OSC_OPT_CMDLINE,
 	     "migrate; without it, only check (a dry run)"),
+    OPT_BOOL("migrate-on-replica", 0, migrate_on_replica, OSC_OPT_CMDLINE,
+	     "allow a read_only server or a replica (only\n"
+	     "it changes, not its primary)"),
 
     OPT_SECTION("Copy and cut-over"),
     OPT_DURATION_CB("chunk-time", 0, set_chunk_time, 1, 10, 60 * 1000, 0,

@@ -308,6 +308,116 @@ static void check_galera(struct osc_preflight *pf)
 		     s->where);
 }
 
+/*
+ * A read_only server or a replica (issue 11, item 6): a run there changes
+ * that server alone. An --execute against a read_only replica (root
+ * passes read_only) added the column on the replica only, without a word.
+ * Both are refused unless --migrate-on-replica says it is meant; then a
+ * replica must log what it replicates (log_slave_updates), or the changes
+ * its primary sends never reach the binlog osc reads and the ghost misses
+ * them.
+ *
+ * The replica status needs SLAVE MONITOR (MariaDB 10.5+) or REPLICATION
+ * CLIENT (MySQL); without it, MariaDB's Slaves_running status (readable by
+ * anyone) still tells a running replica.
+ */
+static const char SQL_READ_ONLY[] =
+    "SELECT @@global.read_only, @@global.log_slave_updates";
+static const char SQL_SLAVES_RUNNING[] =
+    "SHOW GLOBAL STATUS LIKE 'Slaves\\_running'";
+
+static const char *replica_status_sql(const struct osc_server_facts *s)
+{
+	if (s->flavor == OSC_FLAVOR_MARIADB)
+		return "SHOW ALL SLAVES STATUS";
+	if (s->version_id >= 80022)
+		return "SHOW REPLICA STATUS";
+	return "SHOW SLAVE STATUS";
+}
+
+/* 1: a replica, 0: not, -1: cannot tell. */
+static int read_replica_status(struct osc_preflight *pf)
+{
+	struct osc_server_facts *s = &pf->server;
+	struct strbuf err = STRBUF_INIT;
+	struct db_result *res = NULL;
+	struct db_row row;
+	int ret = -1, got;
+
+	if (db_query(pf->db, replica_status_sql(s), &res, &err) == 0) {
+		got = db_result_next(res, &row, &err);
+		ret = got > 0 ? 1 : got == 0 ? 0 : -1;
+		goto out;
+	}
+	verbose("preflight: cannot read the replica status of %s: %s",
+		s->where, err.buf);
+	strbuf_reset(&err);
+	if (s->flavor != OSC_FLAVOR_MARIADB ||
+	    db_query(pf->db, SQL_SLAVES_RUNNING, &res, &err) < 0)
+		goto out;
+	got = db_result_next(res, &row, &err);
+	if (got > 0 && row.ncols >= 2 && row.values[1])
+		ret = strtoul(row.values[1], NULL, 10) > 0 ? 1 : -1;
+out:
+	db_result_free(res);
+	strbuf_release(&err);
+	return ret;
+}
+
+static void check_replica_role(struct osc_preflight *pf,
+			       const struct osc_options *opts)
+{
+	struct osc_server_facts *s = &pf->server;
+	struct db_result *res;
+	struct db_row row;
+	struct strbuf err = STRBUF_INIT;
+
+	res = query(pf, SQL_READ_ONLY, "the server's read_only setting");
+	if (!res)
+		return;
+	if (db_result_next(res, &row, &err) > 0 && row.ncols >= 2) {
+		s->read_only = row.values[0] && strcmp(row.values[0], "0");
+		s->log_replica_updates =
+			row.values[1] && strcmp(row.values[1], "0");
+	}
+	db_result_free(res);
+	strbuf_release(&err);
+	s->is_replica = read_replica_status(pf);
+	if (s->is_replica < 0)
+		verbose("preflight: cannot tell whether %s is a replica "
+			"(grant %s to let osc check)",
+			s->where,
+			s->flavor == OSC_FLAVOR_MARIADB ? "SLAVE MONITOR"
+							: "REPLICATION CLIENT");
+	if (opts->migrate_on_replica) {
+		if (s->is_replica > 0 && !s->log_replica_updates)
+			fail(pf,
+			     "%s is a replica without log_slave_updates: what "
+			     "its primary sends is not in its binary log, and "
+			     "osc would miss those changes; restart it with "
+			     "log_slave_updates=ON",
+			     s->where);
+		else if (s->is_replica > 0 || s->read_only)
+			warning("%s is %s; migrating it alone, as "
+				"--migrate-on-replica asks",
+				s->where,
+				s->is_replica > 0 ? "a replica" : "read_only");
+		return;
+	}
+	if (s->is_replica > 0)
+		fail(pf,
+		     "%s is a replica: a migration there changes it alone, "
+		     "not its primary; run osc on the primary, or give "
+		     "--migrate-on-replica if this is meant",
+		     s->where);
+	else if (s->read_only)
+		fail(pf,
+		     "%s is read_only (a replica or a standby?): a migration "
+		     "there changes it alone; run osc on the primary, or give "
+		     "--migrate-on-replica if this is meant",
+		     s->where);
+}
+
 /* Collect one column of a query as "|A|B|C|" for has_priv(). */
 static void collect(struct osc_preflight *pf, const char *sql,
 		    struct strbuf *set)
@@ -1074,6 +1184,7 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 		osc_flavor_name(pf->server.flavor), pf->server.version,
 		pf->server.where, pf->server.user);
 	check_galera(pf);
+	check_replica_role(pf, opts);
 	check_privileges(pf, t->db, t->table);
 	check_replicas(pf, opts);
 	if (check_database(pf) < 0 || check_table(pf) < 0)

@@ -46,6 +46,11 @@ struct osc_server_facts {
 	int lower_case_table_names;
 	int has_roles; /* granted roles (not counted by the check) */
 	int wsrep_on;  /* a Galera node: @@global.wsrep_on is ON */
+	int read_only;	       /* @@global.read_only */
+	int log_replica_updates; /* @@global.log_slave_updates */
+	/* A replica: the server's replica status lists a source (-1: the
+	 * status could not be read, the user lacks the privilege). */
+	int is_replica;
 };
 
 struct osc_table_facts {

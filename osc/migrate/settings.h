@@ -38,6 +38,7 @@ struct osc_options {
 	char *database; /* from the DB.TABLE argument */
 	char *table;
 	int execute; /* --execute; without it, a dry run */
+	int migrate_on_replica; /* --migrate-on-replica: read_only or replica */
 
 	/* Connection (the mysql client's options). */
 	char *host;

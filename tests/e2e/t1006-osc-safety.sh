@@ -61,4 +61,34 @@ expect_status 0
 [ "$(sql_value tls "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema='shop' AND table_name='orders' AND column_name='note'")" = 1 ] ||
     e2e_fail "the TLS run did not add the column"
 expect_no_leftovers tls shop
+
+# A replica (it gets shop.orders from primary) and a read_only server are
+# refused, naming the option; --migrate-on-replica lets the run go on.
+start_replica replica primary
+wait_for 30 sh -c "[ \"\$(\"$MYSQL\" --no-defaults --socket='$REPLICA_SOCK' -uroot -N -B -e 'SELECT COUNT(*) FROM shop.orders' 2>/dev/null)\" = 2 ]" ||
+    fail "the replica did not get shop.orders"
+run_osc --no-defaults $(osc_conn replica) "$ADD" shop.orders
+expect_status 1
+expect_err "^error: 127\.0\.0\.1:$REPLICA_PORT is a replica: a migration there changes it alone, not its primary; run osc on the primary, or give --migrate-on-replica if this is meant$"
+grep -q "all checks passed" "$E2E_DIR/osc.err" && e2e_fail "the replica passed the dry run"
+run_osc --no-defaults $(osc_conn replica) "$ADD" --execute shop.orders
+expect_status 1
+[ "$(sql_value replica "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema='shop' AND table_name='orders' AND column_name='note'")" = 0 ] ||
+    e2e_fail "the refused run changed the replica"
+run_osc --no-defaults $(osc_conn replica) --migrate-on-replica "$ADD" shop.orders
+expect_status 0
+expect_err "^warning: 127\.0\.0\.1:$REPLICA_PORT is a replica; migrating it alone, as --migrate-on-replica asks$"
+# --migrate-on-replica is a decision about this run: not from a file.
+printf '[osc]\nmigrate-on-replica\n' >"$E2E_DIR/mor.cnf"
+run_osc --defaults-file="$E2E_DIR/mor.cnf" $(osc_conn replica) "$ADD" shop.orders
+expect_status 2
+sql tls "SET GLOBAL read_only = ON"
+ADD="--alter=ADD COLUMN note2 TEXT"
+run_osc --no-defaults $(osc_conn tls) "$ADD" shop.orders
+expect_status 1
+expect_err "^error: 127\.0\.0\.1:$TLS_PORT is read_only \(a replica or a standby\?\): a migration there changes it alone; run osc on the primary, or give --migrate-on-replica if this is meant$"
+run_osc --no-defaults $(osc_conn tls) --migrate-on-replica "$ADD" shop.orders
+expect_status 0
+expect_err "^warning: 127\.0\.0\.1:$TLS_PORT is read_only; migrating it alone"
+sql tls "SET GLOBAL read_only = OFF"
 exit 0
