@@ -202,6 +202,7 @@ static int dry_run(struct osc_preflight *pf, const struct osc_options *opts)
 	struct osc_run run;
 	struct strbuf err = STRBUF_INIT, plan = STRBUF_INIT;
 	struct strbuf out = STRBUF_INIT, instant = STRBUF_INIT;
+	struct strbuf settings = STRBUF_INIT;
 	int status = OSC_EXIT_FAILED, n;
 
 	osc_run_init(&run, opts, pf);
@@ -218,8 +219,9 @@ static int dry_run(struct osc_preflight *pf, const struct osc_options *opts)
 	ddl_plan_render(&plan, &run.plan, pf->table.db, pf->table.table,
 			pf->table.ghost_name);
 	render_instant(&instant, &run, opts);
+	osc_options_settings(opts, &settings);
 	osc_preflight_report(pf, opts, plan.buf, run.ghost_create,
-			     instant.buf, &out);
+			     instant.buf, settings.buf, &out);
 	if (osc_ghost_drop(&run, &err) < 0) {
 		error("%s", err.buf);
 		goto out;
@@ -233,6 +235,7 @@ out:
 	strbuf_release(&plan);
 	strbuf_release(&out);
 	strbuf_release(&instant);
+	strbuf_release(&settings);
 	return status;
 }
 

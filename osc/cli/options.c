@@ -219,7 +219,7 @@ const struct osc_option osc_option_table[] = {
 	     "it changes, not its primary)"),
 
     OPT_SECTION("Copy and cut-over"),
-    OPT_DURATION_CB("chunk-time", 0, set_chunk_time, 1, 10, 60 * 1000, 0,
+    OPT_DURATION_CB("chunk-time", 0, set_chunk_time, 0, 10, 60 * 1000, 0,
 		    "adapt the chunk size so that a chunk takes\n"
 		    "about this long [500ms]"),
     OPT_U64_CB("chunk-size", 0, set_chunk_size, "ROWS", 1, 10000000, 0,
@@ -228,7 +228,7 @@ const struct osc_option osc_option_table[] = {
 	    "smallest adapted chunk [100]"),
     OPT_U64("chunk-size-max", 0, chunk_rows_max, "ROWS", 1, 10000000, 0,
 	    "largest adapted chunk [100000]"),
-    OPT_DURATION("cut-over-lock-timeout", 0, cut_over_lock_timeout_ms, 1000,
+    OPT_DURATION("cut-over-lock-timeout", 0, cut_over_lock_timeout_ms, 0,
 		 1000, 3600 * 1000, 0,
 		 "writers wait at most this, per attempt [2s]"),
     OPT_U64("cut-over-retries", 0, cut_over_retries, "N", 0, 1000, 0,
@@ -240,10 +240,10 @@ const struct osc_option osc_option_table[] = {
 	     "the server can (auto), or refuse (only) [never]"),
 
     OPT_SECTION("Throttling"),
-    OPT_DURATION("max-lag", 0, max_lag_ms, 1, 100, 3600 * 1000, 0,
+    OPT_DURATION("max-lag", 0, max_lag_ms, 0, 100, 3600 * 1000, 0,
 		 "pause the copy while a replica lags more\n"
-		 "(a bare number is ms) [1500ms]"),
-    OPT_DURATION("max-lag-unknown", 0, max_lag_unknown_ms, 1, 0,
+		 "[1500ms]"),
+    OPT_DURATION("max-lag-unknown", 0, max_lag_unknown_ms, 0, 0,
 		 24 * 3600 * 1000, 0,
 		 "abort when a replica cannot be reached for\n"
 		 "this long (0: pause for ever) [60s]"),
@@ -268,11 +268,11 @@ const struct osc_option osc_option_table[] = {
 	       "pause the copy while this file exists"),
     OPT_STRING("throttle-query", 0, throttle_query, "SQL", 0,
 	       "pause while it returns non-zero (on the primary)"),
-    OPT_DURATION("heartbeat-interval", 0, heartbeat_interval_ms, 1, 50, 1000, 0,
+    OPT_DURATION("heartbeat-interval", 0, heartbeat_interval_ms, 0, 50, 1000, 0,
 		 "how often the lag heartbeat is written [100ms]"),
 
     OPT_SECTION("Watching and controlling the run"),
-    OPT_DURATION("status-interval", 0, status_interval_ms, 1000, 1000,
+    OPT_DURATION("status-interval", 0, status_interval_ms, 0, 1000,
 		 3600 * 1000, 0,
 		 "status line (not on a terminal) and on-status\n"
 		 "hook every DURATION [30s]"),
@@ -284,9 +284,9 @@ const struct osc_option osc_option_table[] = {
 	       "abort and clean up when this file appears"),
     OPT_STRING("hooks-dir", 0, hooks_dir, "DIR", 0,
 	       "run the executables in DIR named after events"),
-    OPT_DURATION("hook-timeout", 0, hook_timeout_ms, 1000, 1000,
+    OPT_DURATION("hook-timeout", 0, hook_timeout_ms, 0, 1000,
 		 3600 * 1000, 0, "kill a hook that runs longer [60s]"),
-    OPT_DURATION("max-runtime", 0, max_runtime_ms, 1000, 0,
+    OPT_DURATION("max-runtime", 0, max_runtime_ms, 0, 0,
 		 366ULL * 24 * 3600 * 1000, 0,
 		 "abort and clean up after DURATION (0: never) [0]"),
 
@@ -564,6 +564,8 @@ int osc_parse_duration_ms(const char *what, const char *s, uint64_t unit_ms,
 			/* A bare number: only alone, in the row's unit. */
 			if (*p || parts)
 				goto bad;
+			if (!unit_ms && n)
+				goto no_unit;
 			mult = unit_ms;
 		}
 		p += best;
@@ -592,6 +594,12 @@ bad:
 	strbuf_addf(err,
 		    "invalid value '%s' for %s: not a duration "
 		    "(e.g. 500ms, 2s, 1m, 1h30m)",
+		    s, what);
+	return -1;
+no_unit:
+	strbuf_addf(err,
+		    "invalid value '%s' for %s: give a unit, e.g. 500ms or "
+		    "2s (a bare number is ambiguous)",
 		    s, what);
 	return -1;
 }
@@ -648,6 +656,75 @@ bad:
 static void *field_of(struct osc_options *o, const struct osc_option *opt)
 {
 	return (char *)o + opt->offset;
+}
+
+/* The sections whose values change what a run does once it runs. */
+static int shows_in_settings(const char *section)
+{
+	static const char *const shown[] = {
+	    "Copy and cut-over",
+	    "Throttling",
+	    "Watching and controlling the run",
+	};
+	size_t i;
+
+	for (i = 0; section && i < ARRAY_SIZE(shown); i++)
+		if (!strcmp(section, shown[i]))
+			return 1;
+	return 0;
+}
+
+void osc_options_settings(const struct osc_options *o, struct strbuf *out)
+{
+	const struct osc_option *opt;
+	const char *section = NULL;
+	struct osc_options *w = (struct osc_options *)o; /* field_of only */
+
+	for (opt = osc_option_table; opt->long_name; opt++) {
+		uint64_t v;
+
+		if (opt->type == OSC_OPT_SECTION) {
+			section = opt->long_name;
+			continue;
+		}
+		if (!shows_in_settings(section) &&
+		    strcmp(opt->long_name, "connect-timeout"))
+			continue;
+		switch (opt->type) {
+		case OSC_OPT_DURATION:
+			v = opt->cb ? o->chunk_time_ms
+				    : *(uint64_t *)field_of(w, opt);
+			strbuf_addf(out, "%s=", opt->long_name);
+			osc_format_duration(out, v);
+			if (opt->cb && o->chunk_rows_fixed)
+				strbuf_addstr(out, " (off: --chunk-size)");
+			strbuf_addch(out, '\n');
+			break;
+		case OSC_OPT_U64:
+			v = opt->cb ? o->chunk_rows
+				    : *(uint64_t *)field_of(w, opt);
+			strbuf_addf(out, "%s=%" PRIu64 "%s\n", opt->long_name, v,
+				    !opt->cb	       ? ""
+				    : o->chunk_rows_fixed ? " (fixed)"
+							  : " (first chunk)");
+			break;
+		case OSC_OPT_BOOL:
+			if (opt->cb)
+				break;
+			strbuf_addf(out, "%s=%s\n", opt->long_name,
+				    *(int *)field_of(w, opt) ? "on" : "off");
+			break;
+		default:
+			break;
+		}
+	}
+	strbuf_addf(out, "max-load=%s\n",
+		    !o->max_load    ? OSC_DEFAULT_MAX_LOAD
+		    : *o->max_load ? o->max_load
+				   : "off");
+	strbuf_addf(out, "critical-load=%s\n",
+		    o->critical_load && *o->critical_load ? o->critical_load
+							  : "off");
 }
 
 /*

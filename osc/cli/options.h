@@ -82,7 +82,11 @@ struct osc_option {
 	const char *help;      /* one line, lowercase */
 	unsigned int flags;    /* enum osc_opt_flags */
 	uint64_t min, max;     /* U64/SIZE: the range; DURATION: in ms */
-	uint64_t unit_ms;      /* DURATION: unit of a bare number (1000: s) */
+	/* DURATION: unit of a bare number (1000: s); 0: a bare number other
+	 * than 0 is refused ("give a unit"). One rule for every duration:
+	 * only an option whose unit is fixed outside osc takes a bare
+	 * number (--connect-timeout, the mysql client's, in seconds). */
+	uint64_t unit_ms;
 	const struct osc_opt_choice *choices; /* ENUM, ended by {NULL} */
 	osc_opt_cb cb; /* when set, called instead of storing */
 };
@@ -165,6 +169,14 @@ int osc_options_parse_file_text(struct osc_options *opts, const char *path,
 				const char *text, struct strbuf *warn,
 				struct strbuf *err) OSC_WARN_UNUSED;
 
+/*
+ * The effective values of the options that shape a run (copy, cut-over,
+ * throttling, operations, --connect-timeout), one "name=value" line each
+ * with durations in units (1500ms, 2s, 1m30s), for the dry run's
+ * settings block.
+ */
+void osc_options_settings(const struct osc_options *opts, struct strbuf *out);
+
 /* The text of `osc --help`. */
 void osc_options_help(struct strbuf *out);
 
@@ -179,8 +191,10 @@ int osc_parse_qualified_name(const char *arg, char **db, char **table,
 
 /*
  * Value parsers, exposed for tests and for later options.
- * Durations: a number with an optional unit ms, s, m, h (no unit: unit_ms
- * milliseconds each); sizes: a number with an optional k, M, G, T (1024).
+ * Durations: numbers with units ms, s, m, h, added up (1m30s); a bare
+ * number alone is unit_ms milliseconds each, or, when unit_ms is 0,
+ * refused unless it is 0; sizes: a number with an optional k, M, G, T
+ * (1024).
  * Each returns 0, or -1 with a line in err naming `what`.
  */
 int osc_parse_u64(const char *what, const char *s, uint64_t min, uint64_t max,

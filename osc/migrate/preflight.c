@@ -1264,10 +1264,49 @@ static void add_key_columns(struct strbuf *out, const struct osc_table_facts *t)
 	}
 }
 
+/* Each "name=value" line of `settings` to emit(name, value). */
+static void each_setting(const char *settings, struct strbuf *out,
+			 void (*emit)(struct strbuf *out, const char *name,
+				      size_t name_len, const char *value,
+				      size_t value_len, int first))
+{
+	const char *p = settings, *eq, *nl;
+	int first = 1;
+
+	while (p && *p && (nl = strchr(p, '\n'))) {
+		eq = memchr(p, '=', (size_t)(nl - p));
+		if (eq) {
+			emit(out, p, (size_t)(eq - p), eq + 1,
+			     (size_t)(nl - eq - 1), first);
+			first = 0;
+		}
+		p = nl + 1;
+	}
+}
+
+static void setting_text(struct strbuf *out, const char *name,
+			 size_t name_len, const char *value, size_t value_len,
+			 int first)
+{
+	strbuf_addf(out, "  --%.*s=%.*s\n", (int)name_len, name,
+		    (int)value_len, value);
+}
+
+static void setting_json(struct strbuf *out, const char *name,
+			 size_t name_len, const char *value, size_t value_len,
+			 int first)
+{
+	if (!first)
+		strbuf_addch(out, ',');
+	strbuf_addjson(out, name, name_len);
+	strbuf_addch(out, ':');
+	strbuf_addjson(out, value, value_len);
+}
+
 static void report_json(const struct osc_preflight *pf,
 			const struct osc_options *opts, const char *plan_text,
 			const char *ghost_create, const char *instant_line,
-			struct strbuf *out)
+			const char *settings, struct strbuf *out)
 {
 	const struct osc_server_facts *s = &pf->server;
 	const struct osc_table_facts *t = &pf->table;
@@ -1335,6 +1374,11 @@ static void report_json(const struct osc_preflight *pf,
 		strbuf_addch(out, ',');
 		JSTR("instant", instant_line);
 	}
+	if (settings) {
+		strbuf_addstr(out, ",\"settings\":{");
+		each_setting(settings, out, setting_json);
+		strbuf_addch(out, '}');
+	}
 	strbuf_addstr(out, "}\n");
 #undef JSTR
 }
@@ -1342,7 +1386,8 @@ static void report_json(const struct osc_preflight *pf,
 void osc_preflight_report(const struct osc_preflight *pf,
 			  const struct osc_options *opts,
 			  const char *plan_text, const char *ghost_create,
-			  const char *instant_line, struct strbuf *out)
+			  const char *instant_line, const char *settings,
+			  struct strbuf *out)
 {
 	const struct osc_server_facts *s = &pf->server;
 	const struct osc_table_facts *t = &pf->table;
@@ -1351,7 +1396,7 @@ void osc_preflight_report(const struct osc_preflight *pf,
 
 	if (log_get_format() == LOG_FORMAT_JSON) {
 		report_json(pf, opts, plan_text, ghost_create, instant_line,
-			    out);
+			    settings, out);
 		return;
 	}
 	qname(&q, t->db, t->table);
@@ -1386,6 +1431,10 @@ void osc_preflight_report(const struct osc_preflight *pf,
 	strbuf_addf(out, "lock:            GET_LOCK('%s')\n", t->lock_name);
 	if (instant_line)
 		strbuf_addf(out, "instant:         %s\n", instant_line);
+	if (settings) {
+		strbuf_addstr(out, "\nsettings:\n");
+		each_setting(settings, out, setting_text);
+	}
 	strbuf_addf(out,
 		    "\nwith --execute, osc would:\n"
 		    "  1. take the lock '%s' so that no other run works on "

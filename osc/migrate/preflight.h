@@ -113,12 +113,15 @@ void osc_preflight_release(struct osc_preflight *pf);
  * The dry-run report: the facts, the objects a run would create, what
  * --execute would do, and (when not NULL) the plan text and the ghost's
  * definition as the server built it; text, or one JSON object with
- * --log-format=json.
+ * --log-format=json. `settings` (or NULL) is "name=value" lines, the
+ * effective option values (osc_options_settings): a "settings:" block,
+ * or a "settings" object in JSON.
  */
 void osc_preflight_report(const struct osc_preflight *pf,
 			  const struct osc_options *opts,
 			  const char *plan_text, const char *ghost_create,
-			  const char *instant_line, struct strbuf *out);
+			  const char *instant_line, const char *settings,
+			  struct strbuf *out);
 
 /* "MariaDB", "MySQL" or "unknown". */
 const char *osc_flavor_name(enum osc_flavor flavor);

@@ -91,4 +91,27 @@ run_osc --no-defaults $(osc_conn tls) --migrate-on-replica "$ADD" shop.orders
 expect_status 0
 expect_err "^warning: 127\.0\.0\.1:$TLS_PORT is read_only; migrating it alone"
 sql tls "SET GLOBAL read_only = OFF"
+
+# Durations: one rule. A bare number is refused (exit 2) where the unit
+# would be a guess; --cut-over-lock-timeout=2000 once ran as 2000 s.
+for opt in --cut-over-lock-timeout=2000 --max-lag=1500 --max-runtime=60 \
+    --chunk-time=500 --status-interval=30 --hook-timeout=5; do
+    run_osc --no-defaults $(osc_conn primary) "$opt" "$ADD" shop.orders
+    expect_status 2
+    expect_err "^error: invalid value '[0-9]+' for ${opt%%=*}: give a unit, e.g\. 500ms or 2s"
+done
+# A bare 0 and --connect-timeout's seconds (the mysql client's) are taken;
+# the dry run shows the effective values with their units.
+run_osc --no-defaults $(osc_conn primary) --connect-timeout=5 --max-runtime=0 \
+    --max-lag=3s --cut-over-lock-timeout=1m30s --chunk-time=250ms "$ADD" shop.orders
+expect_status 0
+expect_out '^settings:$'
+for want in chunk-time=250ms chunk-size=1000 cut-over-lock-timeout=1m30s \
+    max-lag=3s max-lag-unknown=1m max-runtime=0s connect-timeout=5s \
+    max-load=Threads_running=25 heartbeat-interval=100ms status-interval=30s; do
+    expect_out "^  --$want( |$)"
+done
+run_osc --no-defaults $(osc_conn primary) --log-format=json --max-lag=3s "$ADD" shop.orders
+expect_status 0
+expect_out '"settings":\{[^}]*"max-lag":"3s"'
 exit 0

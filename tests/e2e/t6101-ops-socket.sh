@@ -26,7 +26,7 @@ seq_table primary s 150000
 # Hold the run before the copy until the test has paused it.
 gate_hook "$HOOKS" on-validated "$E2E_DIR/go"
 
-"$OSC_BIN" $(osc_conn primary) --chunk-size=2 --status-interval=1 \
+"$OSC_BIN" $(osc_conn primary) --chunk-size=2 --status-interval=1s \
     --status-socket="$OPS_SOCK" --hooks-dir="$HOOKS" \
     --alter="ADD COLUMN note VARCHAR(8)" --execute s.t \
     >"$E2E_DIR/osc.out" 2>"$E2E_DIR/osc.err" &
@@ -124,7 +124,7 @@ n=$(grep -Ec "^$TS copy: [0-9]+\.[0-9]% \([0-9]+/[0-9]+ rows\)(, [0-9]+ rows/s)?
 [ "$n" -ge 2 ] || { show_osc_output; fail "fewer than 2 status lines while paused ($n)"; }
 
 # A run to the end: the final copy line and the summary are right.
-run_osc $(osc_conn primary) --chunk-size=3000 --status-interval=1 \
+run_osc $(osc_conn primary) --chunk-size=3000 --status-interval=1s \
     --alter="ADD COLUMN note VARCHAR(8)" --execute s.t
 expect_status 0 || fail "the plain run failed"
 expect_err "^$TS copy: 100\.0% \(150000/150000 rows\)"

@@ -35,7 +35,7 @@ events_above() {
 postponed_run() {
     how=$1
     touch "$FLAG"
-    "$OSC_BIN" $(osc_conn primary) --chunk-size=500 --status-interval=1 \
+    "$OSC_BIN" $(osc_conn primary) --chunk-size=500 --status-interval=1s \
         --status-socket="$OPS_SOCK" --postpone-cut-over-flag-file="$FLAG" \
         --alter="$2" --execute p.t >"$E2E_DIR/osc.out" 2>"$E2E_DIR/osc.err" &
     OSC_PID=$!

@@ -51,8 +51,8 @@ start_server primary
 seq_table primary h 5000
 ALTER="ADD COLUMN note VARCHAR(8)"
 
-run_osc $(osc_conn primary) --log-format=json --status-interval=1 \
-    --hooks-dir="$HOOKS" --hook-timeout=1 --alter="$ALTER" --execute h.t
+run_osc $(osc_conn primary) --log-format=json --status-interval=1s \
+    --hooks-dir="$HOOKS" --hook-timeout=1s --alter="$ALTER" --execute h.t
 expect_status 0 || fail "the run with hooks failed"
 cp "$E2E_DIR/osc.err" "$E2E_DIR/ok.err"
 
@@ -108,7 +108,7 @@ PY
 # message (the ALTER fails on the ghost).
 rm -f "$HOOKLOG" "$HOOKLOG".on-*
 run_osc $(osc_conn primary) --log-format=json --hooks-dir="$HOOKS" \
-    --hook-timeout=1 --alter="ADD COLUMN v INT" --execute h.t
+    --hook-timeout=1s --alter="ADD COLUMN v INT" --execute h.t
 expect_status 1 || fail "the failing run"
 grep -v '^on-status|' "$HOOKLOG" | cut -d'|' -f1 | tr '\n' ' ' >"$E2E_DIR/order"
 [ "$(cat "$E2E_DIR/order")" = "on-startup on-failure " ] ||

@@ -40,7 +40,7 @@ untouched() {
     [ ! -e "$OPS_SOCK" ] || fail "the status socket was left behind"
 }
 
-held_run --max-runtime=5
+held_run --max-runtime=5s
 # A second run on the same table is refused while the first holds.
 run_osc $(osc_conn primary) --alter="$ALTER" --execute a.t
 expect_status 1 || fail "a second run on the same table was not refused"

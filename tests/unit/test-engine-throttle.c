@@ -86,9 +86,11 @@ static const struct argv_case argv_cases[] = {
      "hits=3;flag=(null);query=(null);hb=100;time=500;fixed=0;"
      "min=100;max=100000",
      NULL},
-    /* --max-lag: a bare number is milliseconds. */
+    /* --max-lag: a bare number is ambiguous (pt-osc: seconds, gh-ost:
+     * ms), so it needs a unit, as every duration but --connect-timeout. */
     {{"--max-lag=2s"}, "lag=2000", NULL},
-    {{"--max-lag=250"}, "lag=250", NULL},
+    {{"--max-lag=250ms"}, "lag=250", NULL},
+    {{"--max-lag=250"}, NULL, "give a unit, e.g. 500ms or 2s"},
     {{"--max-lag=50ms"}, NULL, "must be between 100ms and 1h"},
     /* Replicas: repeatable, deduplicated, the port defaults to 3306. */
     {{"--replica=db2", "--replica=db3:3307", "--replica=db2:3306"},
@@ -115,7 +117,8 @@ static const struct argv_case argv_cases[] = {
     {{"--throttle-flag-file=/tmp/f", "--throttle-query=SELECT 0"},
      "flag=/tmp/f;query=SELECT 0",
      NULL},
-    {{"--heartbeat-interval=250"}, "hb=250", NULL},
+    {{"--heartbeat-interval=250ms"}, "hb=250", NULL},
+    {{"--heartbeat-interval=250"}, NULL, "give a unit"},
     {{"--heartbeat-interval=2s"}, NULL, "must be between 50ms and 1s"},
     /* --chunk-size fixes, --chunk-time adapts: the later one wins. */
     {{"--chunk-size=500"}, "rows=500;fixed=1;time=500", NULL},

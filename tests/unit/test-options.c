@@ -427,6 +427,66 @@ static const struct unit_case unit_cases[] = {
     {1, "99999999999T", 0, 0},
 };
 
+/*
+ * One rule for durations (osc(1) OPTIONS): a bare number other than 0
+ * needs a unit, except for --connect-timeout (the mysql client's, in
+ * seconds). Every duration row of the table is checked, so a new one
+ * cannot take a bare number by accident.
+ */
+static void test_duration_rule(void **state)
+{
+	const struct osc_option *opt;
+	size_t durations = 0;
+
+	for (opt = osc_option_table; opt->long_name; opt++) {
+		struct osc_options o;
+		struct strbuf err = STRBUF_INIT, arg = STRBUF_INIT;
+		char *argv[4];
+		int ret;
+
+		if (opt->type != OSC_OPT_DURATION)
+			continue;
+		durations++;
+		osc_options_init(&o);
+		strbuf_addf(&arg, "--%s=2000", opt->long_name);
+		argv[0] = (char *)"osc";
+		argv[1] = arg.buf;
+		argv[2] = NULL;
+		ret = osc_options_parse_argv(&o, 2, argv, &err);
+		if (!strcmp(opt->long_name, "connect-timeout")) {
+			if (ret)
+				fail_msg("%s: %s", arg.buf, err.buf);
+			assert_int_equal(o.connect_timeout_ms, 2000 * 1000);
+		} else {
+			if (!ret)
+				fail_msg("%s: a bare number was taken",
+					 arg.buf);
+			if (!strstr(err.buf, "give a unit, e.g. 500ms or 2s"))
+				fail_msg("%s: %s", arg.buf, err.buf);
+		}
+		osc_options_release(&o);
+		strbuf_release(&err);
+		strbuf_release(&arg);
+	}
+	assert_true(durations >= 9);
+	/* A bare 0 is zero in any unit. */
+	{
+		struct osc_options o;
+		struct strbuf err = STRBUF_INIT;
+		char *argv[] = {(char *)"osc", (char *)"--max-runtime=0",
+				(char *)"--max-lag-unknown=0", NULL};
+
+		osc_options_init(&o);
+		o.max_runtime_ms = 5;
+		if (osc_options_parse_argv(&o, 3, argv, &err))
+			fail_msg("bare 0: %s", err.buf);
+		assert_int_equal(o.max_runtime_ms, 0);
+		assert_int_equal(o.max_lag_unknown_ms, 0);
+		osc_options_release(&o);
+		strbuf_release(&err);
+	}
+}
+
 static void test_units(void **state)
 {
 	struct strbuf err = STRBUF_INIT;
@@ -523,6 +583,9 @@ static const struct file_case file_cases[] = {
     {"[client]\nssl\n[osc]\nskip-ssl\n", "ssl=1", NULL},
     {"[client]\nssl-mode=REQUIRED\nssl_ca=/c\n", "ssl=2;ca=/c", NULL},
     {"[osc]\nconnect_timeout = 30\n", "timeout=30000", NULL},
+    {"[osc]\nmax_lag = 1500\n", NULL,
+     "invalid value '1500' for 'max-lag' (t.cnf:2): give a unit"},
+    {"[osc]\nmigrate-on-replica\n", NULL, "only accepted on the command"},
     {"[osc]\nhost=\"a\" # quoted then comment\n", "host=a", NULL},
     {"[osc]\nfrobnicate = 1\n", NULL,
      "t.cnf:2: unknown option 'frobnicate' in group [osc]"},
@@ -795,6 +858,7 @@ int main(void)
 	    cmocka_unit_test(test_options_check),
 	    cmocka_unit_test(test_qualified_names),
 	    cmocka_unit_test(test_units),
+	    cmocka_unit_test(test_duration_rule),
 	    cmocka_unit_test(test_file_table),
 	    cmocka_unit_test(test_files_on_disk),
 	    cmocka_unit_test(test_table_rows),
