@@ -174,10 +174,9 @@ static void render_instant(struct strbuf *out, const struct osc_run *run,
 		strbuf_addf(out, "no: %s; the table is copied",
 			    run->instant_why.buf);
 	else if (opts->instant == OSC_INSTANT_NEVER)
-		strbuf_addstr(out, "possible: the server can run this ALTER "
-				   "in place (ALGORITHM=INSTANT); "
-				   "--instant=auto would do that instead of "
-				   "the copy");
+		strbuf_addstr(out, "possible, not used: the server can run "
+				   "this ALTER in place (ALGORITHM=INSTANT); "
+				   "--instant=never copies instead");
 	else if (opts->no_drop_old_table)
 		strbuf_addstr(out, "possible, not used: --no-drop-old-table "
 				   "keeps the original table, so the table is "

@@ -237,7 +237,8 @@ const struct osc_option osc_option_table[] = {
 	     "keep the original table as _t_old"),
     OPT_ENUM("instant", 0, instant, "WHEN", instant_choices, 0,
 	     "ALTER in place with ALGORITHM=INSTANT when\n"
-	     "the server can (auto), or refuse (only) [never]"),
+	     "the server can (auto), or refuse (only);\n"
+	     "never: always copy [auto]"),
 
     OPT_SECTION("Throttling"),
     OPT_DURATION("max-lag", 0, max_lag_ms, 0, 100, 3600 * 1000, 0,
@@ -369,8 +370,8 @@ void osc_options_init(struct osc_options *o)
 	o->hook_timeout_ms = 60 * 1000;
 	o->ssl_mode = DB_SSL_DEFAULT;
 	o->log_format = LOG_FORMAT_TEXT;
-	/* Not throttled, not pausable, run by the replicas: opt-in. */
-	o->instant = OSC_INSTANT_NEVER;
+	/* Issue 15: instant when the server can (--instant=never copies). */
+	o->instant = OSC_INSTANT_AUTO;
 }
 
 static void free_secret(char **p)

@@ -787,6 +787,33 @@ static void engine_release(struct engine *e)
 }
 
 /*
+ * The applier from the server's current position: before the first chunk
+ * is copied (DESIGN.md 4: every change after it is replayed).
+ */
+static int start_applier(struct engine *e, struct strbuf *err)
+{
+	struct osc_run *run = e->run;
+	struct osc_table_facts *t = &run->pf->table;
+	struct binlog_pos start;
+	struct osc_applier_config ac = {
+		.plan = &run->plan,
+		.db = t->db,
+		.table = t->table,
+		.ghost = t->ghost_name,
+		.dbopts = &run->pf->dbopts,
+		.lower_case_table_names = run->pf->server.lower_case_table_names,
+		.lockless_copy = e->lockless,
+	};
+
+	if (binlog_server_position(run->pf->db, &start, err) < 0)
+		return -1;
+	verbose("binlog: replaying changes after %s:%llu", start.file,
+		(unsigned long long)start.pos);
+	e->applier = osc_applier_start(&ac, &start, err);
+	return e->applier ? 0 : -1;
+}
+
+/*
  * --instant=auto|only, when the ghost took the ALTER instantly: the same
  * ALTER on the table, ALGORITHM=INSTANT, after the cut-over gate (a
  * postpone flag or hook holds it as it holds a swap). Returns 0 when the
@@ -797,12 +824,26 @@ static int run_instant(struct engine *e, double *blocked_ms,
 		       struct strbuf *err)
 {
 	struct osc_run *run = e->run;
+	struct strbuf sql = STRBUF_INIT;
 	int rc;
 
 	set_phase(e, "instant");
 	if (engine_ops_cut_over_gate(e->ops, refresh_progress,
 				     instant_should_stop, e, err) < 0)
 		return -1;
+	/* Not while a replica lags or the server is loaded (--max-lag...). */
+	if (osc_throttle_wait(e->throttle, copy_should_stop, refresh_progress,
+			      e, err) < 0)
+		return -1;
+	/*
+	 * The applier would take the ALTER in the binary log for a
+	 * concurrent DDL and fail: stop it first. Nothing is copied yet,
+	 * so a fallback to the copy starts it again from the position of
+	 * then with nothing missed.
+	 */
+	osc_applier_stop(e->applier);
+	e->applier = NULL;
+	test_pause_at(e, "instant");
 	rc = osc_instant_apply(run, blocked_ms, err);
 	if (rc <= 0)
 		return rc;
@@ -823,7 +864,29 @@ static int run_instant(struct engine *e, double *blocked_ms,
 	     "copying instead",
 	     e->qtable.buf, err->buf);
 	strbuf_reset(err);
-	return 1;
+	/*
+	 * The stopped applier had replayed changes into the ghost, and those
+	 * made between its stop and the new position are not replayed: a row
+	 * it inserted may since have been deleted. Empty the ghost, so that
+	 * the copy and the new applier build it as from the start.
+	 */
+	set_phase(e, "stream");
+	/* No applier watched for a concurrent DDL meanwhile: look. */
+	rc = osc_source_changed(run, err);
+	if (rc != 0) {
+		if (rc > 0)
+			strbuf_addf(err, "the definition of %s changed during "
+					 "the instant attempt: start again",
+				    e->qtable.buf);
+		return -1;
+	}
+	strbuf_addstr(&sql, "TRUNCATE TABLE ");
+	osc_run_qname(&sql, run, run->pf->table.ghost_name);
+	rc = db_exec(run->pf->db, sql.buf, err);
+	strbuf_release(&sql);
+	if (rc < 0)
+		return -1;
+	return start_applier(e, err) < 0 ? -1 : 1;
 }
 
 int osc_engine_run(struct osc_run *run)
@@ -832,7 +895,6 @@ int osc_engine_run(struct osc_run *run)
 	struct osc_table_facts *t = &run->pf->table;
 	struct engine eng, *e = &eng;
 	struct strbuf err = STRBUF_INIT, sql = STRBUF_INIT;
-	struct binlog_pos start;
 	struct cutover_opts co;
 	struct cutover_result cres;
 	struct progress_config pc = {
@@ -890,6 +952,24 @@ int osc_engine_run(struct osc_run *run)
 		goto fail;
 	engine_ops_hook(e->ops, HOOK_ON_VALIDATED);
 
+	/* Phase 3: the changelog, the position, the applier. */
+	set_phase(e, "stream");
+	run->changelog_undo = osc_push_drop_table(run, t->changelog_name);
+	if (throttle_changelog_create_sql(&sql, t->db, t->changelog_name,
+					  &err) < 0 ||
+	    db_exec(run->pf->db, sql.buf, &err) < 0)
+		goto fail;
+	if (start_applier(e, &err) < 0)
+		goto fail;
+	e->heartbeat = throttle_heartbeat_start(
+		&run->pf->dbopts, t->db, t->changelog_name,
+		(unsigned int)o->heartbeat_interval_ms, &err);
+	if (!e->heartbeat || osc_throttle_start(e->throttle, &err) < 0)
+		goto fail;
+	e->copy_conn = db_connect(&run->pf->dbopts, "copy", NULL, &err);
+	if (!e->copy_conn)
+		goto fail;
+
 	/* --instant: no copy at all when the server can ALTER in place. */
 	if (o->instant != OSC_INSTANT_NEVER && run->instant_ok) {
 		if (o->no_drop_old_table) {
@@ -900,7 +980,11 @@ int osc_engine_run(struct osc_run *run)
 			if (rc < 0)
 				goto fail;
 			if (rc == 0) {
-				if (osc_ghost_drop(run, &err) < 0)
+				engine_release(e);
+				if (osc_ghost_drop(run, &err) < 0 ||
+				    drop_after_swap(e, t->changelog_name,
+						    &run->changelog_undo,
+						    &err) < 0)
 					goto fail_after_swap;
 				info("done: %s migrated instantly "
 				     "(ALGORITHM=INSTANT, no copy); writers "
@@ -913,42 +997,6 @@ int osc_engine_run(struct osc_run *run)
 			}
 		}
 	}
-
-	/* Phase 3: the changelog, the position, the applier. */
-	set_phase(e, "stream");
-	run->changelog_undo = osc_push_drop_table(run, t->changelog_name);
-	if (throttle_changelog_create_sql(&sql, t->db, t->changelog_name,
-					  &err) < 0 ||
-	    db_exec(run->pf->db, sql.buf, &err) < 0)
-		goto fail;
-	if (binlog_server_position(run->pf->db, &start, &err) < 0)
-		goto fail;
-	verbose("binlog: replaying changes after %s:%llu", start.file,
-		(unsigned long long)start.pos);
-	{
-		struct osc_applier_config ac = {
-			.plan = &run->plan,
-			.db = t->db,
-			.table = t->table,
-			.ghost = t->ghost_name,
-			.dbopts = &run->pf->dbopts,
-			.lower_case_table_names =
-			    run->pf->server.lower_case_table_names,
-			.lockless_copy = e->lockless,
-		};
-
-		e->applier = osc_applier_start(&ac, &start, &err);
-	}
-	if (!e->applier)
-		goto fail;
-	e->heartbeat = throttle_heartbeat_start(
-		&run->pf->dbopts, t->db, t->changelog_name,
-		(unsigned int)o->heartbeat_interval_ms, &err);
-	if (!e->heartbeat || osc_throttle_start(e->throttle, &err) < 0)
-		goto fail;
-	e->copy_conn = db_connect(&run->pf->dbopts, "copy", NULL, &err);
-	if (!e->copy_conn)
-		goto fail;
 
 	/* Phase 4: the copy (the applier replays meanwhile). */
 	set_phase(e, "copy");

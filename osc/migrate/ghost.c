@@ -186,6 +186,40 @@ static int alter_sets_auto_increment(const struct ddl_alter *alter)
 	return 0;
 }
 
+/* A CREATE TABLE without its " AUTO_INCREMENT=N" (writers move it). */
+static void strip_auto_increment(struct strbuf *out, const char *create)
+{
+	const char *p = strstr(create, " AUTO_INCREMENT=");
+
+	if (!p) {
+		strbuf_addstr(out, create);
+		return;
+	}
+	strbuf_add(out, create, (size_t)(p - create));
+	p += strlen(" AUTO_INCREMENT=");
+	while (*p >= '0' && *p <= '9')
+		p++;
+	strbuf_addstr(out, p);
+}
+
+int osc_source_changed(struct osc_run *run, struct strbuf *err)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	char *now = NULL;
+	int ret = -1;
+
+	if (show_create(run, run->pf->table.table, &now, err) < 0)
+		goto out;
+	strip_auto_increment(&a, run->source_create);
+	strip_auto_increment(&b, now);
+	ret = strcmp(a.buf, b.buf) != 0;
+out:
+	free(now);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	return ret;
+}
+
 static int is_instant_refusal(unsigned int code)
 {
 	return code == DB_ER_ALTER_NOT_SUPPORTED ||

@@ -81,6 +81,13 @@ int osc_ghost_check_data(struct osc_run *run, struct strbuf *err);
 int osc_instant_apply(struct osc_run *run, double *blocked_ms,
 		      struct strbuf *err);
 
+/*
+ * Whether the table's definition differs now from the one the ghost was
+ * built from (AUTO_INCREMENT aside): 1 changed, 0 the same, -1 with err.
+ * For the moments no applier watches the binary log for DDL.
+ */
+int osc_source_changed(struct osc_run *run, struct strbuf *err);
+
 /* Drop the ghost now (dry run) and forget its undo. */
 int osc_ghost_drop(struct osc_run *run, struct strbuf *err);
 

@@ -21,13 +21,14 @@
 
 /* The values of every option, after files, environment and argv. */
 /*
- * --instant: whether a metadata-only ALTER (ALGORITHM=INSTANT) may stand in
- * for the copy. Off by default: an instant ALTER is not throttled by
- * replica lag, replicas run the DDL themselves, and none of the copy's
- * controls (pause, postpone, panic) apply once it has started.
+ * --instant: whether a metadata-only ALTER (ALGORITHM=INSTANT) stands in
+ * for the copy. auto by default (issue 15): it changes only metadata, so
+ * it is as short on the replicas, which run the same DDL; it waits for
+ * the throttler before it starts, but once started it cannot be paused
+ * or undone, so --instant=never is there to always copy.
  */
 enum osc_instant {
-	OSC_INSTANT_NEVER = 0, /* always copy (the default) */
+	OSC_INSTANT_NEVER = 0, /* always copy */
 	OSC_INSTANT_AUTO,      /* instant when the server can, else copy */
 	OSC_INSTANT_ONLY,      /* instant or refuse; never copy */
 };

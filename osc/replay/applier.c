@@ -812,6 +812,8 @@ int osc_applier_failed(struct osc_applier *a, struct strbuf *err)
 {
 	int failed;
 
+	if (!a) /* none running (before the stream, or stopped) */
+		return 0;
 	pthread_mutex_lock(&a->mu);
 	failed = a->failed;
 	if (failed && err)

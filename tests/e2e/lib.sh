@@ -71,6 +71,21 @@ e2e_init() {
     [ -x "$OSC_BIN" ] || fail "osc binary '$OSC_BIN' is missing"
     # Short path: unix socket paths are limited to about 108 bytes.
     E2E_DIR=$(mktemp -d /tmp/osc.XXXXXX) || fail "mktemp failed"
+    # osc's default --instant=auto would turn most ALTERs here (ADD
+    # COLUMN ... DEFAULT) into a metadata-only ALTER and leave the copy
+    # and the replay untested: every run copies unless the test passes
+    # --instant itself. t4220 runs $OSC_BIN_REAL for the default.
+    OSC_BIN_REAL=$OSC_BIN
+    cat >"$E2E_DIR/osc" <<EOF
+#!/bin/sh
+case " \$* " in
+*" --instant"*) ;;
+*) set -- --instant=never "\$@" ;;
+esac
+exec "$OSC_BIN_REAL" "\$@"
+EOF
+    chmod +x "$E2E_DIR/osc"
+    OSC_BIN=$E2E_DIR/osc
     trap e2e_cleanup EXIT
     trap 'exit 130' INT
     trap 'exit 143' TERM

@@ -12,7 +12,12 @@
 #     waits --cut-over-lock-timeout, warns, retries, then succeeds; with
 #     --cut-over-retries=0 it fails cleanly, table unchanged;
 #  5. usage errors: a bad WHEN, --instant=only with --no-drop-old-table;
-#     --instant=auto with --no-drop-old-table copies and keeps _t_old.
+#     --instant=auto with --no-drop-old-table copies and keeps _t_old;
+#  6. the default is auto; it waits for the throttler (a flag file);
+#  7. the server refuses for the table what it took for the ghost
+#     (innodb_instant_alter_column_allowed=never set meanwhile): auto
+#     copies from an empty ghost under the mirror writer, exactly.
+# (lib.sh makes every other test's osc copy: --instant=never.)
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 e2e_init
 . "$OSC_SRCDIR/tests/e2e/engine-lib.sh"
@@ -39,13 +44,13 @@ ADD_COL="ADD COLUMN note VARCHAR(32) NOT NULL DEFAULT 'x'"
 ADD_IDX="ADD INDEX k_i (c_i)"
 
 # 1. Dry runs.
-run_osc $(osc_conn primary) --alter="$ADD_COL" w.t
+run_osc $(osc_conn primary) --instant=never --alter="$ADD_COL" w.t
 expect_status 0
-expect_out '^instant: +possible: '
+expect_out '^instant: +possible, not used: '
 run_osc $(osc_conn primary) --instant=auto --alter="$ADD_COL" w.t
 expect_status 0
 expect_out '^instant: +yes: '
-run_osc $(osc_conn primary) --alter="$ADD_IDX" w.t
+run_osc $(osc_conn primary) --instant=auto --alter="$ADD_IDX" w.t
 expect_status 0
 expect_out '^instant: +no: .*ALGORITHM=INSTANT'
 before=$(schema t)
@@ -137,4 +142,40 @@ expect_err 'rows copied into'
     e2e_fail "5: the old table was not kept"
 sql primary "DROP TABLE w._t_old"
 same_as_native "ADD COLUMN n4 INT" 5
+
+# 6. The default, held by a throttle flag file until it is removed.
+touch "$E2E_DIR/throttle"
+OSC_BIN=$OSC_BIN_REAL start_osc $(osc_conn primary) \
+    --throttle-flag-file="$E2E_DIR/throttle" \
+    --alter="ADD COLUMN n5 INT" --execute w.t
+wait_osc_line 'paused' "$OSC_TIMEOUT"
+sleep 1
+[ -z "$(sql primary "SHOW COLUMNS FROM w.t LIKE 'n5'")" ] ||
+    e2e_fail "6: the instant ALTER ran while throttled"
+rm -f "$E2E_DIR/throttle"
+finish_osc
+expect_status 0 || fail "6: the default instant migration failed"
+expect_err 'migrated instantly'
+same_as_native "ADD COLUMN n5 INT" 6
+expect_no_leftovers primary w
+
+# 7. Refused for the table after the ghost took it: the copy, exactly.
+start_writer w --threads=2 --seed=43 --rate=${OSC_TEST_RATE:-400}
+sleep 1
+OSC_TEST_PAUSE_AT="instant:600000" OSC_TEST_RESUME_FILE="$E2E_DIR/resume7" \
+    start_osc $(osc_conn primary) --instant=auto --chunk-size=500 \
+    --alter="ADD COLUMN n6 INT NOT NULL DEFAULT 6" --execute w.t
+wait_osc_line 'test pause at instant' "$OSC_TIMEOUT"
+old_allowed=$(sql_value primary "SELECT @@GLOBAL.innodb_instant_alter_column_allowed")
+sql primary "SET GLOBAL innodb_instant_alter_column_allowed = 'never'"
+sleep 1
+touch "$E2E_DIR/resume7"
+finish_osc
+sql primary "SET GLOBAL innodb_instant_alter_column_allowed = '$old_allowed'"
+expect_status 0 || fail "7: the fallback to the copy failed"
+expect_err 'instant: the server refused ALGORITHM=INSTANT for `w`.`t`.*copying instead'
+expect_err 'rows copied into'
+stop_writer w
+expect_no_leftovers primary w
+same_as_native "ADD COLUMN n6 INT NOT NULL DEFAULT 6" 7
 exit 0
