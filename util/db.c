@@ -6,9 +6,11 @@
 #include "util/clock.h"
 #include "util/db.h"
 #include "util/log.h"
+#include "util/quote.h"
 #include "util/wrapper.h"
 
 #include <mysql.h>
+#include <strings.h>
 #include <time.h>
 
 struct db {
@@ -86,6 +88,42 @@ static const struct {
 		     "SESSION lock_wait_timeout = 2" },
 };
 
+/* See db.h: the server's flags that copy and replay take over. */
+static const char *const data_sql_mode_flags[] = {
+	"TIME_ROUND_FRACTIONAL",
+	"ALLOW_INVALID_DATES",
+	"ERROR_FOR_DIVISION_BY_ZERO",
+};
+
+int db_sql_mode_has(const char *mode, const char *flag)
+{
+	size_t n = strlen(flag);
+	const char *p = mode;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && !strncasecmp(p, flag, n))
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+void db_sql_mode_extra(const char *server_mode, struct strbuf *out)
+{
+	size_t i, start = out->len;
+
+	for (i = 0; i < ARRAY_SIZE(data_sql_mode_flags); i++) {
+		if (!db_sql_mode_has(server_mode, data_sql_mode_flags[i]))
+			continue;
+		if (out->len > start)
+			strbuf_addch(out, ',');
+		strbuf_addstr(out, data_sql_mode_flags[i]);
+	}
+}
+
 void db_global_init(void)
 {
 	if (mysql_library_init(0, NULL, NULL))
@@ -125,6 +163,7 @@ static void copy_options(struct db_options *dst, const struct db_options *src)
 	dst->ssl_key = dup_or_null(src->ssl_key);
 	dst->ssl_cipher = dup_or_null(src->ssl_cipher);
 	dst->ssl_crl = dup_or_null(src->ssl_crl);
+	dst->sql_mode_extra = dup_or_null(src->sql_mode_extra);
 }
 
 static void free_secret(const char *s)
@@ -150,6 +189,7 @@ static void free_options(struct db_options *o)
 	free((char *)o->ssl_key);
 	free((char *)o->ssl_cipher);
 	free((char *)o->ssl_crl);
+	free((char *)o->sql_mode_extra);
 	memset(o, 0, sizeof(*o));
 }
 
@@ -267,6 +307,16 @@ static int setup_session(struct db *db, struct strbuf *err)
 		if (!strcmp(db->label, role_setup[i].role) &&
 		    db_exec(db, role_setup[i].sql, err) < 0)
 			goto out;
+	if (db->opts.sql_mode_extra && *db->opts.sql_mode_extra) {
+		strbuf_addstr(&sql, "SET SESSION sql_mode = CONCAT("
+				    "@@session.sql_mode, ',', ");
+		quote_sql_string(&sql, db->opts.sql_mode_extra,
+				 strlen(db->opts.sql_mode_extra));
+		strbuf_addch(&sql, ')');
+		if (db_exec(db, sql.buf, err) < 0)
+			goto out;
+		strbuf_reset(&sql);
+	}
 	for (i = 0; i < db->vars_nr; i++)
 		add_assignment(&sql, &db->vars[i]);
 	if (sql.len && db_exec(db, sql.buf, err) < 0)

@@ -3,7 +3,8 @@
  *
  * Every connection is set up the same way: utf8mb4 client charset,
  * time_zone '+00:00' (TIMESTAMP values in the binlog are UTC and are
- * written back as such), and the fixed sql_mode DB_SQL_MODE. Errors keep
+ * written back as such), and the fixed sql_mode DB_SQL_MODE (plus the
+ * server's flags in db_options.sql_mode_extra). Errors keep
  * the server's errno and SQLSTATE so that callers retry deliberately
  * (1205 lock wait timeout, 1213 deadlock, 2006/2013 lost connection)
  * instead of matching strings. Each failing call appends one complete line
@@ -29,6 +30,28 @@
 #define DB_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION"
 /* The applier's: DB_SQL_MODE without STRICT_ALL_TABLES (db.c says why). */
 #define DB_APPLIER_SQL_MODE "NO_AUTO_VALUE_ON_ZERO,NO_ENGINE_SUBSTITUTION"
+
+/*
+ * The flags of the server's global sql_mode that change how a value is
+ * converted or checked when a row is written (a native ALTER copies under
+ * them), and that change nothing in how osc's own SQL text is read:
+ * TIME_ROUND_FRACTIONAL (round, not truncate, fractional seconds),
+ * ALLOW_INVALID_DATES, ERROR_FOR_DIVISION_BY_ZERO (generated columns and
+ * CHECK constraints evaluated on write). Those left out are osc's to
+ * fix (the strictness, NO_AUTO_VALUE_ON_ZERO), change how osc's SQL is
+ * parsed or what SHOW CREATE TABLE prints (ANSI_QUOTES,
+ * NO_BACKSLASH_ESCAPES, EMPTY_STRING_IS_NULL, ORACLE, NO_FIELD_OPTIONS,
+ * ...), or would refuse values the table already holds and that an
+ * in-place ALTER keeps (NO_ZERO_DATE, NO_ZERO_IN_DATE: the ghost's
+ * definition is built under the server's mode, where they refuse a zero
+ * DEFAULT as ALTER does).
+ *
+ * db_sql_mode_extra() appends those of `server_mode` (a comma list, as
+ * @@global.sql_mode gives it) to `out`, comma separated, in the order of
+ * the list above (pure). db_sql_mode_has() says whether the list holds `flag`.
+ */
+void db_sql_mode_extra(const char *server_mode, struct strbuf *out);
+int db_sql_mode_has(const char *mode, const char *flag);
 
 /* Server error codes the tool treats specially. */
 enum {
@@ -83,6 +106,13 @@ struct db_options {
 	 * and the later ones are not run.
 	 */
 	int multi_statements;
+	/*
+	 * Flags added to every session's sql_mode after the fixed setup and
+	 * the role's (db_sql_mode_extra() of the server's mode), so that rows
+	 * are copied and replayed under the server's conversion rules; NULL
+	 * or "": none.
+	 */
+	const char *sql_mode_extra;
 };
 
 struct db;

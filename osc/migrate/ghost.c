@@ -262,6 +262,51 @@ out:
 	return ret;
 }
 
+/*
+ * The ghost's DDL (CREATE TABLE ... LIKE, the counter, the user's ALTER)
+ * and the instant ALTER of the table run under the server's global
+ * sql_mode, as a DBA's own ALTER would (issue 12, item 4): a zero date DEFAULT under NO_ZERO_DATE, a DEFAULT
+ * too long for the column in strict mode, are refused as ALTER refuses
+ * them. `saved` keeps the session's mode (SQL text, quoted) until
+ * ddl_mode_leave() puts it back and empties it.
+ */
+static int ddl_mode_enter(struct osc_run *run, struct strbuf *saved,
+			  struct strbuf *err)
+{
+	struct db *db = run->pf->db;
+	const char *mode = run->pf->server.sql_mode;
+	struct strbuf cur = STRBUF_INIT, want = STRBUF_INIT;
+	int ret = -1;
+
+	if (db_query_value(db, "SELECT @@session.sql_mode", &cur, NULL,
+			   err) != 1)
+		goto out;
+	quote_sql_string(&want, mode ? mode : "", mode ? strlen(mode) : 0);
+	if (db_session_set(db, "sql_mode", want.buf, err) < 0)
+		goto out;
+	strbuf_reset(saved);
+	quote_sql_string(saved, cur.buf, cur.len);
+	verbose("ddl: under the server's sql_mode '%s'",
+		mode ? mode : "");
+	ret = 0;
+out:
+	strbuf_release(&cur);
+	strbuf_release(&want);
+	return ret;
+}
+
+static int ddl_mode_leave(struct osc_run *run, struct strbuf *saved,
+			  struct strbuf *err)
+{
+	int ret;
+
+	if (!saved->len)
+		return 0;
+	ret = db_session_set(run->pf->db, "sql_mode", saved->buf, err);
+	strbuf_reset(saved);
+	return ret;
+}
+
 int osc_instant_apply(struct osc_run *run, double *blocked_ms,
 		      struct strbuf *err)
 {
@@ -269,6 +314,7 @@ int osc_instant_apply(struct osc_run *run, double *blocked_ms,
 	const struct osc_table_facts *t = &run->pf->table;
 	struct db *db = run->pf->db;
 	struct strbuf sql = STRBUF_INIT, e = STRBUF_INIT;
+	struct strbuf saved_mode = STRBUF_INIT;
 	unsigned long long old_timeout = 0;
 	unsigned int timeout_s =
 		(unsigned int)((o->cut_over_lock_timeout_ms + 999) / 1000);
@@ -280,6 +326,8 @@ int osc_instant_apply(struct osc_run *run, double *blocked_ms,
 	if (ddl_build_ghost_alter(&sql, &run->plan, t->db, t->table, err) < 0)
 		goto out;
 	strbuf_addstr(&sql, ", ALGORITHM=INSTANT");
+	if (ddl_mode_enter(run, &saved_mode, err) < 0)
+		goto out;
 	if (db_query_u64(db, "SELECT @@SESSION.lock_wait_timeout",
 			 &old_timeout, err) < 0 ||
 	    db_session_setf(db, err, "lock_wait_timeout", "%u", timeout_s) < 0)
@@ -319,6 +367,10 @@ out:
 				    old_timeout) < 0)
 			warning("instant: %s", e.buf);
 	}
+	strbuf_reset(&e);
+	if (ddl_mode_leave(run, &saved_mode, &e) < 0)
+		warning("instant: %s", e.buf);
+	strbuf_release(&saved_mode);
 	strbuf_release(&sql);
 	strbuf_release(&e);
 	return ret;
@@ -330,6 +382,7 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 	struct db *db = run->pf->db;
 	struct strbuf sql = STRBUF_INIT, e = STRBUF_INIT;
 	struct strbuf ghost = STRBUF_INIT, alter_sql = STRBUF_INIT;
+	struct strbuf saved_mode = STRBUF_INIT;
 	int ret = -1;
 
 	osc_run_qname(&ghost, run, t->ghost_name);
@@ -358,6 +411,8 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 	if (ddl_build_ghost_create(&sql, t->db, t->table, t->ghost_name, err) <
 	    0)
 		goto out;
+	if (ddl_mode_enter(run, &saved_mode, err) < 0)
+		goto out;
 	verbose("ghost: %s", sql.buf);
 	if (db_exec(db, sql.buf, &e) < 0) {
 		/* Not ours: never drop a table this run did not create. */
@@ -382,10 +437,15 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 	if (alter_ghost(run, alter_sql.buf, &e) < 0) {
 		strbuf_addf(err,
 			    "the ALTER fails on the ghost table, so it would "
-			    "fail on `%s` too: %s",
-			    t->table, e.buf);
+			    "fail on `%s` too: %s (sql_mode '%s', the "
+			    "server's)",
+			    t->table, e.buf, run->pf->server.sql_mode);
 		goto out;
 	}
+	if (ddl_mode_leave(run, &saved_mode, err) < 0)
+		goto out;
+	/* SHOW CREATE TABLE under osc's mode: NO_FIELD_OPTIONS and the
+	 * like would change what it prints. */
 	if (show_create(run, t->ghost_name, &run->ghost_create, err) < 0)
 		goto out;
 	strbuf_reset(&e);
@@ -411,6 +471,14 @@ out:
 	strbuf_release(&e);
 	strbuf_release(&ghost);
 	strbuf_release(&alter_sql);
+	if (saved_mode.len) {
+		struct strbuf ignore = STRBUF_INIT;
+
+		/* Failed half-way: the session goes back all the same. */
+		ddl_mode_leave(run, &saved_mode, &ignore);
+		strbuf_release(&ignore);
+	}
+	strbuf_release(&saved_mode);
 	return ret;
 }
 
@@ -516,7 +584,44 @@ int osc_ghost_check_data(struct osc_run *run, struct strbuf *err)
 	}
 	for (i = 0; i < p->risks_nr; i++) {
 		const struct ddl_risk *k = &p->risks[i];
+		const struct ddl_column *c;
 
+		/*
+		 * A DATE or DATETIME column added NOT NULL without a
+		 * default gives the existing rows the zero date, which a
+		 * server sql_mode with NO_ZERO_DATE refuses: a native ALTER
+		 * fails on a table that has a row (error 1292, whatever the
+		 * strictness and the algorithm), and succeeds on an empty
+		 * one. The copy runs without NO_ZERO_DATE (util/db.h), so
+		 * the refusal is made here.
+		 */
+		if (k->kind == DDL_RISK_NOT_NULL_NO_DEFAULT && k->subject &&
+		    db_sql_mode_has(run->pf->server.sql_mode, "NO_ZERO_DATE") &&
+		    (c = ddl_table_column(&p->ghost, k->subject)) &&
+		    (!strcmp(c->type.base, "date") ||
+		     !strcmp(c->type.base, "datetime"))) {
+			strbuf_reset(&sql);
+			strbuf_reset(&row);
+			strbuf_addstr(&sql, "SELECT 1 FROM ");
+			quote_qualified(&sql, t->db, t->table);
+			strbuf_addstr(&sql, " LIMIT 1");
+			r = check_query(run->pf->db, sql.buf, &row, err);
+			if (r < 0)
+				goto fail;
+			if (r == 1) {
+				error("column `%s` added NOT NULL without a "
+				      "default would give the rows of "
+				      "`%s`.`%s` the zero date, which the "
+				      "server's sql_mode refuses (NO_ZERO_DATE; "
+				      "a native ALTER fails with error 1292, "
+				      "Incorrect %s value): give the column a "
+				      "DEFAULT",
+				      k->subject, t->db, t->table,
+				      c->type.base);
+				failures++;
+			}
+			continue;
+		}
 		if (k->kind != DDL_RISK_NOT_NULL_ADDED || !k->subject)
 			continue;
 		strbuf_reset(&sql);

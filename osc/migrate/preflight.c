@@ -44,7 +44,8 @@ static const char *const system_schemas[] = {
 static const char SQL_SERVER_FACTS[] =
     "SELECT @@version, @@version_comment, @@global.log_bin, "
     "@@global.binlog_format, @@global.binlog_row_image, "
-    "@@global.server_id, @@lower_case_table_names, CURRENT_USER()";
+    "@@global.server_id, @@lower_case_table_names, CURRENT_USER(), "
+    "@@global.sql_mode";
 
 static void fail(struct osc_preflight *pf, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -222,7 +223,7 @@ static int check_server(struct osc_preflight *pf)
 	if (!res)
 		return -1;
 	got = db_result_next(res, &row, &err);
-	if (got <= 0 || row.ncols < 8) {
+	if (got <= 0 || row.ncols < 9) {
 		fail(pf, "cannot read the server settings: %s",
 		     err.len ? err.buf : "no row");
 		db_result_free(res);
@@ -238,7 +239,17 @@ static int check_server(struct osc_preflight *pf)
 	s->server_id = u64_value(&row, 5);
 	s->lower_case_table_names = (int)u64_value(&row, 6);
 	s->user = grantee_of(row.values[7] ? row.values[7] : "");
+	s->sql_mode = dup_value(&row, 8);
 	db_result_free(res);
+	{
+		/* Every later connection copies and replays under the
+		 * server's conversion rules (util/db.h). */
+		struct strbuf extra = STRBUF_INIT;
+
+		db_sql_mode_extra(s->sql_mode, &extra);
+		s->sql_mode_extra = strbuf_detach(&extra, NULL);
+		pf->dbopts.sql_mode_extra = s->sql_mode_extra;
+	}
 	strbuf_release(&err);
 
 	if (osc_parse_server_version(s->version, s->version_comment, s) < 0)
@@ -1221,6 +1232,8 @@ void osc_preflight_release(struct osc_preflight *pf)
 	free(s->user);
 	free(s->binlog_format);
 	free(s->binlog_row_image);
+	free(s->sql_mode);
+	free(s->sql_mode_extra);
 	free(t->db);
 	free(t->table);
 	free(t->engine);
@@ -1331,6 +1344,10 @@ static void report_json(const struct osc_preflight *pf,
 	JSTR("binlog_format", s->binlog_format);
 	strbuf_addch(out, ',');
 	JSTR("binlog_row_image", s->binlog_row_image);
+	strbuf_addch(out, ',');
+	JSTR("sql_mode", s->sql_mode);
+	strbuf_addch(out, ',');
+	JSTR("copy_sql_mode_extra", s->sql_mode_extra);
 	strbuf_addstr(out, "},\"table\":{");
 	JSTR("database", t->db);
 	strbuf_addch(out, ',');
@@ -1411,6 +1428,12 @@ void osc_preflight_report(const struct osc_preflight *pf,
 		    "binlog_row_image=%s server_id=%" PRIu64 "\n",
 		    s->log_bin ? "ON" : "OFF", s->binlog_format,
 		    s->binlog_row_image, s->server_id);
+	strbuf_addf(out,
+		    "sql_mode:        the ghost is built under the server's "
+		    "'%s'; rows are copied under '%s%s%s'\n",
+		    s->sql_mode ? s->sql_mode : "", DB_SQL_MODE,
+		    s->sql_mode_extra && *s->sql_mode_extra ? "," : "",
+		    s->sql_mode_extra ? s->sql_mode_extra : "");
 	strbuf_addf(out, "user:            %s\n", s->user);
 	strbuf_addf(out, "table:           %s, %s, about %" PRIu64 " rows, ",
 		    q.buf, t->engine, t->rows_estimate);

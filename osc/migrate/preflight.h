@@ -51,6 +51,14 @@ struct osc_server_facts {
 	/* A replica: the server's replica status lists a source (-1: the
 	 * status could not be read, the user lacks the privilege). */
 	int is_replica;
+	/*
+	 * @@global.sql_mode: what a DBA's own ALTER runs under. The ghost
+	 * is built under it; rows are copied and replayed under osc's mode
+	 * plus sql_mode_extra, its flags that convert values
+	 * (db_sql_mode_extra(), util/db.h), also set in pf->dbopts.
+	 */
+	char *sql_mode;
+	char *sql_mode_extra;
 };
 
 struct osc_table_facts {

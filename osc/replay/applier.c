@@ -356,11 +356,23 @@ static int run_transaction_lent(struct osc_applier *a, struct db *db,
 	const char *p = stmts->buf;
 	size_t i;
 
-	if (!db_session_get(db, "sql_mode") &&
-	    (db_session_set(db, "sql_mode", "'" DB_APPLIER_SQL_MODE "'",
-			    err) < 0 ||
-	     db_session_set(db, "max_error_count", "65535", err) < 0))
-		return -1;
+	if (!db_session_get(db, "sql_mode")) {
+		/* The applier role's mode (util/db.c), with the server's
+		 * flags that the options add to every session. */
+		const char *extra = a->cfg.dbopts->sql_mode_extra;
+		struct strbuf mode = STRBUF_INIT;
+		int r;
+
+		strbuf_addstr(&mode, "'" DB_APPLIER_SQL_MODE);
+		if (extra && *extra)
+			strbuf_addf(&mode, ",%s", extra);
+		strbuf_addch(&mode, '\'');
+		r = db_session_set(db, "sql_mode", mode.buf, err);
+		strbuf_release(&mode);
+		if (r < 0 ||
+		    db_session_set(db, "max_error_count", "65535", err) < 0)
+			return -1;
+	}
 	for (i = 0; i < count; i++) {
 		if (db_exec(db, p, err) < 0 || statement_warnings(a, db, err) < 0)
 			return -1;

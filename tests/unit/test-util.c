@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <unistd.h>
 
+#include "util/db.h"
 #include "util/ident.h"
 #include "util/log.h"
 #include "util/quote.h"
@@ -257,6 +258,38 @@ static void test_ident_name_eq(void **state)
 	assert_false(ident_name_eq_len(1, "ab", 2, "A", 1));
 }
 
+/* The server's sql_mode flags that copy and replay take over (item 4). */
+static void test_sql_mode_extra(void **state)
+{
+	static const struct {
+		const char *server, *want;
+	} cases[] = {
+		{ "", "" },
+		{ "STRICT_TRANS_TABLES,ERROR_FOR_DIVISION_BY_ZERO,"
+		  "NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION",
+		  "ERROR_FOR_DIVISION_BY_ZERO" },
+		{ "NO_ZERO_DATE,NO_ZERO_IN_DATE,ANSI_QUOTES,NO_BACKSLASH_ESCAPES,"
+		  "PAD_CHAR_TO_FULL_LENGTH,EMPTY_STRING_IS_NULL", "" },
+		{ "time_round_fractional,ALLOW_INVALID_DATES",
+		  "TIME_ROUND_FRACTIONAL,ALLOW_INVALID_DATES" },
+		/* A flag's name inside another's is not the flag. */
+		{ "XTIME_ROUND_FRACTIONAL,ALLOW_INVALID_DATESX", "" },
+	};
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		strbuf_reset(&sb);
+		db_sql_mode_extra(cases[i].server, &sb);
+		assert_string_equal(sb.buf, cases[i].want);
+	}
+	assert_true(db_sql_mode_has("A,NO_ZERO_DATE,B", "no_zero_date"));
+	assert_false(db_sql_mode_has("NO_ZERO_DATES", "NO_ZERO_DATE"));
+	assert_false(db_sql_mode_has(NULL, "NO_ZERO_DATE"));
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_ident_name_eq),
 		cmocka_unit_test(test_quote_literals),
 		cmocka_unit_test(test_log_levels),
+		cmocka_unit_test(test_sql_mode_extra),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
