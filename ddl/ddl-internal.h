@@ -68,6 +68,17 @@ void ddl_constraint_release(struct ddl_constraint *c);
 void ddl_constraint_copy(struct ddl_constraint *dst,
 			 const struct ddl_constraint *src);
 int ddl_name_eq(const char *a, const char *b);
+
+/*
+ * The SQL condition, on source column expression `col` (quoted by the
+ * caller) of type `o`, that is true for a value that does not fit type
+ * `n` (plan.c, beside type_fits(), which decides that a change is lossy):
+ * out of the new integer or decimal range, rounded to fewer decimals, or
+ * longer than the new string length. Returns 0, or -1 (out untouched)
+ * for a change it cannot test in SQL (temporal, enum, float, ...).
+ */
+int ddl_type_misfit_sql(struct strbuf *out, const char *col,
+			const struct ddl_type *o, const struct ddl_type *n);
 /* Fill in missing charset/collation of string columns from the table's. */
 void ddl_table_resolve_charsets(struct ddl_table *t);
 /* Maximum bytes per character of a charset (4 when unknown). */

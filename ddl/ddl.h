@@ -668,6 +668,21 @@ int ddl_build_null_check(struct strbuf *out, const struct ddl_plan *p,
 			 const char *table, struct strbuf *err);
 
 /*
+ * For a DDL_RISK_LOSSY_TYPE column (ghost name `ghost_column`): the rows
+ * whose value does not fit the ghost's type, e.g. for VARCHAR(20) to
+ * VARCHAR(5)
+ *   SELECT `k1`, `k2` FROM `db`.`table` WHERE CHAR_LENGTH(`c`) > 5 LIMIT 1
+ * with the shared key's source columns. A native ALTER in strict mode
+ * refuses such a row, and the copy stops at its chunk's warning, so a
+ * row back means the run would fail. Integer and decimal ranges, decimal
+ * rounding and string lengths are tested; for another change (temporal,
+ * enum, float) it fails with "cannot be checked in advance" in err.
+ */
+int ddl_build_fit_check(struct strbuf *out, const struct ddl_plan *p,
+			const char *ghost_column, const char *db,
+			const char *table, struct strbuf *err);
+
+/*
  * For plan->constraint_checks[i], run on the source:
  *   SELECT `k1`, `k2` FROM `db`.`table` WHERE NOT (<expr>) LIMIT 1
  * with the shared key's source columns, and <expr> the constraint's

@@ -909,6 +909,85 @@ static bool type_fits(const struct ddl_type *o, const struct ddl_type *n,
 	return false;
 }
 
+/* A charset name as the server writes it: letters, digits, '_'. */
+static bool plain_word(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '_')
+			return false;
+	return true;
+}
+
+/* "1" and `digits` zeros: 10^digits as an exact SQL literal. */
+static void add_power_of_ten(struct strbuf *out, long long digits)
+{
+	strbuf_addch(out, '1');
+	while (digits-- > 0)
+		strbuf_addch(out, '0');
+}
+
+int ddl_type_misfit_sql(struct strbuf *out, const char *col,
+			const struct ddl_type *o, const struct ddl_type *n)
+{
+	int ob = int_bytes(o->base), nb = int_bytes(n->base);
+	size_t start = out->len;
+
+	if (ob && nb) {
+		/* The new type's range, exact (bigint unsigned included). */
+		if (n->is_unsigned)
+			strbuf_addf(out, "%s < 0 OR %s > %llu", col, col,
+				    nb == 8 ? 18446744073709551615ULL
+					    : (1ULL << (8 * nb)) - 1);
+		else
+			strbuf_addf(out, "%s < -%llu OR %s > %llu", col,
+				    1ULL << (8 * nb - 1), col,
+				    (1ULL << (8 * nb - 1)) - 1);
+		return 0;
+	}
+	if ((ob || !strcmp(o->base, "decimal")) &&
+	    !strcmp(n->base, "decimal") && n->length > 0) {
+		long long m = n->length, d = n->scale < 0 ? 0 : n->scale;
+
+		strbuf_addf(out, "ABS(%s) >= ", col);
+		add_power_of_ten(out, m - d);
+		if (n->is_unsigned)
+			strbuf_addf(out, " OR %s < 0", col);
+		/* Rounding raises a note, and the copy stops at any. */
+		if (!ob && o->scale > d)
+			strbuf_addf(out, " OR ROUND(%s, %lld) <> %s", col, d,
+				    col);
+		return 0;
+	}
+	if (is_stringish(o->base) && is_stringish(n->base)) {
+		bool n_bin = is_binary_string(n->base);
+
+		if (is_char_counted(n->base)) {
+			if (n->length < 0)
+				goto uncheckable;
+			strbuf_addf(out, "%s(%s) > %lld",
+				    n_bin ? "LENGTH" : "CHAR_LENGTH", col,
+				    n->length);
+			return 0;
+		}
+		if (n_bin || is_binary_string(o->base) || !n->charset) {
+			strbuf_addf(out, "LENGTH(%s) > %lld", col,
+				    text_bytes(n->base));
+			return 0;
+		}
+		strbuf_addf(out, "LENGTH(CONVERT(%s USING ", col);
+		if (!plain_word(n->charset))
+			goto uncheckable;
+		strbuf_addf(out, "%s)) > %lld", n->charset,
+			    text_bytes(n->base));
+		return 0;
+	}
+uncheckable:
+	strbuf_setlen(out, start);
+	return -1;
+}
+
 static bool charset_changed(const struct ddl_type *o, const struct ddl_type *n)
 {
 	if (!ddl_type_is_textual(o) || !ddl_type_is_textual(n))

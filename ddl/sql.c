@@ -513,6 +513,50 @@ int ddl_build_null_check(struct strbuf *out, const struct ddl_plan *p,
 	return 0;
 }
 
+int ddl_build_fit_check(struct strbuf *out, const struct ddl_plan *p,
+			const char *ghost_column, const char *db,
+			const char *table, struct strbuf *err)
+{
+	const struct ddl_col_map *m = ddl_plan_map_ghost(p, ghost_column);
+	const struct ddl_column *o, *n;
+	struct strbuf col = STRBUF_INIT, cond = STRBUF_INIT;
+	size_t old = out->len, i;
+	int ret = -1;
+
+	if (!m || !p->key_nr) {
+		if (err)
+			strbuf_addf(err, "column `%s` is not copied from the "
+					 "table",
+				    ghost_column);
+		return -1;
+	}
+	o = &p->source.columns[m->source_ordinal];
+	n = &p->ghost.columns[m->ghost_ordinal];
+	if (quote_ident(&col, m->source_name) < 0 ||
+	    ddl_type_misfit_sql(&cond, col.buf, &o->type, &n->type) < 0) {
+		if (err)
+			strbuf_addstr(err, "cannot be checked in advance");
+		goto out;
+	}
+	strbuf_addstr(out, "SELECT ");
+	for (i = 0; i < p->key_nr; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		quote_ident(out, p->key[i].source_name);
+	}
+	strbuf_addstr(out, " FROM ");
+	if (qualified(out, db, table) < 0) {
+		bad_name(out, old, err);
+		goto out;
+	}
+	strbuf_addf(out, " WHERE %s LIMIT 1", cond.buf);
+	ret = 0;
+out:
+	strbuf_release(&col);
+	strbuf_release(&cond);
+	return ret;
+}
+
 /*
  * Append what stands for ghost column `name` in a CHECK expression run on
  * the source: the source column, or an added column's constant default

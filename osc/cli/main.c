@@ -215,6 +215,8 @@ static int dry_run(struct osc_preflight *pf, const struct osc_options *opts)
 		error("%s", err.buf);
 		goto out;
 	}
+	if (!n)
+		info("preflight: all checks passed");
 	ddl_plan_render(&plan, &run.plan, pf->table.db, pf->table.table,
 			pf->table.ghost_name);
 	render_instant(&instant, &run, opts);
@@ -227,6 +229,11 @@ static int dry_run(struct osc_preflight *pf, const struct osc_options *opts)
 	}
 	fputs(out.buf, stdout);
 	fflush(stdout);
+	/* Each failed check was one error line already. */
+	if (n)
+		info("dry run: %d data check%s failed, as --execute would; "
+		     "nothing was changed",
+		     n, n > 1 ? "s" : "");
 	status = n ? OSC_EXIT_FAILED : OSC_EXIT_OK;
 out:
 	osc_run_release(&run);

@@ -945,6 +945,7 @@ int osc_engine_run(struct osc_run *run)
 			    n, n > 1 ? "s" : "");
 		goto fail;
 	}
+	info("preflight: all checks passed");
 	for (n = 0; n < (int)run->plan.risks_nr; n++)
 		if (run->plan.risks[n].severity >= DDL_SEV_WARNING)
 			warning("%s", run->plan.risks[n].message);

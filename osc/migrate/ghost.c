@@ -582,6 +582,41 @@ int osc_ghost_check_data(struct osc_run *run, struct strbuf *err)
 			failures++;
 		}
 	}
+	/*
+	 * A lossy type change (issue 11, item 6): the dry run listed "values
+	 * may be truncated" and passed, then --execute stopped at the first
+	 * chunk's warning. The rows are checked now, in both.
+	 */
+	for (i = 0; i < p->risks_nr; i++) {
+		const struct ddl_risk *k = &p->risks[i];
+		struct strbuf why = STRBUF_INIT;
+
+		if (k->kind != DDL_RISK_LOSSY_TYPE ||
+		    k->severity < DDL_SEV_WARNING || !k->subject)
+			continue;
+		strbuf_reset(&sql);
+		strbuf_reset(&row);
+		if (ddl_build_fit_check(&sql, p, k->subject, t->db, t->table,
+					&why) < 0) {
+			warning("column `%s` %s: a row of `%s`.`%s` that does "
+				"not fit stops --execute at its chunk (nothing "
+				"is changed then)",
+				k->subject, why.buf, t->db, t->table);
+			strbuf_release(&why);
+			continue;
+		}
+		strbuf_release(&why);
+		verbose("checking that the rows fit column `%s`", k->subject);
+		r = check_query(run->pf->db, sql.buf, &row, err);
+		if (r < 0)
+			goto fail;
+		if (r == 1) {
+			error("%s, and rows of `%s`.`%s` do not fit, e.g. key "
+			      "(%s); fix them first or change the ALTER",
+			      k->message, t->db, t->table, row.buf);
+			failures++;
+		}
+	}
 	for (i = 0; i < p->risks_nr; i++) {
 		const struct ddl_risk *k = &p->risks[i];
 		const struct ddl_column *c;

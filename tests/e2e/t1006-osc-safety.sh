@@ -114,4 +114,37 @@ done
 run_osc --no-defaults $(osc_conn primary) --log-format=json --max-lag=3s "$ADD" shop.orders
 expect_status 0
 expect_out '"settings":\{[^}]*"max-lag":"3s"'
+
+# The dry run's verdict is --execute's. Shrinking a column that holds
+# values too long or too large: a strict native ALTER refuses it, so do
+# the dry run and --execute, before anything is copied; where the rows
+# fit, both pass.
+sql primary "CREATE TABLE shop.probe LIKE shop.orders; INSERT INTO shop.probe SELECT * FROM shop.orders"
+for alter in "MODIFY name VARCHAR(5)" "MODIFY n SMALLINT"; do
+    sql primary "SET SESSION sql_mode='STRICT_ALL_TABLES'; ALTER TABLE shop.probe $alter" 2>/dev/null &&
+        fail "native ALTER '$alter' passed: the case tests nothing"
+    run_osc --no-defaults $(osc_conn primary) --alter="$alter" shop.orders
+    expect_status 1
+    expect_err "^error: column \`(name|n)\` changes from .+ to .+: values may be [a-z ]+, and rows of \`shop\`\.\`orders\` do not fit, e\.g\. key \(2\); fix them first or change the ALTER$"
+    expect_err "^dry run: 1 data check failed, as --execute would; nothing was changed$"
+    grep -q "all checks passed" "$E2E_DIR/osc.err" && e2e_fail "$alter: the dry run said all checks passed"
+    run_osc --no-defaults $(osc_conn primary) --alter="$alter" --execute shop.orders
+    expect_status 1
+    expect_err "do not fit, e\.g\. key \(2\)"
+    expect_no_leftovers primary shop
+done
+[ "$(sql_value primary "SELECT CONCAT(COUNT(*), ',', MAX(CHAR_LENGTH(name)), ',', MAX(n)) FROM shop.orders")" = "2,13,70000" ] ||
+    e2e_fail "a refused run changed shop.orders"
+for alter in "MODIFY name VARCHAR(13)" "MODIFY n MEDIUMINT"; do
+    sql primary "SET SESSION sql_mode='STRICT_ALL_TABLES'; ALTER TABLE shop.probe $alter" ||
+        fail "native ALTER '$alter' failed"
+    run_osc --no-defaults $(osc_conn primary) --alter="$alter" shop.orders
+    expect_status 0
+    expect_err '^preflight: all checks passed$'
+done
+run_osc --no-defaults $(osc_conn primary) --alter="MODIFY name VARCHAR(13)" --execute shop.orders
+expect_status 0
+[ "$(sql_value primary "SELECT GROUP_CONCAT(name ORDER BY id) FROM shop.orders")" = "short,a longer name" ] ||
+    e2e_fail "the fitting shrink changed the data"
+expect_no_leftovers primary shop
 exit 0

@@ -1219,6 +1219,80 @@ static void test_constraint_checks(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * The rows that do not fit a lossy type change (the dry run and --execute
+ * refuse them before the copy, as a strict native ALTER would).
+ */
+static void test_fit_checks(void **state)
+{
+	static const struct {
+		const char *alter;
+		const char *column;
+		const char *want; /* NULL: cannot be checked */
+	} cases[] = {
+		{ "MODIFY name VARCHAR(5) NOT NULL DEFAULT ''", "name",
+		  "SELECT `id` FROM `shop`.`t` WHERE CHAR_LENGTH(`name`) > 5 "
+		  "LIMIT 1" },
+		{ "MODIFY qty SMALLINT NOT NULL DEFAULT 0", "qty",
+		  "SELECT `id` FROM `shop`.`t` WHERE `qty` < -32768 OR `qty` > "
+		  "32767 LIMIT 1" },
+		{ "MODIFY qty INT UNSIGNED NOT NULL DEFAULT 0", "qty",
+		  "SELECT `id` FROM `shop`.`t` WHERE `qty` < 0 OR `qty` > "
+		  "4294967295 LIMIT 1" },
+		{ "MODIFY big TINYINT UNSIGNED", "big",
+		  "SELECT `id` FROM `shop`.`t` WHERE `big` < 0 OR `big` > 255 "
+		  "LIMIT 1" },
+		{ "MODIFY big INT", "big",
+		  "SELECT `id` FROM `shop`.`t` WHERE `big` < -2147483648 OR "
+		  "`big` > 2147483647 LIMIT 1" },
+		{ "MODIFY price DECIMAL(6,1)", "price",
+		  "SELECT `id` FROM `shop`.`t` WHERE ABS(`price`) >= 100000 OR "
+		  "ROUND(`price`, 1) <> `price` LIMIT 1" },
+		{ "MODIFY qty DECIMAL(5,2) NOT NULL DEFAULT 0", "qty",
+		  "SELECT `id` FROM `shop`.`t` WHERE ABS(`qty`) >= 1000 LIMIT 1" },
+		{ "CHANGE email mail VARBINARY(16)", "mail",
+		  "SELECT `id` FROM `shop`.`t` WHERE LENGTH(`email`) > 16 "
+		  "LIMIT 1" },
+		{ "MODIFY note TINYTEXT", "note",
+		  "SELECT `id` FROM `shop`.`t` WHERE LENGTH(CONVERT(`note` "
+		  "USING utf8mb4)) > 255 LIMIT 1" },
+		{ "MODIFY ts DATETIME", "ts", NULL },
+		{ "MODIFY kind ENUM('a','b') NOT NULL DEFAULT 'a'", "kind", NULL },
+	};
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct ddl_plan p = DDL_PLAN_INIT;
+		int lossy = 0, r;
+
+		plan_from(src_basic, cases[i].alter, &p);
+		for (j = 0; j < p.risks_nr; j++)
+			if (p.risks[j].kind == DDL_RISK_LOSSY_TYPE &&
+			    p.risks[j].subject &&
+			    !strcmp(p.risks[j].subject, cases[i].column))
+				lossy = 1;
+		if (!lossy)
+			fail_msg("%s: no lossy-type risk", cases[i].alter);
+		r = ddl_build_fit_check(&sb, &p, cases[i].column, "shop", "t",
+					&err);
+		if (cases[i].want) {
+			if (r)
+				fail_msg("%s: %s", cases[i].alter, err.buf);
+			expect_sql(&sb, cases[i].want);
+		} else {
+			assert_int_equal(r, -1);
+			assert_string_equal(sb.buf, "");
+			assert_string_equal(err.buf,
+					    "cannot be checked in advance");
+		}
+		strbuf_reset(&err);
+		ddl_plan_release(&p);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&err);
+}
+
 /* Ordinals count every column, generated and invisible ones included,
  * as binlog row images do. */
 static void test_plan_ordinals(void **state)
@@ -1301,6 +1375,7 @@ int main(void)
 		cmocka_unit_test(test_create_table),
 		cmocka_unit_test(test_plan_table),
 		cmocka_unit_test(test_constraint_checks),
+		cmocka_unit_test(test_fit_checks),
 		cmocka_unit_test(test_sql_builders),
 		cmocka_unit_test(test_replay_strings),
 		cmocka_unit_test(test_plan_ordinals),
