@@ -698,4 +698,40 @@ int ddl_build_constraint_check(struct strbuf *out, const struct ddl_plan *p,
 			       size_t check_index, const char *db,
 			       const char *table, struct strbuf *err);
 
+/* ---- triggers (trigger.c) ---- */
+
+/*
+ * What osc reads from a trigger's stored definition (SHOW CREATE
+ * TRIGGER's "SQL Original Statement"): where the ON clause is, so that the
+ * same text can create the trigger on the ghost, and the columns its body
+ * reads or sets as NEW.col or OLD.col (unquoted, each once, in the order
+ * first seen). Offsets are into the parsed text.
+ */
+struct ddl_trigger_text {
+	size_t on_start;	/* the ON keyword */
+	size_t on_end;		/* the FOR of FOR EACH ROW */
+	size_t body_start;	/* after FOR EACH ROW */
+	int order_clause;	/* FOLLOWS/PRECEDES kept in the text */
+	char **columns;
+	size_t columns_nr, columns_alloc;
+};
+
+/*
+ * Parse `stmt` (CREATE [DEFINER=...] TRIGGER name BEFORE|AFTER event ON
+ * tbl FOR EACH ROW body). Returns 0, or -1 with one line in err when the
+ * text has no such shape (tt is then released).
+ */
+int ddl_trigger_parse(const char *stmt, struct ddl_trigger_text *tt,
+		      struct strbuf *err);
+void ddl_trigger_text_release(struct ddl_trigger_text *tt);
+
+/*
+ * Append `stmt` with its ON clause replaced by ON `db`.`table` (one
+ * blank after it): the statement that creates the same trigger on
+ * another table. -1 when a name cannot be quoted.
+ */
+int ddl_trigger_retarget(struct strbuf *out, const char *stmt,
+			 const struct ddl_trigger_text *tt, const char *db,
+			 const char *table);
+
 #endif

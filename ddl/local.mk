@@ -7,7 +7,8 @@ ddl_libddl_a_SOURCES = \
 	ddl/parse.c \
 	ddl/table.c \
 	ddl/plan.c \
-	ddl/sql.c
+	ddl/sql.c \
+	ddl/trigger.c
 # libFuzzer builds instrument the module for coverage too, not only the
 # fuzz target (tests/fuzz/ddl.mk). The per-target CFLAGS replace
 # AM_CFLAGS, so they are set in both conditions.

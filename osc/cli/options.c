@@ -95,6 +95,12 @@ static const struct osc_opt_choice log_format_choices[] = {
     {NULL, 0},
 };
 
+static const struct osc_opt_choice triggers_choices[] = {
+    {"carry", OSC_TRIGGERS_CARRY},
+    {"refuse", OSC_TRIGGERS_REFUSE},
+    {NULL, 0},
+};
+
 /* MySQL's --ssl-mode names; PREFERRED is the library's default. */
 static const struct osc_opt_choice ssl_mode_choices[] = {
     {"DISABLED", DB_SSL_DISABLED},
@@ -239,6 +245,9 @@ const struct osc_option osc_option_table[] = {
 	     "ALTER in place with ALGORITHM=INSTANT when\n"
 	     "the server can (auto), or refuse (only);\n"
 	     "never: always copy [auto]"),
+    OPT_ENUM("triggers", 0, triggers, "MODE", triggers_choices, 0,
+	     "carry [default]: the table's triggers move to\n"
+	     "the new table under the cut-over lock; refuse"),
 
     OPT_SECTION("Throttling"),
     OPT_DURATION("max-lag", 0, max_lag_ms, 0, 100, 3600 * 1000, 0,

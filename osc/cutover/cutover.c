@@ -53,6 +53,24 @@ struct attempt {
 	 */
 	int drop_sent;
 	double lock_sent_ms, locked_ms, unlocked_ms;
+	/*
+	 * The triggers (cutover.h): T creates them on the ghost (SENTRY);
+	 * the first trg_dropped are off t, the first trg_created on the
+	 * ghost; trg_held: hold_replay(1) was called.
+	 */
+	struct db *trg;
+	size_t trg_dropped, trg_created;
+	size_t trg_back;	/* of the dropped, created again on t */
+	int trg_held;
+};
+
+/* How an attempt ended. */
+enum attempt_status {
+	ATTEMPT_SWAPPED,
+	ATTEMPT_RETRY,		/* nothing swapped, try again */
+	ATTEMPT_FATAL,		/* nothing swapped, give up */
+	ATTEMPT_UNKNOWN,	/* the rename's outcome is not known */
+	ATTEMPT_EARLY,		/* R renamed before the catch-up ended */
 };
 
 enum cutover_method cutover_method_for_version(const char *version)
@@ -247,6 +265,312 @@ out:
 	return ret;
 }
 
+/* ---- the triggers (cutover.h) ---- */
+
+static void trg_hold(struct attempt *a, int on)
+{
+	if (a->trg_held == on)
+		return;
+	a->trg_held = on;
+	if (a->o->hold_replay)
+		a->o->hold_replay(a->o->ctx, on);
+}
+
+static int use_schema(struct attempt *a, struct db *db, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int ret;
+
+	strbuf_addstr(&sql, "USE ");
+	quote_ident(&sql, a->o->schema);
+	ret = db_exec(db, sql.buf, err);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* T, opened once per attempt, in the schema (trigger names are). */
+static int trg_conn(struct attempt *a, struct strbuf *err)
+{
+	if (a->trg) {
+		if (db_exec(a->trg, "DO 0", err) == 0)
+			return 0;
+		strbuf_reset(err);
+		if (db_reconnect(a->trg, err) < 0)
+			return -1;
+		return use_schema(a, a->trg, err);
+	}
+	a->trg = db_connect(a->o->conn, "cutover-triggers", NULL, err);
+	if (!a->trg)
+		return -1;
+	if (a->o->own_ddl)
+		a->o->own_ddl(a->o->ctx, db_thread_id(a->trg));
+	if (db_session_setf(a->trg, err, "lock_wait_timeout", "%u",
+			    a->o->lock_wait_timeout_s ? a->o->lock_wait_timeout_s
+						      : 3) < 0)
+		return -1;
+	return use_schema(a, a->trg, err);
+}
+
+/* The session a trigger was created in, on db, before its CREATE. */
+static int trg_session(struct db *db, const struct cutover_trigger *tr,
+		       struct strbuf *err)
+{
+	struct strbuf v = STRBUF_INIT;
+	int ret = -1;
+
+	db_append_literal(db, &v, tr->sql_mode, strlen(tr->sql_mode));
+	if (db_session_set(db, "sql_mode", v.buf, err) < 0)
+		goto out;
+	strbuf_reset(&v);
+	db_append_literal(db, &v, tr->client_charset,
+			  strlen(tr->client_charset));
+	if (db_session_set(db, "character_set_client", v.buf, err) < 0)
+		goto out;
+	strbuf_reset(&v);
+	db_append_literal(db, &v, tr->connection_collation,
+			  strlen(tr->connection_collation));
+	if (db_session_set(db, "collation_connection", v.buf, err) < 0)
+		goto out;
+	ret = 0;
+out:
+	strbuf_release(&v);
+	return ret;
+}
+
+static int trg_drop(struct attempt *a, struct db *db, const char *name,
+		    int if_exists, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int ret;
+
+	strbuf_addstr(&sql, if_exists ? "DROP TRIGGER IF EXISTS "
+				      : "DROP TRIGGER ");
+	quote_qualified(&sql, a->o->schema, name);
+	ret = db_exec(db, sql.buf, err);
+	strbuf_release(&sql);
+	return ret;
+}
+
+static int trg_create(struct attempt *a, struct db *db,
+		      const struct cutover_trigger *tr, const char *sql,
+		      const char *on, struct strbuf *err)
+{
+	struct strbuf why = STRBUF_INIT;
+
+	if (trg_session(db, tr, &why) < 0 || db_exec(db, sql, &why) < 0) {
+		strbuf_addf(err, "cannot create trigger `%s`.`%s` on `%s`: %s",
+			    a->o->schema, tr->name, on, why.buf);
+		strbuf_release(&why);
+		return -1;
+	}
+	strbuf_release(&why);
+	return 0;
+}
+
+/* `table` holds exactly the triggers, in the order given. */
+static int trg_check(struct attempt *a, struct db *db, const char *table,
+		     struct strbuf *err)
+{
+	const struct cutover_opts *o = a->o;
+	struct strbuf sql = STRBUF_INIT;
+	struct db_result *res = NULL;
+	struct db_row row;
+	size_t n = 0;
+	int r, ret = -1;
+
+	strbuf_addstr(&sql, "SELECT TRIGGER_NAME FROM information_schema."
+		      "TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ");
+	db_append_literal(db, &sql, o->schema, strlen(o->schema));
+	strbuf_addstr(&sql, " AND EVENT_OBJECT_TABLE = ");
+	db_append_literal(db, &sql, table, strlen(table));
+	strbuf_addstr(&sql, " ORDER BY EVENT_MANIPULATION, ACTION_TIMING, "
+		      "ACTION_ORDER");
+	if (db_query(db, sql.buf, &res, err) < 0)
+		goto out;
+	while ((r = db_result_next(res, &row, err)) == 1) {
+		if (n >= o->triggers_nr || !row.values[0] ||
+		    strcmp(row.values[0], o->triggers[n].name))
+			break;
+		n++;
+	}
+	if (r < 0)
+		goto out;
+	if (r == 1 || n != o->triggers_nr) {
+		if (table == o->ghost)
+			strbuf_addf(err, "the triggers on `%s` are not the "
+				    "table's (in name and order) after they "
+				    "were created again", o->ghost);
+		else
+			strbuf_addf(err, "the triggers of `%s`.`%s` changed "
+				    "during the run (one was dropped or "
+				    "created); run osc again", o->schema,
+				    o->table);
+		goto out;
+	}
+	ret = 0;
+out:
+	db_result_free(res);
+	strbuf_release(&sql);
+	return ret;
+}
+
+/*
+ * Move the triggers from t to the ghost, with t locked by L and the
+ * catch-up done. SWAPPED (go on), RETRY or FATAL, with err.
+ */
+static enum attempt_status move_triggers(struct attempt *a,
+					 struct strbuf *err)
+{
+	const struct cutover_opts *o = a->o;
+	double t0 = clock_ms_f();
+	struct db *g;
+	size_t i;
+
+	if (!o->triggers_nr)
+		return ATTEMPT_SWAPPED;
+	if (a->res->method == CUTOVER_LOCK_RENAME) {
+		g = a->lock;	/* L holds the ghost */
+	} else {
+		if (trg_conn(a, err) < 0)
+			return ATTEMPT_RETRY;
+		g = a->trg;
+	}
+	if (o->own_ddl)
+		o->own_ddl(o->ctx, db_thread_id(a->lock));
+	/*
+	 * A DROP TRIGGER by someone else during the run does not name the
+	 * table, so the DDL watch cannot see it: check here, under the lock.
+	 */
+	if (trg_check(a, a->lock, o->table, err) < 0)
+		return db_error_is_disconnect(db_errno(a->lock))
+			       ? ATTEMPT_RETRY : ATTEMPT_FATAL;
+	trg_hold(a, 1);
+	for (i = 0; i < o->triggers_nr; i++) {
+		if (trg_drop(a, a->lock, o->triggers[i].name, 0, err) < 0)
+			return ATTEMPT_RETRY;
+		a->trg_dropped = i + 1;
+	}
+	for (i = 0; i < o->triggers_nr; i++) {
+		if (trg_create(a, g, &o->triggers[i],
+			       o->triggers[i].create_on_ghost, o->ghost,
+			       err) < 0) {
+			unsigned int code = db_errno(g);
+
+			return db_error_is_transient(code) ||
+					       db_error_is_disconnect(code)
+				       ? ATTEMPT_RETRY
+				       : ATTEMPT_FATAL;
+		}
+		a->trg_created = i + 1;
+	}
+	if (trg_check(a, g, o->ghost, err) < 0)
+		return ATTEMPT_FATAL;
+	a->res->triggers_ms = clock_ms_f() - t0;
+	verbose("cut-over: %zu trigger%s moved to `%s` in %.0f ms",
+		o->triggers_nr, o->triggers_nr > 1 ? "s" : "", o->ghost,
+		a->res->triggers_ms);
+	return ATTEMPT_SWAPPED;
+}
+
+/*
+ * Put the triggers back on t after an attempt that did not swap: off the
+ * ghost on `gdb`, then (from the original text) on t on `tdb`, which is
+ * L while it still holds t, else T. All of a group must be created again
+ * in order, so when only some were dropped the rest go too. 0, or -1
+ * with err (the state says what is left).
+ */
+static int restore_triggers(struct attempt *a, struct db *gdb,
+			    struct db *tdb, struct strbuf *err)
+{
+	const struct cutover_opts *o = a->o;
+	size_t i;
+
+	while (a->trg_created) {
+		if (trg_drop(a, gdb, o->triggers[a->trg_created - 1].name, 1,
+			     err) < 0)
+			return -1;
+		a->trg_created--;
+	}
+	/* The ghost has none: replaying into it is safe again. */
+	trg_hold(a, 0);
+	if (!a->trg_dropped)
+		return 0;
+	if (tdb == a->lock && use_schema(a, tdb, err) < 0)
+		return -1;
+	if (!a->trg_back) {
+		for (i = a->trg_dropped; i < o->triggers_nr; i++)
+			if (trg_drop(a, tdb, o->triggers[i].name, 1, err) < 0)
+				return -1;
+		a->trg_dropped = o->triggers_nr;
+	}
+	for (i = a->trg_back; i < o->triggers_nr; i++) {
+		if (trg_create(a, tdb, &o->triggers[i],
+			       o->triggers[i].create_on_table, o->table,
+			       err) < 0)
+			return -1;
+		a->trg_back = i + 1;
+	}
+	a->trg_dropped = a->trg_back = 0;
+	verbose("cut-over: the triggers are back on `%s`", o->table);
+	return 0;
+}
+
+/*
+ * Whether R is out of the way for a restore under L's lock: never sent,
+ * or ended (killed). An R that still waits renames once L lets go, and
+ * then the triggers belong on the ghost, which becomes t.
+ */
+static int rename_settled(struct attempt *a)
+{
+	double until = clock_ms_f() + 2000;
+
+	if (!a->rename.started)
+		return 1;
+	while (!atomic_load(&a->rename.done) && clock_ms_f() < until)
+		clock_sleep_ms(5);
+	return atomic_load(&a->rename.done) && a->rename.rc != 0;
+}
+
+/*
+ * After an attempt: if it swapped, the triggers are where they belong
+ * (they moved with the ghost); if not and they are not back on t yet (L
+ * was lost), put them back now, over T, and say for how long writers
+ * could run without them.
+ */
+static void settle_triggers(struct attempt *a, int swapped)
+{
+	struct strbuf err = STRBUF_INIT;
+
+	if (swapped) {
+		a->trg_dropped = a->trg_created = a->trg_back = 0;
+	} else if (a->trg_dropped || a->trg_created) {
+		double gap_from = a->unlocked_ms;
+
+		if (trg_conn(a, &err) < 0 ||
+		    restore_triggers(a, a->trg, a->trg, &err) < 0) {
+			size_t i;
+
+			error("cut-over: the triggers of `%s`.`%s` could not be "
+			      "put back: %s", a->o->schema, a->o->table,
+			      err.buf);
+			for (i = a->trg_back; i < a->trg_dropped; i++)
+				error("cut-over: trigger `%s`.`%s` is missing; "
+				      "create it again with: %s", a->o->schema,
+				      a->o->triggers[i].name,
+				      a->o->triggers[i].create_on_table);
+		} else if (gap_from > 0) {
+			warning("cut-over: the lock on `%s`.`%s` was lost while "
+				"its triggers were moving; they were back %.0f "
+				"ms after it: writes in that time did not fire "
+				"them",
+				a->o->schema, a->o->table,
+				clock_ms_f() - gap_from);
+		}
+	}
+	trg_hold(a, 0);
+	strbuf_release(&err);
+}
+
 /*
  * Undo an attempt: R killed, L's lock released (closing L is enough if it
  * is dead), R finished, and only then the sentry dropped. While the
@@ -259,6 +583,19 @@ static void release_attempt(struct attempt *a)
 	struct strbuf err = STRBUF_INIT;
 
 	rename_kill(a);
+	/* The triggers back on t before writers can see it (cutover.h). */
+	if ((a->trg_dropped || a->trg_created) && a->locked && a->lock &&
+	    rename_settled(a)) {
+		struct db *g = a->res->method == CUTOVER_LOCK_RENAME
+				       ? a->lock : NULL;
+
+		if (!g && trg_conn(a, &err) == 0)
+			g = a->trg;
+		if (!g || restore_triggers(a, g, a->lock, &err) < 0)
+			verbose("cut-over: cannot put the triggers back under "
+				"the lock: %s", err.buf);
+		strbuf_reset(&err);
+	}
 	if (a->locked && a->lock) {
 		if (db_exec(a->lock, "UNLOCK TABLES", &err) < 0) {
 			/* A dead L has no locks; a live one loses them. */
@@ -321,15 +658,6 @@ out:
 	strbuf_release(&state);
 	return ret;
 }
-
-/* How an attempt ended. */
-enum attempt_status {
-	ATTEMPT_SWAPPED,
-	ATTEMPT_RETRY,		/* nothing swapped, try again */
-	ATTEMPT_FATAL,		/* nothing swapped, give up */
-	ATTEMPT_UNKNOWN,	/* the rename's outcome is not known */
-	ATTEMPT_EARLY,		/* R renamed before the catch-up ended */
-};
 
 /*
  * After a failed attempt: R's rename cannot have succeeded while the
@@ -414,6 +742,8 @@ static void close_connections(struct attempt *a)
 {
 	db_close(a->lock);
 	a->lock = NULL;
+	db_close(a->trg);
+	a->trg = NULL;
 	db_close(a->rename.db);
 	a->rename.db = NULL;
 	free(a->rename.sql);
@@ -616,6 +946,12 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	if (lock_alive(a, "during the catch-up", err) < 0)
 		goto fail;
 
+	/* 2b. The triggers move from t to the ghost (cutover.h). */
+	st = move_triggers(a, err);
+	if (st != ATTEMPT_SWAPPED)
+		goto fail;
+	st = ATTEMPT_RETRY;
+
 	/*
 	 * 3. Drop the sentry under the lock, BEFORE R is sent. R takes its
 	 * metadata locks one by one in name order: `_t_new`, `_t_old`, then
@@ -712,6 +1048,9 @@ static enum attempt_status attempt_lock_rename(struct attempt *a,
 	if (binlog_server_position(a->lock, &a->res->position, err) < 0)
 		goto fail;
 	st = call_back(a, attempt_no, o->catch_up, err);
+	if (st != ATTEMPT_SWAPPED)
+		goto fail;
+	st = move_triggers(a, err);
 	if (st != ATTEMPT_SWAPPED)
 		goto fail;
 	add_swap_sql(&sql, o);
@@ -859,6 +1198,11 @@ int cutover_run(const struct cutover_opts *o, struct cutover_result *res,
 					    "which of `%s` and `%s` exists",
 					    o->schema, o->table, last.buf,
 					    cerr.buf, o->ghost, o->old);
+				if (a.trg_created)
+					strbuf_addf(err, " (the table's "
+						    "triggers were moved to "
+						    "`%s`)", o->ghost);
+				trg_hold(&a, 0);
 				strbuf_release(&cerr);
 				ret = CUTOVER_UNKNOWN;
 				close_connections(&a);
@@ -867,6 +1211,8 @@ int cutover_run(const struct cutover_opts *o, struct cutover_result *res,
 			strbuf_release(&cerr);
 			st = swapped ? ATTEMPT_SWAPPED : ATTEMPT_RETRY;
 		}
+		if (st != ATTEMPT_EARLY)
+			settle_triggers(&a, st == ATTEMPT_SWAPPED);
 		if (st == ATTEMPT_SWAPPED) {
 			res->lock_wait_ms = a.locked_ms - a.lock_sent_ms;
 			res->locked_ms = a.unlocked_ms - a.locked_ms;

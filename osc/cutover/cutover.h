@@ -127,6 +127,32 @@ struct cutover_catch_up {
 	struct db *replay_conn;
 };
 
+/*
+ * A trigger of t that moves to the ghost under the lock (triggers belong
+ * to a table, and a trigger name is unique per schema, so the ghost can
+ * hold it only once t no longer does). With SENTRY, after the catch-up
+ * and before the sentry is dropped: L drops it on t (LOCK TABLES t WRITE
+ * permits DROP and CREATE TRIGGER on t), T, a connection of its own
+ * (the ghost is not locked by L), creates it on the ghost, in the given
+ * order, each in its own session context; then the names and order on
+ * the ghost are checked. With LOCK_RENAME, L does both. Writers wait on
+ * L's lock the whole time, so no write finds t without its triggers; and
+ * no replay runs into the ghost while it has them (hold_replay). If the
+ * attempt fails, the triggers go back: dropped on the ghost, created
+ * again on t from the original text, by L before it unlocks when it can
+ * (no writer sees the gap), else by T at once after (the warning says
+ * for how long writers could see t without them).
+ */
+struct cutover_trigger {
+	const char *name;		/* unquoted */
+	const char *create_on_ghost;	/* the statement, ON the ghost */
+	const char *create_on_table;	/* the original statement */
+	/* The session it was created in, sent before each CREATE. */
+	const char *sql_mode;
+	const char *client_charset;
+	const char *connection_collation;
+};
+
 struct cutover_opts {
 	const struct db_options *conn;	/* where t lives */
 	const char *schema;		/* unquoted names */
@@ -179,6 +205,24 @@ struct cutover_opts {
 	 * (then the wait is killed); nonzero: give up. May be NULL.
 	 */
 	int (*should_stop)(void *ctx);
+	/* The triggers to move, in creation order; none when 0. */
+	const struct cutover_trigger *triggers;
+	size_t triggers_nr;
+	/*
+	 * Called with the server connection id of each connection that runs
+	 * trigger DDL (L, T) before it runs any: those statements show in
+	 * the binary log and are the cut-over's own, not a change of t by
+	 * someone else. May be NULL.
+	 */
+	void (*own_ddl)(void *ctx, unsigned long thread_id);
+	/*
+	 * Called with 1 before the triggers move to the ghost and with 0
+	 * once the ghost has none again or is t: while on, no replayed
+	 * change may run on the ghost (its triggers would fire a second time
+	 * for changes whose effects are already in the binary log). May be
+	 * NULL.
+	 */
+	void (*hold_replay)(void *ctx, int on);
 	void *ctx;
 };
 
@@ -196,6 +240,8 @@ struct cutover_result {
 	double blocked_total_ms;
 	/* UNLOCK returned -> R's rename returned (sentry method). */
 	double rename_after_unlock_ms;
+	/* The successful attempt: the triggers moved in this long. */
+	double triggers_ms;
 };
 
 enum cutover_status {

@@ -705,6 +705,60 @@ static int cutover_catch_up(void *ctx, const struct cutover_catch_up *cc,
 	return 0;
 }
 
+static void cutover_own_ddl(void *ctx, unsigned long thread_id)
+{
+	struct engine *e = ctx;
+
+	osc_applier_own_ddl(e->applier, thread_id);
+}
+
+static void cutover_hold_replay(void *ctx, int on)
+{
+	struct engine *e = ctx;
+
+	osc_applier_hold(e->applier, on);
+}
+
+/*
+ * The table's triggers as the cut-over moves them: each statement as the
+ * server stored it, and the same with its ON clause naming the ghost.
+ * The texts are owned by `texts` (one strbuf per trigger).
+ */
+static int build_cutover_triggers(struct engine *e,
+				  struct cutover_trigger **out,
+				  struct strbuf **texts, struct strbuf *err)
+{
+	const struct osc_table_facts *t = &e->run->pf->table;
+	size_t i;
+
+	*out = NULL;
+	*texts = NULL;
+	if (!t->triggers_nr)
+		return 0;
+	*out = xcalloc(t->triggers_nr, sizeof(**out));
+	*texts = xcalloc(t->triggers_nr, sizeof(**texts));
+	for (i = 0; i < t->triggers_nr; i++) {
+		const struct osc_trigger *tr = &t->triggers[i];
+		struct cutover_trigger *ct = &(*out)[i];
+
+		strbuf_init(&(*texts)[i], 0);
+		if (ddl_trigger_retarget(&(*texts)[i], tr->statement,
+					 &tr->text, t->db,
+					 t->ghost_name) < 0) {
+			strbuf_addf(err, "cannot name the ghost in trigger `%s`",
+				    tr->name);
+			return -1;
+		}
+		ct->name = tr->name;
+		ct->create_on_ghost = (*texts)[i].buf;
+		ct->create_on_table = tr->statement;
+		ct->sql_mode = tr->sql_mode;
+		ct->client_charset = tr->client_charset;
+		ct->connection_collation = tr->connection_collation;
+	}
+	return 0;
+}
+
 static int cutover_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
@@ -902,6 +956,9 @@ int osc_engine_run(struct osc_run *run)
 	};
 	int status = OSC_EXIT_FAILED, n, rc, old_undo = -1;
 	long slipped;
+	struct cutover_trigger *triggers = NULL;
+	struct strbuf *trigger_texts = NULL;
+	size_t i;
 
 	memset(e, 0, sizeof(*e));
 	memset(&cres, 0, sizeof(cres));
@@ -1036,6 +1093,12 @@ int osc_engine_run(struct osc_run *run)
 	co.catch_up = cutover_catch_up;
 	co.should_stop = cutover_should_stop;
 	co.ctx = e;
+	if (build_cutover_triggers(e, &triggers, &trigger_texts, &err) < 0)
+		goto fail;
+	co.triggers = triggers;
+	co.triggers_nr = t->triggers_nr;
+	co.own_ddl = cutover_own_ddl;
+	co.hold_replay = cutover_hold_replay;
 	rc = cutover_run(&co, &cres, &err);
 	if (rc == CUTOVER_UNKNOWN) {
 		error("%s", err.buf);
@@ -1076,6 +1139,10 @@ int osc_engine_run(struct osc_run *run)
 	}
 	info("cut-over: swapped after %d attempt%s; writers waited %.0f ms",
 	     cres.attempts, cres.attempts > 1 ? "s" : "", cres.blocked_ms);
+	if (t->triggers_nr)
+		info("cut-over: %zu trigger%s moved to the new table in %.0f "
+		     "ms, under the lock", t->triggers_nr,
+		     t->triggers_nr > 1 ? "s" : "", cres.triggers_ms);
 	/*
 	 * The old table is the run's to drop now (nothing slipped past the
 	 * cut-over): on the stack, so that a failure, a signal or die() from
@@ -1138,6 +1205,10 @@ out:
 	engine_ops_finish(e->ops, status, err.buf);
 	e->ops = NULL;
 	engine_release(e);
+	for (i = 0; trigger_texts && i < t->triggers_nr; i++)
+		strbuf_release(&trigger_texts[i]);
+	free(trigger_texts);
+	free(triggers);
 	strbuf_release(&e->qtable);
 	strbuf_release(&e->copy_prefix);
 	strbuf_release(&e->copy_suffix);

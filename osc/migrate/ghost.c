@@ -510,6 +510,54 @@ static int check_query(struct db *db, const char *sql, struct strbuf *row,
 	return ret;
 }
 
+/*
+ * Each trigger carried over must still find the columns it reads or sets
+ * (NEW.col, OLD.col) in the new table: the server would refuse the first
+ * write that fires it (and a native ALTER that drops the column leaves a
+ * trigger that fails the same way). One error per trigger and column.
+ */
+static int check_trigger_columns(struct osc_run *run)
+{
+	const struct osc_table_facts *t = &run->pf->table;
+	struct strbuf q = STRBUF_INIT;
+	int failures = 0;
+	size_t i, j;
+
+	for (i = 0; i < t->triggers_nr; i++) {
+		const struct osc_trigger *tr = &t->triggers[i];
+
+		for (j = 0; j < tr->text.columns_nr; j++) {
+			const char *col = tr->text.columns[j];
+			const struct ddl_col_map *m;
+
+			if (ddl_table_column(&run->ghost, col) ||
+			    !ddl_table_column(&run->source, col))
+				continue;
+			m = ddl_plan_map_source(&run->plan, col);
+			strbuf_reset(&q);
+			osc_run_qname(&q, run, tr->name);
+			if (m && m->renamed)
+				error("trigger %s uses column `%s` (NEW.%s or "
+				      "OLD.%s), which the ALTER renames to "
+				      "`%s`; the trigger would fail on the new "
+				      "table: drop it first and create it again "
+				      "for the new name after, or change the "
+				      "ALTER",
+				      q.buf, col, col, col, m->ghost_name);
+			else
+				error("trigger %s uses column `%s` (NEW.%s or "
+				      "OLD.%s), which the ALTER drops; the "
+				      "trigger would fail on the new table: drop "
+				      "it first (and create it again without "
+				      "the column after), or change the ALTER",
+				      q.buf, col, col, col);
+			failures++;
+		}
+	}
+	strbuf_release(&q);
+	return failures;
+}
+
 int osc_ghost_check_data(struct osc_run *run, struct strbuf *err)
 {
 	const struct osc_table_facts *t = &run->pf->table;
@@ -518,6 +566,7 @@ int osc_ghost_check_data(struct osc_run *run, struct strbuf *err)
 	int failures = 0, r;
 	size_t i;
 
+	failures += check_trigger_columns(run);
 	for (i = 0; i < p->unique_checks_nr; i++) {
 		const struct ddl_unique_check *u = &p->unique_checks[i];
 

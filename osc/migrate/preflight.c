@@ -16,6 +16,7 @@
 #include "binlog/binlog.h"
 #include "ddl/ddl.h"
 #include "osc/migrate/names.h"
+#include "osc/replay/watch.h"
 #include "util/ident.h"
 #include "util/log.h"
 #include "util/quote.h"
@@ -563,6 +564,11 @@ static void check_privileges(struct osc_preflight *pf, const char *dbname,
 		report_missing(pf, missing.buf, scope.buf, on.buf,
 			       "to build and swap the new table");
 	}
+	pf->server.can_trigger = has_priv(&global, "TRIGGER") ||
+				 has_priv(&schema, "TRIGGER") ||
+				 has_priv(&tables, "TRIGGER");
+	pf->server.can_set_user = has_priv(&global, "SUPER") ||
+				  has_priv(&global, "SET USER");
 	if (!has_priv(&global, "REPLICATION SLAVE"))
 		report_missing(pf, "REPLICATION SLAVE", "globally", "*.*",
 			       "to read the binary log");
@@ -1001,42 +1007,232 @@ out:
 	strbuf_release(&other);
 }
 
-static void check_triggers(struct osc_preflight *pf)
+static void trigger_clear(struct osc_trigger *tr)
+{
+	free(tr->name);
+	free(tr->timing);
+	free(tr->event);
+	free(tr->definer);
+	free(tr->sql_mode);
+	free(tr->client_charset);
+	free(tr->connection_collation);
+	free(tr->database_collation);
+	free(tr->statement);
+	ddl_trigger_text_release(&tr->text);
+	memset(tr, 0, sizeof(*tr));
+}
+
+/*
+ * The stored statement of one trigger, as raw bytes: with
+ * character_set_results NULL the server sends the text in the charset it
+ * was written in (character_set_client), which is how it must be sent
+ * again. The session goes back to utf8mb4 results after.
+ */
+static int read_trigger_statement(struct osc_preflight *pf,
+				  struct osc_trigger *tr, struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT, ignore = STRBUF_INIT;
+	struct db_result *res = NULL;
+	struct db_row row;
+	int r, ret = -1;
+
+	if (db_session_set(pf->db, "character_set_results", "NULL", err) < 0)
+		goto out;
+	strbuf_addstr(&sql, "SHOW CREATE TRIGGER ");
+	quote_qualified(&sql, pf->table.db, tr->name);
+	if (db_query(pf->db, sql.buf, &res, err) < 0)
+		goto restore;
+	r = db_result_next(res, &row, err);
+	if (r == 0)
+		strbuf_addstr(err, "SHOW CREATE TRIGGER returned no row");
+	if (r <= 0)
+		goto restore;
+	if (row.ncols < 6 || !row.values[2]) {
+		strbuf_addstr(err, "SHOW CREATE TRIGGER returned no statement");
+		goto restore;
+	}
+	tr->statement = dup_value(&row, 2);
+	free(tr->sql_mode);
+	tr->sql_mode = dup_value(&row, 1);
+	free(tr->client_charset);
+	tr->client_charset = dup_value(&row, 3);
+	free(tr->connection_collation);
+	tr->connection_collation = dup_value(&row, 4);
+	free(tr->database_collation);
+	tr->database_collation = dup_value(&row, 5);
+	ret = 0;
+restore:
+	if (db_session_set(pf->db, "character_set_results", "'utf8mb4'",
+			   &ignore) < 0 && !ret) {
+		strbuf_addbuf(err, &ignore);
+		ret = -1;
+	}
+out:
+	db_result_free(res);
+	strbuf_release(&sql);
+	strbuf_release(&ignore);
+	return ret;
+}
+
+/*
+ * What can keep one trigger from being carried over exactly; each
+ * problem is one line, naming the trigger and the fix.
+ */
+static void check_trigger_carry(struct osc_preflight *pf,
+				struct osc_trigger *tr, const char *db_collation)
+{
+	struct osc_table_facts *t = &pf->table;
+	struct strbuf q = STRBUF_INIT, err = STRBUF_INIT;
+	const char *ours[3];
+	char *definer = NULL;
+	size_t i;
+
+	ours[0] = t->ghost_name;
+	ours[1] = t->old_name;
+	ours[2] = t->changelog_name;
+	qname(&q, t->db, tr->name);
+	if (!strncasecmp(tr->name, "pt_osc_", 7)) {
+		fail(pf,
+		     "trigger %s looks like pt-online-schema-change's own: "
+		     "is a pt-osc run working on %s? wait for it to finish, "
+		     "or drop what it left",
+		     q.buf, t->table);
+		goto out;
+	}
+	if (ddl_trigger_parse(tr->statement, &tr->text, &err) < 0) {
+		fail(pf, "trigger %s: %s; osc cannot create it again on the "
+		     "new table: drop it first and create it again after, or "
+		     "use ALTER TABLE directly", q.buf, err.buf);
+		goto out;
+	}
+	if (tr->text.order_clause)
+		fail(pf,
+		     "trigger %s keeps a FOLLOWS/PRECEDES clause in its "
+		     "stored text; created again it would not keep its "
+		     "place: drop it and create it again without the clause "
+		     "first",
+		     q.buf);
+	for (i = 0; i < ARRAY_SIZE(ours); i++)
+		if (replay_watch_mentions_table(
+			    pf->server.lower_case_table_names,
+			    tr->statement + tr->text.body_start, t->db, t->db,
+			    ours[i]))
+			fail(pf,
+			     "trigger %s names the table `%s`, which osc "
+			     "creates and drops during the run; rename what "
+			     "it refers to first",
+			     q.buf, ours[i]);
+	if (db_collation && strcasecmp(db_collation, tr->database_collation))
+		fail(pf,
+		     "trigger %s was created when the database collation "
+		     "was %s; it is %s now, and a trigger created again "
+		     "takes the current one: create the trigger again first "
+		     "(or ALTER DATABASE `%s` COLLATE %s)",
+		     q.buf, tr->database_collation, db_collation, t->db,
+		     tr->database_collation);
+	definer = grantee_of(tr->definer);
+	if (strcmp(definer, pf->server.user) && !pf->server.can_set_user)
+		fail(pf,
+		     "trigger %s has DEFINER %s; creating it again on the new "
+		     "table needs SET USER (or SUPER): GRANT SET USER ON *.* "
+		     "TO %s, or run osc as %s",
+		     q.buf, definer, pf->server.user, definer);
+out:
+	free(definer);
+	strbuf_release(&q);
+	strbuf_release(&err);
+}
+
+static void check_triggers(struct osc_preflight *pf,
+			   const struct osc_options *opts)
 {
 	struct osc_table_facts *t = &pf->table;
 	struct strbuf sql = STRBUF_INIT, err = STRBUF_INIT, q = STRBUF_INIT;
-	struct strbuf names = STRBUF_INIT;
+	struct strbuf names = STRBUF_INIT, coll = STRBUF_INIT;
 	struct db_result *res;
 	struct db_row row;
+	size_t i;
+	int has_coll;
 
-	strbuf_addstr(&sql, "SELECT TRIGGER_NAME FROM information_schema."
-			    "TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ");
+	strbuf_addstr(&sql, "SELECT TRIGGER_NAME, ACTION_TIMING, "
+			    "EVENT_MANIPULATION, ACTION_ORDER, DEFINER "
+			    "FROM information_schema.TRIGGERS WHERE "
+			    "EVENT_OBJECT_SCHEMA = ");
 	add_literal(pf, &sql, t->db);
 	strbuf_addstr(&sql, " AND EVENT_OBJECT_TABLE = ");
 	add_literal(pf, &sql, t->table);
-	strbuf_addstr(&sql, " ORDER BY TRIGGER_NAME");
+	/* The order to create them in: each one goes last in its group. */
+	strbuf_addstr(&sql, " ORDER BY EVENT_MANIPULATION, ACTION_TIMING, "
+			    "ACTION_ORDER");
 	res = query(pf, sql.buf, "the triggers");
 	if (!res)
 		goto out;
 	while (db_result_next(res, &row, &err) > 0) {
-		t->triggers_nr++;
+		struct osc_trigger *tr;
+
+		ALLOC_GROW(t->triggers, t->triggers_nr + 1, t->triggers_alloc);
+		tr = &t->triggers[t->triggers_nr++];
+		memset(tr, 0, sizeof(*tr));
+		tr->name = dup_value(&row, 0);
+		tr->timing = dup_value(&row, 1);
+		tr->event = dup_value(&row, 2);
+		tr->order = (unsigned long)u64_value(&row, 3);
+		tr->definer = dup_value(&row, 4);
 		strbuf_addstr(&names, names.len ? ", " : "");
-		quote_ident(&names, row.values[0] ? row.values[0] : "?");
+		quote_ident(&names, tr->name);
 	}
 	db_result_free(res);
-	if (t->triggers_nr)
+	if (!t->triggers_nr)
+		goto out;
+	qname(&q, t->db, t->table);
+	if (opts->triggers == OSC_TRIGGERS_REFUSE) {
 		fail(pf,
-		     "table %s has trigger%s %s; osc does not carry "
-		     "triggers over to the new table yet: drop %s first and "
-		     "create %s again afterwards",
-		     qname(&q, t->db, t->table), t->triggers_nr > 1 ? "s" : "",
-		     names.buf, t->triggers_nr > 1 ? "them" : "it",
+		     "table %s has trigger%s %s, and --triggers=refuse: "
+		     "drop %s first and create %s again afterwards, or let "
+		     "osc carry %s over (--triggers=carry)",
+		     q.buf, t->triggers_nr > 1 ? "s" : "", names.buf,
+		     t->triggers_nr > 1 ? "them" : "it",
+		     t->triggers_nr > 1 ? "them" : "it",
 		     t->triggers_nr > 1 ? "them" : "it");
+		goto out;
+	}
+	if (!pf->server.can_trigger) {
+		struct strbuf on = STRBUF_INIT, scope = STRBUF_INIT;
+
+		quote_ident(&on, t->db);
+		strbuf_addf(&scope, "on database %s", on.buf);
+		strbuf_addstr(&on, ".*");
+		report_missing(pf, "TRIGGER", scope.buf, on.buf,
+			       "to move the triggers to the new table");
+		strbuf_release(&on);
+		strbuf_release(&scope);
+	}
+	strbuf_reset(&sql);
+	strbuf_addstr(&sql, "SELECT DEFAULT_COLLATION_NAME FROM "
+			    "information_schema.SCHEMATA WHERE SCHEMA_NAME = ");
+	add_literal(pf, &sql, t->db);
+	strbuf_reset(&err);
+	has_coll = db_query_value(pf->db, sql.buf, &coll, NULL, &err) > 0;
+	for (i = 0; i < t->triggers_nr; i++) {
+		struct osc_trigger *tr = &t->triggers[i];
+
+		strbuf_reset(&err);
+		if (read_trigger_statement(pf, tr, &err) < 0) {
+			fail(pf, "cannot read trigger %s: %s",
+			     qname(&q, t->db, tr->name), err.buf);
+			continue;
+		}
+		check_trigger_carry(pf, tr, has_coll ? coll.buf : NULL);
+	}
+	verbose("preflight: trigger%s %s move%s to the new table at the "
+		"cut-over", t->triggers_nr > 1 ? "s" : "", names.buf,
+		t->triggers_nr > 1 ? "" : "s");
 out:
 	strbuf_release(&sql);
 	strbuf_release(&err);
 	strbuf_release(&q);
 	strbuf_release(&names);
+	strbuf_release(&coll);
 }
 
 static void read_generated_columns(struct osc_preflight *pf)
@@ -1204,7 +1400,7 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 	set_object_names(t);
 	check_key(pf);
 	check_foreign_keys(pf);
-	check_triggers(pf);
+	check_triggers(pf, opts);
 	read_generated_columns(pf);
 	lock_held = check_lock(pf);
 	check_leftovers(pf, lock_held);
@@ -1244,6 +1440,9 @@ void osc_preflight_release(struct osc_preflight *pf)
 	while (t->key_columns_nr)
 		free(t->key_columns[--t->key_columns_nr]);
 	free(t->key_columns);
+	while (t->triggers_nr)
+		trigger_clear(&t->triggers[--t->triggers_nr]);
+	free(t->triggers);
 	free(t->ghost_name);
 	free(t->old_name);
 	free(t->changelog_name);
@@ -1371,6 +1570,13 @@ static void report_json(const struct osc_preflight *pf,
 		strbuf_addjson(out, t->key_columns[i],
 			       strlen(t->key_columns[i]));
 	}
+	strbuf_addstr(out, "],\"triggers\":[");
+	for (i = 0; i < t->triggers_nr; i++) {
+		if (i)
+			strbuf_addch(out, ',');
+		strbuf_addjson(out, t->triggers[i].name,
+			       strlen(t->triggers[i].name));
+	}
 	strbuf_addstr(out, "]},");
 	JSTR("alter", opts->alter);
 	strbuf_addstr(out, ",\"objects\":{");
@@ -1413,6 +1619,7 @@ void osc_preflight_report(const struct osc_preflight *pf,
 	const struct osc_table_facts *t = &pf->table;
 	struct strbuf q = STRBUF_INIT, ghost = STRBUF_INIT;
 	struct strbuf old = STRBUF_INIT, changelog = STRBUF_INIT;
+	size_t i;
 
 	if (log_get_format() == LOG_FORMAT_JSON) {
 		report_json(pf, opts, plan_text, ghost_create, instant_line,
@@ -1450,6 +1657,16 @@ void osc_preflight_report(const struct osc_preflight *pf,
 	strbuf_addf(out, "partitioned:     %s\n",
 		    t->partitioned ? "yes" : "no");
 	strbuf_addf(out, "generated cols:  %zu\n", t->generated_columns);
+	strbuf_addstr(out, "triggers:        ");
+	if (!t->triggers_nr)
+		strbuf_addstr(out, "none");
+	for (i = 0; i < t->triggers_nr; i++) {
+		strbuf_addstr(out, i ? ", " : "");
+		quote_ident(out, t->triggers[i].name);
+		strbuf_addf(out, " (%s %s)", t->triggers[i].timing,
+			    t->triggers[i].event);
+	}
+	strbuf_addch(out, '\n');
 	strbuf_addf(out, "alter:           %s\n", opts->alter);
 	strbuf_addf(out, "ghost table:     %s\n", ghost.buf);
 	strbuf_addf(out, "changelog table: %s\n", changelog.buf);
@@ -1476,10 +1693,22 @@ void osc_preflight_report(const struct osc_preflight *pf,
 		    t->key_name);
 	add_key_columns(out, t);
 	strbuf_addstr(out, ") while replaying every concurrent change\n");
-	strbuf_addf(out,
-		    "  5. swap the tables with one atomic RENAME: %s "
-		    "becomes %s, %s becomes %s\n",
-		    q.buf, old.buf, ghost.buf, q.buf);
+	if (t->triggers_nr)
+		strbuf_addf(out,
+			    "  5. lock %s, replay the last changes, move its "
+			    "%zu trigger%s to %s (dropped on the table, created "
+			    "again from their stored text; writers wait on the "
+			    "lock meanwhile)\n"
+			    "     and swap the tables with one atomic RENAME: "
+			    "%s becomes %s, %s becomes %s\n",
+			    q.buf, t->triggers_nr,
+			    t->triggers_nr > 1 ? "s" : "", ghost.buf, q.buf,
+			    old.buf, ghost.buf, q.buf);
+	else
+		strbuf_addf(out,
+			    "  5. swap the tables with one atomic RENAME: %s "
+			    "becomes %s, %s becomes %s\n",
+			    q.buf, old.buf, ghost.buf, q.buf);
 	strbuf_addf(out, "  6. drop %s and %s\n", changelog.buf, old.buf);
 	if (plan_text) {
 		strbuf_addstr(out, "\nplan:\n");

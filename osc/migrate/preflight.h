@@ -21,6 +21,7 @@
 #include "util/compat.h"
 #include <stdint.h>
 #include <stdio.h>
+#include "ddl/ddl.h"
 #include "osc/migrate/settings.h"
 #include "util/db.h"
 #include "util/strbuf.h"
@@ -59,6 +60,28 @@ struct osc_server_facts {
 	 */
 	char *sql_mode;
 	char *sql_mode_extra;
+	int can_trigger;  /* TRIGGER on the database (or the tables) */
+	int can_set_user; /* SUPER or SET USER: any trigger DEFINER */
+};
+
+/*
+ * A trigger of the table, as the server stores it: what the cut-over
+ * needs to create it again, byte for byte, on the new table.
+ */
+struct osc_trigger {
+	char *name;
+	char *timing;		/* BEFORE, AFTER */
+	char *event;		/* INSERT, UPDATE, DELETE */
+	unsigned long order;	/* ACTION_ORDER within timing and event */
+	char *definer;		/* user@host as the catalog shows it */
+	/* The session it was created in (SHOW CREATE TRIGGER). */
+	char *sql_mode;
+	char *client_charset;	/* character_set_client */
+	char *connection_collation;
+	char *database_collation;
+	/* "SQL Original Statement", raw bytes in client_charset. */
+	char *statement;
+	struct ddl_trigger_text text;	/* parsed statement */
 };
 
 struct osc_table_facts {
@@ -80,7 +103,9 @@ struct osc_table_facts {
 	char **key_columns;
 	size_t key_columns_nr, key_columns_alloc;
 
-	size_t triggers_nr;
+	/* In creation order: by event, timing, ACTION_ORDER. */
+	struct osc_trigger *triggers;
+	size_t triggers_nr, triggers_alloc;
 	size_t fk_own_nr;	  /* foreign keys of this table */
 	size_t fk_referencing_nr; /* other tables' keys pointing here */
 

@@ -19,6 +19,12 @@
 /* --max-load when none is given. */
 #define OSC_DEFAULT_MAX_LOAD "Threads_running=25"
 
+/* --triggers */
+enum osc_triggers_mode {
+	OSC_TRIGGERS_CARRY = 0,	/* move them to the new table at cut-over */
+	OSC_TRIGGERS_REFUSE,	/* refuse a table that has triggers */
+};
+
 /* The values of every option, after files, environment and argv. */
 /*
  * --instant: whether a metadata-only ALTER (ALGORITHM=INSTANT) stands in
@@ -67,6 +73,7 @@ struct osc_options {
 	uint64_t cut_over_retries;
 	int no_drop_old_table;
 	int instant; /* enum osc_instant (--instant) */
+	int triggers;	/* --triggers: enum osc_triggers_mode */
 
 	/*
 	 * Throttling (osc/migrate/engine-throttle.c turns these into a throttler).

@@ -79,6 +79,10 @@ struct osc_applier {
 	struct db *lent;
 	int lent_busy;
 	int watching;		/* count rows from now on */
+	int held;		/* osc_applier_hold */
+	/* The cut-over's connections that move triggers (own_ddl). */
+	unsigned long own_ddl[8];
+	size_t own_ddl_nr;
 	/* Copy chunks begun and ended (osc_applier_chunk_begin/end). */
 	uint64_t chunks_begun, chunks_ended;
 	/* Removals not yet deleted again: none is due (see redo_...). */
@@ -92,6 +96,27 @@ struct osc_applier {
 	} *redo;
 	size_t redo_nr, redo_alloc;
 };
+
+/*
+ * A DROP or CREATE ... TRIGGER statement of one of the cut-over's
+ * trigger connections (osc_applier_own_ddl).
+ */
+static int is_own_ddl(struct osc_applier *a, uint32_t thread_id,
+		      const char *sql)
+{
+	size_t i;
+	int own = 0;
+
+	if (!replay_watch_starts_with_word(sql, "DROP") &&
+	    !replay_watch_starts_with_word(sql, "CREATE"))
+		return 0;
+	pthread_mutex_lock(&a->mu);
+	for (i = 0; i < a->own_ddl_nr; i++)
+		if (a->own_ddl[i] == thread_id)
+			own = 1;
+	pthread_mutex_unlock(&a->mu);
+	return own && strcasestr(sql, "TRIGGER") != NULL;
+}
 
 static void ops_clear(struct osc_applier *a)
 {
@@ -394,6 +419,14 @@ static int run_transaction(struct osc_applier *a, const struct strbuf *stmts,
 		int rc;
 
 		pthread_mutex_lock(&a->mu);
+		while (a->held && !a->stop)
+			pthread_cond_wait(&a->cond, &a->mu);
+		if (a->held) {
+			/* Never into a ghost that has the triggers. */
+			pthread_mutex_unlock(&a->mu);
+			strbuf_addstr(err, "the applier was stopped");
+			return -1;
+		}
 		lent = a->lent;
 		if (lent)
 			a->lent_busy = 1;
@@ -624,6 +657,9 @@ static void *applier_main(void *arg)
 			}
 			break;
 		case BINLOG_EVENT_QUERY:
+			if (is_own_ddl(a, ev->u.query.thread_id,
+				       ev->u.query.sql))
+				break;
 			if (!replay_watch_mentions_table(a->cfg.lower_case_table_names,
 							 ev->u.query.sql,
 							 ev->u.query.db,
@@ -805,6 +841,7 @@ void osc_applier_stop(struct osc_applier *a)
 		return;
 	pthread_mutex_lock(&a->mu);
 	a->stop = 1;
+	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->mu);
 	if (a->started)
 		pthread_join(a->thread, NULL);
@@ -882,6 +919,34 @@ void osc_applier_lend(struct osc_applier *a, struct db *lock_conn)
 			pthread_cond_wait(&a->cond, &a->mu);
 		a->lent = NULL;
 	}
+	pthread_mutex_unlock(&a->mu);
+}
+
+void osc_applier_own_ddl(struct osc_applier *a, unsigned long thread_id)
+{
+	size_t i;
+
+	pthread_mutex_lock(&a->mu);
+	for (i = 0; i < a->own_ddl_nr; i++)
+		if (a->own_ddl[i] == thread_id)
+			break;
+	if (i == a->own_ddl_nr) {
+		/* The oldest goes: a cut-over attempt uses two. */
+		if (a->own_ddl_nr == ARRAY_SIZE(a->own_ddl)) {
+			memmove(a->own_ddl, a->own_ddl + 1,
+				sizeof(a->own_ddl[0]) * (a->own_ddl_nr - 1));
+			a->own_ddl_nr--;
+		}
+		a->own_ddl[a->own_ddl_nr++] = thread_id;
+	}
+	pthread_mutex_unlock(&a->mu);
+}
+
+void osc_applier_hold(struct osc_applier *a, int on)
+{
+	pthread_mutex_lock(&a->mu);
+	a->held = on;
+	pthread_cond_broadcast(&a->cond);
 	pthread_mutex_unlock(&a->mu);
 }
 

@@ -101,6 +101,21 @@ void osc_applier_lend(struct osc_applier *a, struct db *lock_conn);
 void osc_applier_expect_rename(struct osc_applier *a, int on);
 
 /*
+ * Statements (QUERY events) from server connection `thread_id` that drop
+ * or create a trigger are the cut-over's own (moving the table's
+ * triggers): the DDL watch lets them pass instead of ending the replay.
+ */
+void osc_applier_own_ddl(struct osc_applier *a, unsigned long thread_id);
+
+/*
+ * on = 1: run no replayed change on the ghost until called with 0 (the
+ * ghost has the table's triggers, which must not fire for changes
+ * already in the binary log). Reading the binary log goes on, and so does
+ * the RENAME watch; a stopping applier is not held.
+ */
+void osc_applier_hold(struct osc_applier *a, int on);
+
+/*
  * After the cut-over's RENAME: keep reading until the RENAME statement on
  * the table shows up in the binlog, and count the row events on the table
  * between the locked position and it (a write that slipped past the lock;

@@ -21,6 +21,7 @@ ENGINE_RUN_E2E = \
 	tests/e2e/t4209-engine-lctn.sh \
 	tests/e2e/t4210-engine-keys.sh \
 	tests/e2e/t4211-engine-sqlmode.sh \
+	tests/e2e/t4212-engine-triggers.sh \
 	tests/e2e/t4220-engine-instant.sh
 TESTS += $(ENGINE_RUN_E2E)
 EXTRA_DIST += $(ENGINE_RUN_E2E)

@@ -99,7 +99,13 @@ preflight_fails mysql.user '^error: database `mysql` belongs to the server'
 # Foreign keys, both ways; triggers.
 preflight_fails shop.child '^error: table `shop`\.`child` has foreign key `fk_parent` \(to `shop`\.`parent`\); osc does not migrate tables with foreign keys yet'
 preflight_fails shop.parent '^error: table `shop`\.`parent` is referenced by foreign key `fk_parent` of `shop`\.`child`; osc does not migrate referenced tables yet'
-preflight_fails shop.trig '^error: table `shop`\.`trig` has trigger `trig_ai`; osc does not carry triggers over'
+# Triggers: carried over by default (t4212), refused on request.
+run_osc $CONN --triggers=refuse "$ADD" shop.trig
+expect_status 1
+expect_err '^error: table `shop`\.`trig` has trigger `trig_ai`, and --triggers=refuse: drop it first'
+run_osc $CONN "$ADD" shop.trig
+expect_status 0
+expect_out '^triggers: +`trig_ai` \(AFTER INSERT\)$'
 
 # Leftovers: each one named, with the statement that removes it; every
 # failing check reported in one run (here with a bad --alter too).
