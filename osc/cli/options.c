@@ -956,14 +956,168 @@ static void suggest(struct strbuf *err, const char *name, size_t len)
 		strbuf_addf(err, "; did you mean '--%s'?", found->long_name);
 }
 
-static int add_operand(struct osc_options *o, const char *arg,
-		       struct strbuf *err)
+/*
+ * A pt-online-schema-change DSN as the table argument:
+ * "h=db1,P=3306,u=osc,p=SECRET,D=shop,t=orders". A DBA moving from pt-osc
+ * types it without thinking, and the error used to echo it, password and
+ * all. It can never be a DB.TABLE (an unquoted name holds no '='), so it
+ * is recognised by its first key, taken apart, and its password wiped
+ * from argv like -pSECRET's. Every message shows it with p=... masked.
+ */
+static int is_dsn(const char *arg)
 {
+	return isalpha((unsigned char)arg[0]) && arg[1] == '=';
+}
+
+/* `arg` with each p= value replaced by "***", for messages. */
+static void add_dsn_masked(struct strbuf *out, const char *arg)
+{
+	const char *p = arg;
+
+	while (*p) {
+		const char *end = strchrnul(p, ',');
+
+		if (p[0] == 'p' && p[1] == '=')
+			strbuf_addstr(out, "p=***");
+		else
+			strbuf_add(out, p, (size_t)(end - p));
+		if (!*end)
+			break;
+		strbuf_addch(out, ',');
+		p = end + 1;
+	}
+}
+
+/* The argument as it may be shown: a DSN masked, anything else as is. */
+static const char *shown_arg(struct strbuf *sb, const char *arg)
+{
+	strbuf_reset(sb);
+	if (is_dsn(arg))
+		add_dsn_masked(sb, arg);
+	else
+		strbuf_addstr(sb, arg);
+	return sb->buf;
+}
+
+/* Overwrite each p= value of the DSN in argv with "x" (ps, /proc). */
+static void wipe_dsn_password(char *arg)
+{
+	char *p = arg;
+
+	while (*p) {
+		char *end = strchrnul(p, ',');
+
+		if (p[0] == 'p' && p[1] == '=' && end > p + 2) {
+			size_t tail = strlen(end) + 1, gone;
+
+			p[2] = 'x';
+			gone = (size_t)(end - (p + 3));
+			memmove(p + 3, end, tail);
+			memset(p + 3 + tail, '\0', gone);
+			end = p + 3;
+		}
+		if (!*end)
+			break;
+		p = end + 1;
+	}
+}
+
+static int add_dsn(struct osc_options *o, char *arg, struct strbuf *err)
+{
+	static const struct {
+		char key;
+		const char *option;
+	} keys[] = {
+	    {'h', "host"}, {'P', "port"}, {'u', "user"},
+	    {'p', "password"}, {'S', "socket"},
+	};
+	struct strbuf copy = STRBUF_INIT, shown = STRBUF_INIT;
+	char *d = NULL, *t = NULL, *p, *end;
+	int ret = -1;
+
+	strbuf_addstr(&copy, arg);
+	wipe_dsn_password(arg);
+	add_dsn_masked(&shown, copy.buf);
+	for (p = copy.buf; *p; p = end + 1) {
+		const struct osc_option *opt = NULL;
+		char what[32];
+		size_t i;
+		int last;
+
+		end = strchrnul(p, ',');
+		last = !*end;
+		*end = '\0';
+		if (!isalpha((unsigned char)p[0]) || p[1] != '=') {
+			strbuf_addf(err,
+				    "cannot read the DSN '%s': '%s' is not "
+				    "KEY=VALUE",
+				    shown.buf, p[0] == 'p' ? "p..." : p);
+			goto out;
+		}
+		if (p[0] == 'D' || p[0] == 't') {
+			char **field = p[0] == 'D' ? &d : &t;
+
+			free(*field);
+			*field = xstrdup(p + 2);
+		} else {
+			for (i = 0; i < ARRAY_SIZE(keys); i++)
+				if (keys[i].key == p[0])
+					opt = osc_option_find(
+					    keys[i].option,
+					    strlen(keys[i].option));
+			if (!opt) {
+				strbuf_addf(err,
+					    "the DSN '%s' has key '%c', which "
+					    "osc does not take: give DB.TABLE "
+					    "and the connection options (-h, "
+					    "-P, -u, -p, -S, --defaults-file)",
+					    shown.buf, p[0]);
+				goto out;
+			}
+			snprintf(what, sizeof(what), "%c= of the DSN", p[0]);
+			if (apply(o, opt, p + 2, 0, what, err) < 0)
+				goto out;
+		}
+		if (last)
+			break;
+	}
+	if (!d || !*d || !t || !*t) {
+		strbuf_addf(err,
+			    "the DSN '%s' names no %s: give D=DB,t=TABLE in "
+			    "it, or DB.TABLE",
+			    shown.buf, !d || !*d ? "database (D=)" : "table (t=)");
+		goto out;
+	}
+	free(o->database);
+	free(o->table);
+	o->database = d;
+	o->table = t;
+	d = t = NULL;
+	ret = 0;
+out:
+	free(d);
+	free(t);
+	/* The copy held the password too. */
+	memset(copy.buf, 0, copy.alloc);
+	strbuf_release(&copy);
+	strbuf_release(&shown);
+	return ret;
+}
+
+static int add_operand(struct osc_options *o, char *arg, struct strbuf *err)
+{
+	struct strbuf shown = STRBUF_INIT;
+
 	if (o->table) {
 		strbuf_addf(err, "unexpected argument '%s': give one DB.TABLE",
-			    arg);
+			    shown_arg(&shown, arg));
+		if (is_dsn(arg))
+			wipe_dsn_password(arg);
+		strbuf_release(&shown);
 		return -1;
 	}
+	if (is_dsn(arg))
+		return add_dsn(o, arg, err);
 	return osc_parse_qualified_name(arg, &o->database, &o->table, err);
 }
 

@@ -147,4 +147,46 @@ expect_status 0
 [ "$(sql_value primary "SELECT GROUP_CONCAT(name ORDER BY id) FROM shop.orders")" = "short,a longer name" ] ||
     e2e_fail "the fitting shrink changed the data"
 expect_no_leftovers primary shop
+
+# A pt-osc DSN as the table: taken (its keys are the connection options),
+# or refused clearly; its password is never shown, in errors or in ps.
+PW='Dsn-Secret-77'
+sql primary "CREATE USER 'dsn'@'%' IDENTIFIED BY '$PW'; GRANT ALL ON *.* TO 'dsn'@'%'"
+DSN="h=127.0.0.1,P=$PRIMARY_PORT,u=dsn,p=$PW,D=shop,t=orders"
+run_osc --no-defaults "$ADD" "$DSN"
+expect_status 0
+expect_out "^user: +'dsn'@'%'$"
+no_password() {
+    grep -q -- "$PW" "$E2E_DIR/osc.err" "$E2E_DIR/osc.out" &&
+        { e2e_fail "$1: the password was printed"; show_osc_output; }
+    return 0
+}
+no_password "a DSN"
+run_osc --no-defaults "$ADD" "h=127.0.0.1,P=$PRIMARY_PORT,u=dsn,p=$PW,D=shop,t=orders,A=utf8"
+expect_status 2
+expect_err "^error: the DSN 'h=127\.0\.0\.1,P=$PRIMARY_PORT,u=dsn,p=\*\*\*,D=shop,t=orders,A=utf8' has key 'A', which osc does not take"
+no_password "a DSN with an unknown key"
+run_osc --no-defaults "$ADD" "h=127.0.0.1,P=$PRIMARY_PORT,u=dsn,p=$PW,t=orders"
+expect_status 2
+expect_err "names no database \(D=\)"
+no_password "a DSN without D"
+run_osc --no-defaults "$ADD" "h=127.0.0.1,P=$PRIMARY_PORT,u=dsn,p=${PW}x,D=shop,t=orders"
+expect_status 1
+expect_err "^error: cannot connect to 127\.0\.0\.1:$PRIMARY_PORT as 'dsn': Access denied"
+no_password "a DSN with a wrong password"
+run_osc --no-defaults "$ADD" shop.orders "$DSN"
+expect_status 2
+expect_err "^error: unexpected argument 'h=127\.0\.0\.1,P=$PRIMARY_PORT,u=dsn,p=\*\*\*,D=shop,t=orders': give one DB\.TABLE$"
+no_password "a second operand"
+# Not in /proc/PID/cmdline while osc runs (the test-only pause holds it
+# once argv has been read).
+OSC_TEST_PAUSE_MS=20000 "$OSC_BIN" --no-defaults "$ADD" "$DSN" \
+    >"$E2E_DIR/bg.out" 2>"$E2E_DIR/bg.err" &
+pid=$!
+wait_for 10 grep -q 'test pause' "$E2E_DIR/bg.err" || fail "osc did not reach the test pause"
+tr '\0' ' ' <"/proc/$pid/cmdline" >"$E2E_DIR/cmdline"
+grep -q -- "$PW" "$E2E_DIR/cmdline" && e2e_fail "password visible in /proc/$pid/cmdline: $(cat "$E2E_DIR/cmdline")"
+grep -q -- "u=dsn,p=x,D=shop,t=orders" "$E2E_DIR/cmdline" || e2e_fail "the DSN is not in cmdline as p=x: $(cat "$E2E_DIR/cmdline")"
+kill -INT "$pid"
+wait "$pid" || :
 exit 0

@@ -93,6 +93,31 @@ static const struct argv_case argv_cases[] = {
      NULL,
      "the word after -p is not DB.TABLE"},
     {{"-p", "-pLATER", "--alter=X", "a.b"}, "prompt=0;pw=LATER", NULL},
+    /* A pt-osc DSN as the table: its keys, its password masked. */
+    {{"--alter=X", "h=db1,P=3307,u=osc,p=SECRET,D=shop,t=orders"},
+     "host=db1;port=3307;user=osc;pw=SECRET;db=shop;table=orders",
+     NULL},
+    {{"-hdb9", "--alter=X", "D=shop,t=orders,S=/s"},
+     "host=db9;socket=/s;db=shop;table=orders",
+     NULL},
+    {{"--alter=X", "h=db1,p=SECRET,t=orders"},
+     NULL,
+     "the DSN 'h=db1,p=***,t=orders' names no database (D=): give "
+     "D=DB,t=TABLE in it, or DB.TABLE"},
+    {{"--alter=X", "p=SECRET,D=shop,t=orders,F=/etc/my.cnf"},
+     NULL,
+     "the DSN 'p=***,D=shop,t=orders,F=/etc/my.cnf' has key 'F', which osc "
+     "does not take"},
+    {{"--alter=X", "D=shop,t=orders,P=x,p=SECRET"},
+     NULL,
+     "invalid value 'x' for P= of the DSN: not a whole number"},
+    {{"--alter=X", "D=shop,t=orders,p=SECRET,junk"},
+     NULL,
+     "cannot read the DSN 'D=shop,t=orders,p=***,junk': 'junk' is not "
+     "KEY=VALUE"},
+    {{"--alter=X", "a.b", "D=shop,t=orders,p=SECRET"},
+     NULL,
+     "unexpected argument 'D=shop,t=orders,p=***': give one DB.TABLE"},
     {{"-pFIRST", "-p", "--alter=X", "a.b"}, "prompt=1;pw=(null)", NULL},
     {{"--password=", "--alter=X", "a.b"}, "prompt=0;pw=", NULL},
     /* Counters, bundles, quiet. */
@@ -230,6 +255,10 @@ static void test_argv_table(void **state)
 			if (!strstr(err.buf, c->err))
 				fail_msg("%s: error '%s' lacks '%s'", label,
 					 err.buf, c->err);
+			/* No case's password is ever in its error. */
+			if (strstr(err.buf, "SECRET"))
+				fail_msg("%s: the password is in '%s'", label,
+					 err.buf);
 			assert_null(strchr(err.buf, '\n'));
 		}
 		osc_options_release(&o);
@@ -271,8 +300,24 @@ static void test_password_wiped(void **state)
 		assert_memory_equal(argv[2], "x\0\0\0\0\0\0\0", 9);
 		osc_options_release(&o);
 	}
-	/* The early pass reads no password and wipes nothing. */
+	/* A pt-osc DSN's password: "p=x" in place, the rest kept. */
 	free_argv(argv, argc);
+	{
+		static const char *const dsn[] = {
+		    "--alter=X", "h=db1,p=SECRET,D=shop,t=orders", NULL,
+		};
+		static const char want[] = "h=db1,p=x,D=shop,t=orders";
+
+		argv = make_argv(dsn, &argc);
+		assert_int_equal(osc_options_parse_argv(&o, argc, argv, &err),
+				 0);
+		assert_string_equal(o.password, "SECRET");
+		assert_memory_equal(argv[2], want, sizeof(want));
+		assert_memory_equal(argv[2] + sizeof(want), "\0\0\0\0\0", 5);
+		osc_options_release(&o);
+		free_argv(argv, argc);
+	}
+	/* The early pass reads no password and wipes nothing. */
 	argv = make_argv(args, &argc);
 	osc_options_release(&o);
 	assert_int_equal(osc_options_parse_early(&o, argc, argv, &err), 0);
@@ -637,6 +682,10 @@ static void test_file_table(void **state)
 			if (!strstr(err.buf, c->err))
 				fail_msg("%s: error '%s' lacks '%s'", label,
 					 err.buf, c->err);
+			/* No case's password is ever in its error. */
+			if (strstr(err.buf, "SECRET"))
+				fail_msg("%s: the password is in '%s'", label,
+					 err.buf);
 		}
 		osc_options_release(&o);
 	}
