@@ -1,4 +1,5 @@
-# osc/migrate/: the phase machine, preflight, ghost, names, cleanup stack.
+# osc/migrate/: the phase machine, preflight, ghost, checkpoints, names,
+# cleanup stack.
 noinst_LIBRARIES += osc/migrate/liboscmigrate.a
 OSC_MODULE_LIBS += osc/migrate/liboscmigrate.a
 osc_migrate_liboscmigrate_a_SOURCES = \
@@ -8,6 +9,7 @@ osc_migrate_liboscmigrate_a_SOURCES = \
 	osc/migrate/engine-throttle.c osc/migrate/engine-throttle-internal.h \
 	osc/migrate/engine-ops.c osc/migrate/engine-ops.h \
 	osc/migrate/ghost.c \
+	osc/migrate/checkpoint.c osc/migrate/checkpoint.h \
 	osc/migrate/preflight.c osc/migrate/preflight.h \
 	osc/migrate/names.c osc/migrate/names.h \
 	osc/migrate/cleanup.c osc/migrate/cleanup.h
