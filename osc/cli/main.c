@@ -18,6 +18,7 @@
 #include "osc/migrate/preflight.h"
 #include "osc/migrate/run.h"
 #include "osc/migrate/engine.h"
+#include "osc/migrate/resume.h"
 #include "osc/cli/version.h"
 #include "util/db.h"
 #include "util/log.h"
@@ -245,6 +246,37 @@ out:
 	return status;
 }
 
+/*
+ * --resume without --execute: the resume's checks (osc(1) RESUMING) and
+ * what it would go on from; nothing changes.
+ */
+static int resume_check(struct osc_preflight *pf, const struct osc_options *opts)
+{
+	struct osc_run run;
+	struct osc_checkpoint c;
+	struct strbuf err = STRBUF_INIT;
+	int status = OSC_EXIT_FAILED;
+
+	osc_run_init(&run, opts, pf);
+	osc_checkpoint_init(&c);
+	if (osc_run_take_lock(&run, &err) < 0 ||
+	    osc_resume_open(&run, &c, &err) < 0) {
+		error("%s", err.buf);
+		goto out;
+	}
+	info("resume: the checkpoint can be resumed: phase %s, %" PRIu64
+	     " rows copied%s, replay from %s:%" PRIu64 "; add --execute to go "
+	     "on", c.phase, c.rows_copied,
+	     c.copy_done ? " (the whole copy)" : "", c.applied.file,
+	     c.applied.pos);
+	status = OSC_EXIT_OK;
+out:
+	osc_checkpoint_release(&c);
+	osc_run_release(&run);
+	strbuf_release(&err);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct osc_options opts;
@@ -269,7 +301,8 @@ int main(int argc, char **argv)
 	if (osc_preflight_run(&pf, &opts) < 0) {
 		status = OSC_EXIT_FAILED;
 	} else if (!opts.execute) {
-		status = dry_run(&pf, &opts);
+		status = opts.resume ? resume_check(&pf, &opts)
+				     : dry_run(&pf, &opts);
 	} else {
 		struct osc_run run;
 

@@ -223,6 +223,9 @@ const struct osc_option osc_option_table[] = {
     OPT_BOOL("migrate-on-replica", 0, migrate_on_replica, OSC_OPT_CMDLINE,
 	     "allow a read_only server or a replica (only\n"
 	     "it changes, not its primary)"),
+    OPT_BOOL("resume", 0, resume, OSC_OPT_CMDLINE,
+	     "go on from the checkpoint of an interrupted\n"
+	     "run (--alter may then be left out)"),
 
     OPT_SECTION("Copy and cut-over"),
     OPT_DURATION_CB("chunk-time", 0, set_chunk_time, 0, 10, 60 * 1000, 0,
@@ -1284,7 +1287,7 @@ int osc_options_check(const struct osc_options *o, struct strbuf *err)
 {
 	if (o->show_help || o->show_version)
 		return 0;
-	if (!o->alter) {
+	if (!o->alter && !o->resume) {
 		strbuf_addstr(err,
 			      "missing --alter=CLAUSES: say what to change, "
 			      "e.g. --alter='ADD COLUMN note TEXT'");
@@ -1323,6 +1326,7 @@ void osc_options_help(struct strbuf *out)
 	strbuf_addstr(
 	    out,
 	    "usage: osc [OPTIONS] --alter=CLAUSES DB.TABLE\n"
+	    "       osc [OPTIONS] --resume [--execute] DB.TABLE\n"
 	    "\n"
 	    "Change the schema of a live MySQL or MariaDB table without "
 	    "blocking its\n"

@@ -57,7 +57,7 @@ struct engine_ops {
 	int postponed;
 	int released;		/* `cut-over`: ignore the flag file */
 	int retry_hook_now;	/* `cut-over`: run the gate's hook again */
-	int panic;
+	int panic;		/* 2: panic --keep */
 	int was_throttled;
 	enum hook_event queue[HOOK_QUEUE_MAX];
 	size_t queue_nr;
@@ -65,6 +65,7 @@ struct engine_ops {
 
 	/* The engine's thread only. */
 	int stop;
+	int keep;		/* the stop was a panic --keep */
 	struct strbuf stop_why;
 	int swapped;
 	int hook_thread_started;
@@ -217,7 +218,7 @@ static int run_hooks(struct engine_ops *ops, enum hook_event ev,
 	env.ghost_table = t->ghost_name;
 	env.old_table = t->old_name;
 	env.changelog_table = t->changelog_name;
-	env.alter = ops->opts->alter;
+	env.alter = ops->run->alter_text;
 	env.host = ops->run->pf->server.where;
 	env.phase = hc->st.phase;
 	env.dry_run = 0;
@@ -454,7 +455,17 @@ static void op_panic(void *data)
 	struct engine_ops *ops = data;
 
 	pthread_mutex_lock(&ops->lock);
-	ops->panic = 1;
+	if (!ops->panic)
+		ops->panic = 1;
+	pthread_mutex_unlock(&ops->lock);
+}
+
+static void op_panic_keep(void *data)
+{
+	struct engine_ops *ops = data;
+
+	pthread_mutex_lock(&ops->lock);
+	ops->panic = 2;
 	pthread_mutex_unlock(&ops->lock);
 }
 
@@ -502,6 +513,7 @@ struct engine_ops *engine_ops_start(struct osc_run *run,
 			.get_max_load = op_get_max_load,
 			.cut_over = op_cut_over,
 			.panic = op_panic,
+			.panic_keep = op_panic_keep,
 		};
 
 		ops->socket = status_socket_start(o->status_socket, &so, err);
@@ -613,7 +625,11 @@ int engine_ops_should_stop(struct engine_ops *ops)
 	pthread_mutex_lock(&ops->lock);
 	panic = ops->panic;
 	pthread_mutex_unlock(&ops->lock);
-	if (panic) {
+	if (panic == 2) {
+		ops->keep = 1;
+		strbuf_addstr(&ops->stop_why, "stopped by the 'panic --keep' "
+					      "command on the status socket");
+	} else if (panic) {
 		strbuf_addstr(&ops->stop_why, "aborted by the 'panic' command "
 					      "on the status socket");
 	} else if (flag_file_exists(o->panic_flag_file)) {
@@ -630,6 +646,11 @@ int engine_ops_should_stop(struct engine_ops *ops)
 	ops->stop = 1;
 	info("%s; stopping", ops->stop_why.buf);
 	return 1;
+}
+
+int engine_ops_keep(struct engine_ops *ops)
+{
+	return ops && ops->stop && ops->keep;
 }
 
 int engine_ops_stop_reason(struct engine_ops *ops, struct strbuf *why)

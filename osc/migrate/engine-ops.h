@@ -84,6 +84,12 @@ int engine_ops_should_pause(struct engine_ops *ops);
  */
 int engine_ops_should_stop(struct engine_ops *ops);
 
+/*
+ * 1 when the stop condition that fired is `panic --keep`: the run stops
+ * keeping the ghost and the changelog for a later --resume.
+ */
+int engine_ops_keep(struct engine_ops *ops);
+
 /* 1 with the reason appended to `why` when a stop condition fired. */
 int engine_ops_stop_reason(struct engine_ops *ops, struct strbuf *why);
 

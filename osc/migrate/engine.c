@@ -26,7 +26,9 @@
 #include "binlog/binlog.h"
 #include "chunker/chunker.h"
 #include "osc/replay/applier.h"
+#include "osc/migrate/checkpoint.h"
 #include "osc/migrate/cleanup.h"
+#include "osc/migrate/resume.h"
 #include "osc/cutover/cutover.h"
 #include "osc/migrate/engine-ops.h"
 #include "osc/migrate/engine-throttle-internal.h"
@@ -74,7 +76,22 @@ struct engine {
 	/* The server's binlog head, polled for the backlog. */
 	struct binlog_pos head;
 	uint64_t head_polled_ms;
+	/*
+	 * Checkpoints (checkpoint()): the copy's low-water mark, the rows
+	 * earlier runs copied (a resume), the plan's fingerprint, when the
+	 * last one was written.
+	 */
+	struct chunk_bound low;
+	uint64_t rows_base;
+	struct osc_checkpoint_fingerprint fp;
+	uint64_t checkpoint_ms;
+	int checkpoint_warned;
+	uint64_t checkpoints;	/* written by this run */
+	int paused_at_rows;	/* test_pause_at_rows() */
 };
+
+/* How often a checkpoint is written while the run goes on. */
+#define CHECKPOINT_INTERVAL_MS 2000
 
 /* How often the progress reads the server's binlog head. */
 #define HEAD_POLL_MS 1000
@@ -191,11 +208,15 @@ static void show_progress(struct engine *e, int force)
 	engine_ops_report(e->ops, &e->st, force);
 }
 
+static int checkpoint(struct engine *e, int force);
+static void test_pause_at_rows(struct engine *e);
+
 static void set_phase(struct engine *e, const char *phase)
 {
 	e->phase = phase;
 	verbose("phase: %s", phase);
 	show_progress(e, 0);
+	checkpoint(e, 1);
 }
 
 /*
@@ -233,6 +254,30 @@ static void test_pause_at(struct engine *e, const char *point)
 
 		nanosleep(&ts, NULL);
 	}
+}
+
+/*
+ * The same hook at OSC_TEST_PAUSE_AT=copy-rows-N:MS: once, after the
+ * first chunk that brings the rows copied (a resume's earlier rows
+ * included) to N or more, once a checkpoint has been written for it.
+ */
+static void test_pause_at_rows(struct engine *e)
+{
+	static const char pre[] = "copy-rows-";
+	const char *env = getenv("OSC_TEST_PAUSE_AT");
+	unsigned long long n;
+	char *end, *point;
+
+	if (e->paused_at_rows || !env || strncmp(env, pre, sizeof(pre) - 1))
+		return;
+	n = strtoull(env + sizeof(pre) - 1, &end, 10);
+	if (*end != ':' || e->rows_copied < n)
+		return;
+	e->paused_at_rows = 1;
+	checkpoint(e, 1);
+	point = xstrndup(env, (size_t)(end - env));
+	test_pause_at(e, point);
+	free(point);
 }
 
 /* ---- the copy ------------------------------------------------------- */
@@ -470,6 +515,81 @@ static int instant_should_stop(void *ctx)
 	       engine_ops_should_stop(e->ops);
 }
 
+/*
+ * Record a checkpoint (checkpoint.h) when one is due: every
+ * CHECKPOINT_INTERVAL_MS, or now with `force` (a phase change). Called on
+ * the main thread between chunks only, so no chunk is in flight and
+ * e->low is the end of the last chunk whose commit completed (the copier
+ * runs one chunk at a time, in key order).
+ *
+ * The position is the applier's committed one (osc_applier_stats), read
+ * through osc_applier_wait_for(), which also waits until no removal of a
+ * lockless copy is left to delete again: such a removal was replayed
+ * while a chunk below e->low was in flight and sits before the position,
+ * so a resume would neither replay it nor delete the stale row again.
+ * If that takes longer than a moment the checkpoint waits for the next
+ * chance rather than record a position it cannot vouch for.
+ *
+ * Only while the run owns the table's lock, and not after the swap. A
+ * failed write is a warning (once): the run goes on, and a resume would
+ * start from the last checkpoint written.
+ */
+static int checkpoint(struct engine *e, int force)
+{
+	const struct osc_table_facts *t = &e->run->pf->table;
+	struct osc_applier_stats as;
+	struct osc_checkpoint c;
+	struct strbuf err = STRBUF_INIT;
+	int ret = -1;
+
+	if (!e->applier || !e->fp.version || !e->phase ||
+	    (strcmp(e->phase, "copy") && strcmp(e->phase, "catch-up") &&
+	     strcmp(e->phase, "cut-over")))
+		return -1;
+	if (!force && clock_ms() - e->checkpoint_ms < CHECKPOINT_INTERVAL_MS)
+		return -1;
+	e->checkpoint_ms = clock_ms();
+	if (lock_lost(e) || osc_applier_failed(e->applier, NULL))
+		return -1;
+	memset(&as, 0, sizeof(as));
+	osc_applier_stats(e->applier, &as);
+	if (osc_applier_wait_for(e->applier, &as.applied, force ? 5000 : 250,
+				 &err) != 0) {
+		verbose("checkpoint: not now: the replay has removals to "
+			"delete again first%s%s", err.len ? ": " : "",
+			err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	osc_checkpoint_init(&c);
+	c.phase = xstrdup(e->phase);
+	c.copy_done = e->copy_done;
+	chunk_bound_copy(&c.low, &e->low);
+	c.applied = as.applied;
+	c.rows_copied = e->rows_copied;
+	c.written_us = throttle_wall_us();
+	c.alter = xstrdup(e->run->alter_text);
+	c.fp = e->fp;
+	c.fp.version = xstrdup(e->fp.version);
+	if (osc_checkpoint_write(e->run->pf->db, t->db, t->changelog_name, &c,
+				 &err) < 0) {
+		if (!e->checkpoint_warned)
+			warning("checkpoint: cannot record it in `%s`: %s; the "
+				"run goes on, a resume would start from an "
+				"older one", t->changelog_name, err.buf);
+		e->checkpoint_warned = 1;
+	} else {
+		debug("checkpoint: %s, %" PRIu64 " rows, replayed up to "
+		      "%s:%" PRIu64, c.phase, c.rows_copied, c.applied.file,
+		      c.applied.pos);
+		e->checkpoints++;
+		ret = 0;
+	}
+	osc_checkpoint_release(&c);
+	strbuf_release(&err);
+	return ret;
+}
+
 static int copy_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
@@ -502,17 +622,23 @@ static unsigned long long copy_next_chunk_rows(void *ctx,
 static void refresh_progress(void *ctx)
 {
 	show_progress(ctx, 0);
+	checkpoint(ctx, 0);
 }
 
 static void copy_on_chunk(void *ctx, const struct chunk_progress *cp)
 {
 	struct engine *e = ctx;
 
-	e->rows_copied = cp->rows_total;
+	e->rows_copied = e->rows_base + cp->rows_total;
+	/* The chunk has committed: every row up to its end is copied. */
+	if (cp->upper && cp->upper->nvalues)
+		chunk_bound_copy(&e->low, cp->upper);
 	osc_throttle_on_chunk(e->throttle, cp);
 	show_progress(e, 0);
+	checkpoint(e, 0);
 	if (cp->chunks == 1)
 		test_pause_at(e, "copy-chunk");
+	test_pause_at_rows(e);
 }
 
 static void copy_chunk_begin(void *ctx)
@@ -595,8 +721,15 @@ static int run_copy(struct engine *e, struct strbuf *err)
 		co.on_chunk_end = copy_chunk_end;
 	}
 	co.ctx = e;
+	/* A resumed copy goes on after the checkpoint's low-water mark. */
+	if (e->low.nvalues) {
+		co.start_after = &e->low;
+		info("resume: the copy goes on after the checkpoint's "
+		     "low-water mark (%" PRIu64 " rows copied before)",
+		     e->rows_base);
+	}
 	rc = chunk_copy_run(e->copy_conn, &co, &res, err);
-	e->rows_copied = res.rows_copied;
+	e->rows_copied = e->rows_base + res.rows_copied;
 	verbose("copy: %llu rows in %llu chunks, %llu statements retried",
 		res.rows_copied, res.chunks, res.retries);
 	chunk_copy_result_release(&res);
@@ -645,6 +778,7 @@ static int catch_up(struct engine *e, struct strbuf *err)
 			}
 			rc = osc_applier_wait_for(e->applier, &pos, 1000, err);
 			show_progress(e, 0);
+			checkpoint(e, 0);
 		} while (rc > 0);
 		if (rc < 0)
 			return -1;
@@ -844,7 +978,12 @@ static void engine_release(struct engine *e)
  * The applier from the server's current position: before the first chunk
  * is copied (DESIGN.md 4: every change after it is replayed).
  */
-static int start_applier(struct engine *e, struct strbuf *err)
+/*
+ * The applier, from `from` (a resume's checkpoint) or, when NULL, from
+ * the server's position now.
+ */
+static int start_applier(struct engine *e, const struct binlog_pos *from,
+			 struct strbuf *err)
 {
 	struct osc_run *run = e->run;
 	struct osc_table_facts *t = &run->pf->table;
@@ -859,7 +998,9 @@ static int start_applier(struct engine *e, struct strbuf *err)
 		.lockless_copy = e->lockless,
 	};
 
-	if (binlog_server_position(run->pf->db, &start, err) < 0)
+	if (from)
+		start = *from;
+	else if (binlog_server_position(run->pf->db, &start, err) < 0)
 		return -1;
 	verbose("binlog: replaying changes after %s:%llu", start.file,
 		(unsigned long long)start.pos);
@@ -940,7 +1081,7 @@ static int run_instant(struct engine *e, double *blocked_ms,
 	strbuf_release(&sql);
 	if (rc < 0)
 		return -1;
-	return start_applier(e, err) < 0 ? -1 : 1;
+	return start_applier(e, NULL, err) < 0 ? -1 : 1;
 }
 
 int osc_engine_run(struct osc_run *run)
@@ -949,6 +1090,7 @@ int osc_engine_run(struct osc_run *run)
 	struct osc_table_facts *t = &run->pf->table;
 	struct engine eng, *e = &eng;
 	struct strbuf err = STRBUF_INIT, sql = STRBUF_INIT;
+	struct osc_checkpoint resume;
 	struct cutover_opts co;
 	struct cutover_result cres;
 	struct progress_config pc = {
@@ -962,6 +1104,7 @@ int osc_engine_run(struct osc_run *run)
 
 	memset(e, 0, sizeof(*e));
 	memset(&cres, 0, sizeof(cres));
+	osc_checkpoint_init(&resume);
 	e->run = run;
 	e->start_ms = clock_ms();
 	strbuf_init(&e->qtable, 0);
@@ -991,9 +1134,24 @@ int osc_engine_run(struct osc_run *run)
 
 	/* Phase 2: the ghost and the plan. */
 	set_phase(e, "ghost");
-	if (osc_run_take_lock(run, &err) < 0 ||
-	    osc_ghost_create(run, &err) < 0)
+	if (osc_run_take_lock(run, &err) < 0)
 		goto fail;
+	if (o->resume) {
+		/* Nothing is ours until every check has passed. */
+		if (osc_resume_open(run, &resume, &err) < 0)
+			goto refuse;
+		/* From here the run owns them, as a fresh run would. */
+		run->ghost_undo = osc_push_drop_table(run, t->ghost_name);
+		run->changelog_undo = osc_push_drop_table(run,
+							  t->changelog_name);
+		chunk_bound_copy(&e->low, &resume.low);
+		e->rows_base = resume.rows_copied;
+		e->rows_copied = resume.rows_copied;
+		e->copy_done = resume.copy_done;
+	} else if (osc_ghost_create(run, &err) < 0) {
+		goto fail;
+	}
+	osc_run_fingerprint(run, &e->fp);
 	n = osc_ghost_check_data(run, &err);
 	if (n < 0)
 		goto fail;
@@ -1012,12 +1170,20 @@ int osc_engine_run(struct osc_run *run)
 
 	/* Phase 3: the changelog, the position, the applier. */
 	set_phase(e, "stream");
-	run->changelog_undo = osc_push_drop_table(run, t->changelog_name);
-	if (throttle_changelog_create_sql(&sql, t->db, t->changelog_name,
-					  &err) < 0 ||
-	    db_exec(run->pf->db, sql.buf, &err) < 0)
-		goto fail;
-	if (start_applier(e, &err) < 0)
+	if (o->resume) {
+		info("resume: replaying the changes after %s:%" PRIu64
+		     " (the checkpoint's position)", resume.applied.file,
+		     resume.applied.pos);
+	} else {
+		run->changelog_undo = osc_push_drop_table(run,
+							  t->changelog_name);
+		if (throttle_changelog_create_sql(&sql, t->db,
+						  t->changelog_name,
+						  &err) < 0 ||
+		    db_exec(run->pf->db, sql.buf, &err) < 0)
+			goto fail;
+	}
+	if (start_applier(e, o->resume ? &resume.applied : NULL, &err) < 0)
 		goto fail;
 	e->heartbeat = throttle_heartbeat_start(
 		&run->pf->dbopts, t->db, t->changelog_name,
@@ -1058,9 +1224,12 @@ int osc_engine_run(struct osc_run *run)
 
 	/* Phase 4: the copy (the applier replays meanwhile). */
 	set_phase(e, "copy");
-	if (run_copy(e, &err) < 0)
+	if (e->copy_done)
+		info("resume: the checkpoint's copy was complete");
+	else if (run_copy(e, &err) < 0)
 		goto fail;
 	e->copy_done = 1;
+	checkpoint(e, 1);
 	show_progress(e, 1);
 	info("copy: %" PRIu64 " rows copied into %s", e->rows_copied,
 	     t->ghost_name);
@@ -1178,6 +1347,11 @@ fail_after_swap:
 	      err.buf);
 	status = OSC_EXIT_CLEANUP_INCOMPLETE;
 	goto out;
+refuse:
+	/* A resume that cannot go on: nothing was changed, nothing dropped. */
+	error("%s", err.buf);
+	status = OSC_EXIT_FAILED;
+	goto out;
 fail:
 	strbuf_reset(&sql);
 	/* A failure on the main connection may be the lost lock. */
@@ -1196,6 +1370,28 @@ fail:
 		osc_applier_failed(e->applier, &err);
 	if (!err.len)
 		strbuf_addstr(&err, "the migration failed");
+	if (engine_ops_keep(e->ops) && !cleanup_interrupted() &&
+	    run->ghost_undo >= 0 && run->changelog_undo >= 0 &&
+	    (checkpoint(e, 1) == 0 || e->checkpoints || o->resume)) {
+		/* panic --keep: the objects stay for a later --resume. */
+		cleanup_pop(run->changelog_undo);
+		cleanup_pop(run->ghost_undo);
+		run->changelog_undo = run->ghost_undo = -1;
+		strbuf_reset(&sql);
+		osc_resume_afresh(&sql, run);
+		error("%s; %s is unchanged; `%s` and `%s` are kept with the "
+		      "checkpoint (%" PRIu64 " rows copied): go on with osc "
+		      "--resume --execute %s.%s, or %s",
+		      err.buf, e->qtable.buf, t->ghost_name, t->changelog_name,
+		      e->rows_copied, t->db, t->table,
+		      sql.buf + strlen("to start afresh: "));
+		status = OSC_EXIT_FAILED;
+		goto out;
+	}
+	if (engine_ops_keep(e->ops))
+		warning("panic --keep: no checkpoint was recorded yet, so "
+			"there is nothing to resume; dropping the run's "
+			"tables");
 	if (cleanup_interrupted())
 		error("%s; stopping and cleaning up", err.buf);
 	else
@@ -1214,6 +1410,9 @@ out:
 	strbuf_release(&e->copy_suffix);
 	FREE_AND_NULL(e->failure);
 	strbuf_release(&e->copy_missing);
+	chunk_bound_release(&e->low);
+	free(e->fp.version);
+	osc_checkpoint_release(&resume);
 	strbuf_release(&err);
 	strbuf_release(&sql);
 	return status;

@@ -30,6 +30,7 @@ void osc_run_init(struct osc_run *run, const struct osc_options *opts,
 	run->ghost_undo = -1;
 	run->changelog_undo = -1;
 	strbuf_init(&run->instant_why, 0);
+	run->alter_text = opts->alter ? xstrdup(opts->alter) : NULL;
 }
 
 void osc_run_release(struct osc_run *run)
@@ -42,6 +43,7 @@ void osc_run_release(struct osc_run *run)
 	free(run->ghost_create);
 	run->source_create = run->ghost_create = NULL;
 	strbuf_release(&run->instant_why);
+	FREE_AND_NULL(run->alter_text);
 }
 
 void osc_run_qname(struct strbuf *out, const struct osc_run *run,
@@ -386,7 +388,9 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 	int ret = -1;
 
 	osc_run_qname(&ghost, run, t->ghost_name);
-	if (ddl_parse_alter(run->opts->alter, &run->alter, err) < 0)
+	if (!run->alter_text)
+		BUG("the ghost phase without an ALTER");
+	if (ddl_parse_alter(run->alter_text, &run->alter, err) < 0)
 		goto out;
 	if (show_create(run, t->table, &run->source_create, err) < 0)
 		goto out;
@@ -479,6 +483,46 @@ out:
 		strbuf_release(&ignore);
 	}
 	strbuf_release(&saved_mode);
+	return ret;
+}
+
+int osc_ghost_open(struct osc_run *run, struct strbuf *err)
+{
+	const struct osc_table_facts *t = &run->pf->table;
+	struct strbuf e = STRBUF_INIT, q = STRBUF_INIT;
+	int ret = -1;
+
+	if (!run->alter_text)
+		BUG("the ghost phase without an ALTER");
+	if (ddl_parse_alter(run->alter_text, &run->alter, err) < 0)
+		goto out;
+	if (show_create(run, t->table, &run->source_create, err) < 0)
+		goto out;
+	if (ddl_table_from_create(run->source_create, &run->source, &e) < 0) {
+		strbuf_addf(err, "cannot read the definition of `%s`: %s",
+			    t->table, e.buf);
+		goto out;
+	}
+	osc_run_qname(&q, run, t->ghost_name);
+	strbuf_reset(&e);
+	if (show_create(run, t->ghost_name, &run->ghost_create, &e) < 0) {
+		strbuf_addf(err, "the ghost table %s cannot be read: %s",
+			    q.buf, e.buf);
+		goto out;
+	}
+	strbuf_reset(&e);
+	if (ddl_table_from_create(run->ghost_create, &run->ghost, &e) < 0) {
+		strbuf_addf(err, "cannot read the definition of %s: %s",
+			    q.buf, e.buf);
+		goto out;
+	}
+	if (ddl_plan_build(&run->source, &run->alter, &run->ghost, &run->plan,
+			   err) < 0)
+		goto out;
+	ret = 0;
+out:
+	strbuf_release(&e);
+	strbuf_release(&q);
 	return ret;
 }
 

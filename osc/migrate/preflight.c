@@ -13,6 +13,7 @@
  */
 #include "util/compat.h"
 #include "osc/migrate/preflight.h"
+#include "osc/migrate/changelog.h"
 #include "binlog/binlog.h"
 #include "ddl/ddl.h"
 #include "osc/migrate/names.h"
@@ -1288,14 +1289,22 @@ out:
 	return held;
 }
 
-static void check_leftovers(struct osc_preflight *pf, int lock_held)
+/*
+ * Tables of an earlier run. A plain run refuses them (and says when the
+ * changelog's checkpoint would let --resume save the copy done); a
+ * resume expects the ghost and the changelog (resume.c checks them) but
+ * not the old table, which only a cut-over makes.
+ */
+static void check_leftovers(struct osc_preflight *pf, int lock_held,
+			    int resume)
 {
 	struct osc_table_facts *t = &pf->table;
 	const char *names[] = {t->ghost_name, t->old_name, t->changelog_name};
 	struct strbuf sql = STRBUF_INIT, err = STRBUF_INIT, q = STRBUF_INIT;
 	struct db_result *res;
 	struct db_row row;
-	size_t i;
+	size_t i, left = 0;
+	int changelog = 0, old = 0;
 
 	strbuf_addstr(&sql, "SELECT TABLE_NAME FROM information_schema.TABLES "
 			    "WHERE TABLE_SCHEMA = ");
@@ -1319,6 +1328,11 @@ static void check_leftovers(struct osc_preflight *pf, int lock_held)
 		/* The running osc owns them: the lock error says so. */
 		if (i == ARRAY_SIZE(names) || lock_held)
 			continue;
+		changelog |= i == 2;
+		old |= i == 1;
+		if (resume && i != 1)
+			continue;
+		left++;
 		qname(&q, t->db, name);
 		fail(pf,
 		     "table %s is left over from an earlier osc run; if "
@@ -1326,6 +1340,14 @@ static void check_leftovers(struct osc_preflight *pf, int lock_held)
 		     q.buf, q.buf);
 	}
 	db_result_free(res);
+	strbuf_reset(&q);
+	if (left && changelog && !old && !resume &&
+	    osc_resume_savings(pf->db, t->db, t->changelog_name,
+			       t->rows_estimate, &q)) {
+		error("the earlier run can be resumed instead: osc --resume "
+		      "--execute %s.%s goes on from its checkpoint and saves "
+		      "the copy done so far (%s)", t->db, t->table, q.buf);
+	}
 out:
 	strbuf_release(&sql);
 	strbuf_release(&err);
@@ -1364,7 +1386,7 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 	set_object_names(t);
 
 	/* What needs no server comes first, so it is said even offline. */
-	{
+	if (opts->alter) {
 		struct ddl_alter alter = DDL_ALTER_INIT;
 
 		if (ddl_parse_alter(opts->alter, &alter, &err) < 0)
@@ -1403,7 +1425,7 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 	check_triggers(pf, opts);
 	read_generated_columns(pf);
 	lock_held = check_lock(pf);
-	check_leftovers(pf, lock_held);
+	check_leftovers(pf, lock_held, opts->resume);
 out:
 	strbuf_release(&err);
 	if (pf->failures) {

@@ -19,6 +19,8 @@ struct osc_run {
 	const struct osc_options *opts;
 	struct osc_preflight *pf;
 
+	/* The ALTER text: --alter, or a resumed run's checkpoint's. */
+	char *alter_text;
 	struct ddl_alter alter;
 	struct ddl_table source;
 	struct ddl_table ghost;
@@ -87,6 +89,15 @@ int osc_instant_apply(struct osc_run *run, double *blocked_ms,
  * For the moments no applier watches the binary log for DDL.
  */
 int osc_source_changed(struct osc_run *run, struct strbuf *err);
+
+/*
+ * The ghost phase of a resumed run: the ghost exists already. Parse the
+ * ALTER, read the table's and the ghost's definitions and build the plan
+ * from them, as osc_ghost_create() does, creating nothing. Returns -1
+ * with err (one phrase) when a definition cannot be read or the plan
+ * cannot be built.
+ */
+int osc_ghost_open(struct osc_run *run, struct strbuf *err);
 
 /* Drop the ghost now (dry run) and forget its undo. */
 int osc_ghost_drop(struct osc_run *run, struct strbuf *err);

@@ -46,6 +46,7 @@ struct osc_options {
 	char *table;
 	int execute; /* --execute; without it, a dry run */
 	int migrate_on_replica; /* --migrate-on-replica: read_only or replica */
+	int resume;  /* --resume: go on from the changelog's checkpoint */
 
 	/* Connection (the mysql client's options). */
 	char *host;

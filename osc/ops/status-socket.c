@@ -52,12 +52,15 @@ static const struct {
 	{ "unpostpone", STATUS_CMD_CUT_OVER, 0 },
 	{ "no-postpone", STATUS_CMD_CUT_OVER, 0 },
 	{ "panic", STATUS_CMD_PANIC, 0 },
+	{ "panic --keep", STATUS_CMD_PANIC_KEEP, 0 },
+	{ "panic-keep", STATUS_CMD_PANIC_KEEP, 0 },
 	{ "help", STATUS_CMD_HELP, 0 },
 };
 
 static const char HELP_TEXT[] =
 	"commands: status, throttle, no-throttle, chunk-size=ROWS, "
-	"max-lag=MS, max-load=VAR=N[,VAR=N...], cut-over, panic, help; "
+	"max-lag=MS, max-load=VAR=N[,VAR=N...], cut-over, panic, "
+	"panic --keep, help; "
 	"NAME=? shows a value";
 
 void status_command_release(struct status_command *cmd)
@@ -263,6 +266,15 @@ void status_socket_handle_line(const struct status_socket_ops *ops,
 		}
 		ops->panic(ops->data);
 		strbuf_addstr(reply, "ok: aborting");
+		break;
+	case STATUS_CMD_PANIC_KEEP:
+		if (!ops->panic_keep) {
+			not_available(reply, "panic --keep");
+			break;
+		}
+		ops->panic_keep(ops->data);
+		strbuf_addstr(reply, "ok: stopping, keeping the ghost and the "
+				     "changelog for --resume");
 		break;
 	}
 out:

@@ -20,6 +20,9 @@
  *   cut-over [unpostpone, no-postpone]
  *                                release a postponed cut-over
  *   panic                        abort now and clean up
+ *   panic --keep [panic-keep]    stop now, keeping the ghost and the
+ *                                changelog (its checkpoint) for a later
+ *                                osc --resume
  *   help
  *
  * Start: an existing socket file that something answers on is refused
@@ -46,6 +49,7 @@ enum status_command_kind {
 	STATUS_CMD_MAX_LOAD,
 	STATUS_CMD_CUT_OVER,
 	STATUS_CMD_PANIC,
+	STATUS_CMD_PANIC_KEEP,
 	STATUS_CMD_HELP,
 	STATUS_CMD_EMPTY,	/* a blank line: no answer */
 };
@@ -90,6 +94,8 @@ struct status_socket_ops {
 	int (*cut_over)(void *data, struct strbuf *err);
 	/* Abort the run now (the engine cleans up and exits 1). */
 	void (*panic)(void *data);
+	/* Stop the run now, keeping its objects for --resume (exit 1). */
+	void (*panic_keep)(void *data);
 };
 
 /*

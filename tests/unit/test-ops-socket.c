@@ -65,6 +65,10 @@ static const struct {
 	{ "unpostpone", 1, STATUS_CMD_CUT_OVER, 0, 0, NULL },
 	{ "no-postpone", 1, STATUS_CMD_CUT_OVER, 0, 0, NULL },
 	{ "panic", 1, STATUS_CMD_PANIC, 0, 0, NULL },
+	{ "panic --keep", 1, STATUS_CMD_PANIC_KEEP, 0, 0, NULL },
+	{ "  panic-keep ", 1, STATUS_CMD_PANIC_KEEP, 0, 0, NULL },
+	{ "panic --keep=1", 0, 0, 0, 0, "'panic --keep' takes no value" },
+	{ "panic --drop", 0, 0, 0, 0, "unknown command 'panic --drop'" },
 	{ "help", 1, STATUS_CMD_HELP, 0, 0, NULL },
 	{ "throttle=1", 0, 0, 0, 0, "'throttle' takes no value" },
 	{ "panic=now", 0, 0, 0, 0, "'panic' takes no value" },
@@ -116,7 +120,7 @@ struct fake {
 	int throttled;
 	unsigned long long chunk, max_lag;
 	struct strbuf max_load;
-	int cut_over, panicked;
+	int cut_over, panicked, kept;
 	int refuse_cut_over;
 };
 
@@ -213,6 +217,11 @@ static void f_panic(void *data)
 	((struct fake *)data)->panicked = 1;
 }
 
+static void f_panic_keep(void *data)
+{
+	((struct fake *)data)->kept = 1;
+}
+
 static void fake_init(struct fake *f, struct status_socket_ops *ops)
 {
 	memset(f, 0, sizeof(*f));
@@ -232,6 +241,7 @@ static void fake_init(struct fake *f, struct status_socket_ops *ops)
 	ops->get_max_load = f_get_max_load;
 	ops->cut_over = f_cut_over;
 	ops->panic = f_panic;
+	ops->panic_keep = f_panic_keep;
 }
 
 static void fake_release(struct fake *f)
@@ -260,12 +270,14 @@ static const struct {
 	{ "max-load", "max-load=" },
 	{ "cut-over", "ok: cut-over released" },
 	{ "panic", "ok: aborting" },
+	{ "panic --keep", "ok: stopping, keeping the ghost and the changelog "
+			  "for --resume" },
 	{ "", "" },
 	{ "bogus", "error: unknown command 'bogus'; try 'help'" },
 	{ "max-lag=5", "error: max-lag must be 0 (off) or 100..3600000, not '5'" },
 	{ "help", "commands: status, throttle, no-throttle, chunk-size=ROWS, "
 		  "max-lag=MS, max-load=VAR=N[,VAR=N...], cut-over, panic, "
-		  "help; NAME=? shows a value" },
+		  "panic --keep, help; NAME=? shows a value" },
 };
 
 static void test_dispatch(void **state)
@@ -286,6 +298,7 @@ static void test_dispatch(void **state)
 	}
 	assert_int_equal(f.cut_over, 1);
 	assert_int_equal(f.panicked, 1);
+	assert_int_equal(f.kept, 1);
 
 	f.refuse_cut_over = 1;
 	strbuf_reset(&reply);

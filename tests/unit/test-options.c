@@ -370,6 +370,11 @@ static void test_options_check(void **state)
 	o.database = xstrdup("d");
 	o.table = xstrdup("t");
 	assert_int_equal(osc_options_check(&o, &err), 0);
+	/* --resume reads the ALTER from the checkpoint. */
+	FREE_AND_NULL(o.alter);
+	assert_int_equal(osc_options_check(&o, &err), -1);
+	o.resume = 1;
+	assert_int_equal(osc_options_check(&o, &err), 0);
 	osc_options_release(&o);
 	o.show_help = 1;
 	assert_int_equal(osc_options_check(&o, &err), 0);
