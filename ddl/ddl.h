@@ -610,6 +610,28 @@ int ddl_build_replace_head(struct strbuf *out, const struct ddl_plan *p,
 			   struct strbuf *err);
 
 /*
+ * Columns the ALTER adds NOT NULL without a DEFAULT (plan->added): the
+ * copy leaves them out and the server gives each row the column's
+ * implicit default, as a native ALTER does (warning 1364 under INSERT
+ * IGNORE, expected). The replay writes that value itself, so that its
+ * statements raise no warning (issue 12, item 8: each one did, and was
+ * rolled back and sent again one by one): ddl_build_replace() and
+ * ddl_build_replace_head() list those columns after the mapped ones,
+ * and ddl_build_implicit_values() appends their literals (", 0, ''")
+ * for a caller that writes the rows itself, after the mapped values.
+ *
+ * ddl_implicit_default_sql() writes the implicit default of such a
+ * column (0 for numbers, BIT and YEAR, '' for strings, bytes and SET,
+ * 1 (the first member) for ENUM, the zero date or time for temporal
+ * types) and returns 0; -1, writing nothing, for a column that is
+ * nullable, has a default, is generated or AUTO_INCREMENT, or whose
+ * implicit default osc does not know (JSON, spatial, UUID, INET): the
+ * replay leaves it out and the server fills it, with the warning.
+ */
+int ddl_implicit_default_sql(const struct ddl_column *c, struct strbuf *out);
+void ddl_build_implicit_values(struct strbuf *out, const struct ddl_plan *p);
+
+/*
  * A string value of the replay for the ghost column of plan->map[map_index],
  * from the bytes the source column holds (a binlog row image): the
  * literal that the ghost stores exactly as the chunk copy's INSERT ...

@@ -68,6 +68,9 @@ struct osc_applier {
 	struct binlog_pos applied;
 	struct binlog_pos server;
 	uint64_t transactions, rows;
+	/* Ghost transactions whose statements raised warnings and were
+	 * rolled back and sent again one by one to read them. */
+	uint64_t resent;
 	long long last_event_ts;
 	int expect_rename;	/* a RENAME of the table is ours (cut-over) */
 	int rename_seen;
@@ -244,6 +247,9 @@ static int run_transaction_own(struct osc_applier *a,
 				return 0;
 			}
 			/* Which statement, which warning: one by one. */
+			pthread_mutex_lock(&a->mu);
+			a->resent++;
+			pthread_mutex_unlock(&a->mu);
 			if (db_exec(db, "ROLLBACK", err) < 0)
 				goto failed;
 		}
@@ -845,6 +851,9 @@ void osc_applier_stop(struct osc_applier *a)
 	pthread_mutex_unlock(&a->mu);
 	if (a->started)
 		pthread_join(a->thread, NULL);
+	verbose("applier: %" PRIu64 " transactions replayed, %" PRIu64
+		" of them sent again one statement at a time after warnings",
+		a->transactions, a->resent);
 	if (a->stream)
 		binlog_stream_close(a->stream);
 	db_close(a->conn);

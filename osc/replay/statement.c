@@ -48,7 +48,9 @@ int replay_stmts_init(struct replay_stmts *s, const struct ddl_plan *plan,
 	strbuf_init(&s->replace_head, 0);
 	strbuf_init(&s->insert_head, 0);
 	strbuf_init(&s->delete_head, 0);
+	strbuf_init(&s->implicit_values, 0);
 	prepare_columns(s);
+	ddl_build_implicit_values(&s->implicit_values, plan);
 	if (ddl_build_replace_head(&s->replace_head, plan, db, ghost, err) < 0)
 		return -1;
 	/* "REPLACE INTO" -> "INSERT INTO" for unique mode. */
@@ -87,6 +89,7 @@ void replay_stmts_release(struct replay_stmts *s)
 	strbuf_release(&s->replace_head);
 	strbuf_release(&s->insert_head);
 	strbuf_release(&s->delete_head);
+	strbuf_release(&s->implicit_values);
 }
 
 static void add_literal(const struct replay_stmts *s, struct strbuf *out,
@@ -157,6 +160,8 @@ static int row_tuple(const struct replay_stmts *s,
 		if (bad)
 			return -1;
 	}
+	/* The added columns' implicit defaults (replace_head names them). */
+	strbuf_addbuf(out, &s->implicit_values);
 	strbuf_addch(out, ')');
 	return 0;
 }

@@ -75,6 +75,10 @@ struct replay_stmts {
 	struct strbuf replace_head; /* REPLACE INTO g (cols) VALUES */
 	struct strbuf insert_head;  /* INSERT INTO g (cols) VALUES */
 	struct strbuf delete_head;  /* DELETE FROM g WHERE */
+	/* ", 0, ''": the implicit defaults of the columns the ALTER adds
+	 * NOT NULL without a DEFAULT, after each row's mapped values
+	 * (ddl_build_implicit_values()); the heads name those columns. */
+	struct strbuf implicit_values;
 
 	struct replay_op *ops;
 	size_t ops_nr, ops_alloc;
