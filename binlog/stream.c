@@ -418,15 +418,24 @@ fail:
 
 static int reconnect(struct binlog_stream *s, struct strbuf *err)
 {
+	/* The one retry policy's waits (util/retry.h): each reconnect that
+	 * fails counts as one more lost connection. */
+	const struct retry_policy policy = {
+		.attempts = 1,
+		.reconnects = s->opts.reconnect_attempts,
+		.reconnect_wait_ms = BACKOFF_FIRST_MS,
+		.max_wait_ms = BACKOFF_MAX_MS,
+	};
 	struct binlog_pos at;
-	unsigned int attempt, wait_ms = BACKOFF_FIRST_MS;
+	struct retry r;
+	unsigned int attempt, wait_ms;
 	struct strbuf last = STRBUF_INIT;
 
 	binlog_decoder_last_complete(s->dec, &at);
-	for (attempt = 1; attempt <= s->opts.reconnect_attempts; attempt++) {
+	retry_init(&r, &policy);
+	while (retry_after(&r, DB_CR_SERVER_LOST, &wait_ms) != RETRY_GIVE_UP) {
+		attempt = r.reconnects;
 		clock_sleep_ms(wait_ms);
-		wait_ms = wait_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS
-						       : wait_ms * 2;
 		strbuf_reset(&last);
 		if (db_reconnect(s->db, &last) < 0 ||
 		    start_dump(s, &at, &last) < 0) {

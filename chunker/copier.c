@@ -26,6 +26,21 @@ void chunk_copy_result_release(struct chunk_copy_result *res)
 }
 
 /*
+ * The copier's retry policy (util/retry.h): both statements it sends, and
+ * a chunk's transaction from its BEGIN, can run again, after a lock wait
+ * timeout or deadlock and after a lost connection alike.
+ */
+static void copy_policy(struct retry_policy *p, int attempts)
+{
+	memset(p, 0, sizeof(*p));
+	p->attempts = (unsigned int)attempts;
+	p->reconnects = (unsigned int)attempts;
+	p->wait_ms = 20;
+	p->reconnect_wait_ms = 20;
+	p->max_wait_ms = 1000;
+}
+
+/*
  * Run `sql` (a query when `res` is not NULL), running it again after a
  * lock wait timeout or deadlock, and after reconnecting when the
  * connection was lost. Both statements the copier sends can be repeated.
@@ -35,11 +50,13 @@ static int run_retrying(struct db *db, const char *sql,
 			unsigned long long *retries, struct strbuf *err)
 {
 	struct strbuf last = STRBUF_INIT;
-	unsigned int delay_ms = 20;
-	int i, ret = -1;
+	struct retry_policy policy;
+	struct retry r;
+	int ret = -1;
 
-	for (i = 0; i < attempts; i++) {
-		unsigned int code;
+	copy_policy(&policy, attempts);
+	retry_init(&r, &policy);
+	do {
 		int rc;
 
 		strbuf_reset(&last);
@@ -49,32 +66,10 @@ static int run_retrying(struct db *db, const char *sql,
 			ret = 0;
 			goto out;
 		}
-		code = db_errno(db);
-		if (db_error_is_transient(code)) {
-			verbose("chunk statement hit error %u, running it "
-				"again", code);
-		} else if (db_error_is_disconnect(code)) {
-			struct strbuf rerr = STRBUF_INIT;
-
-			warning("copy connection lost, reconnecting");
-			clock_sleep_ms(delay_ms);
-			if (db_reconnect(db, &rerr) < 0) {
-				strbuf_reset(&last);
-				strbuf_addbuf(&last, &rerr);
-			}
-			strbuf_release(&rerr);
-		} else {
-			break;
-		}
-		if (i + 1 < attempts) {
-			(*retries)++;
-			clock_sleep_ms(delay_ms);
-			if (delay_ms < 1000)
-				delay_ms *= 2;
-		}
-	}
+	} while (db_retry(db, db_errno(db), &r, &last) > 0);
 	strbuf_addbuf(err, &last);
 out:
+	*retries += r.retries;
 	strbuf_release(&last);
 	return ret;
 }
@@ -215,15 +210,17 @@ static int copy_chunk_txn(struct db *db, const struct chunk_copy_opts *o,
 		      missing = STRBUF_INIT, ignore = STRBUF_INIT;
 	struct db_result *res = NULL;
 	struct db_row row;
-	unsigned int delay_ms = 20;
-	int i, rc, ret = -1, stale_waits = 0;
+	struct retry_policy policy;
+	struct retry r;
+	unsigned int code;
+	int rc, ret = -1, stale_waits = 0;
 	size_t k;
 
+	copy_policy(&policy, attempts);
+	retry_init(&r, &policy);
 	strbuf_addf(&missing, "%s AND %s LIMIT 1 LOCK IN SHARE MODE",
 		    o->missing_prefix, range);
-	for (i = 0; i < attempts; i++) {
-		unsigned int code;
-
+	for (;;) {
 		strbuf_reset(&last);
 		strbuf_reset(&dup);
 		if (db_exec(db, "BEGIN", &last) < 0 ||
@@ -259,7 +256,6 @@ static int copy_chunk_txn(struct db *db, const struct chunk_copy_opts *o,
 					"the applier before copying it again");
 				if (o->wait_replayed(o->ctx, &last) < 0)
 					goto fatal;
-				i--;
 				continue;
 			}
 			if (rc == 1) {
@@ -291,36 +287,21 @@ static int copy_chunk_txn(struct db *db, const struct chunk_copy_opts *o,
 		goto out;
 failed:
 		code = db_errno(db);
+		/* A lock conflict rolled back the statement, a deadlock the
+		 * transaction: end it either way before running it again. */
 		if (db_error_is_transient(code)) {
-			verbose("chunk transaction hit error %u, running it "
-				"again", code);
 			strbuf_reset(&ignore);
 			db_exec(db, "ROLLBACK", &ignore);
-		} else if (db_error_is_disconnect(code)) {
-			struct strbuf rerr = STRBUF_INIT;
-
-			warning("copy connection lost, reconnecting");
-			clock_sleep_ms(delay_ms);
-			if (db_reconnect(db, &rerr) < 0) {
-				strbuf_reset(&last);
-				strbuf_addbuf(&last, &rerr);
-			}
-			strbuf_release(&rerr);
-		} else {
+		}
+		if (db_retry(db, code, &r, &last) <= 0)
 			break;
-		}
-		if (i + 1 < attempts) {
-			(*retries)++;
-			clock_sleep_ms(delay_ms);
-			if (delay_ms < 1000)
-				delay_ms *= 2;
-		}
 	}
 fatal:
 	strbuf_reset(&ignore);
 	db_exec(db, "ROLLBACK", &ignore);
 	strbuf_addbuf(err, &last);
 out:
+	*retries += r.retries;
 	db_result_free(res);
 	strbuf_release(&last);
 	strbuf_release(&dup);

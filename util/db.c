@@ -780,48 +780,76 @@ void *db_handle(struct db *db)
 
 int db_error_is_transient(unsigned int code)
 {
-	return code == DB_ER_LOCK_WAIT_TIMEOUT || code == DB_ER_LOCK_DEADLOCK;
+	enum retry_reason why = retry_reason_of(code);
+
+	return why == RETRY_LOCK_WAIT || why == RETRY_DEADLOCK;
 }
 
 int db_error_is_disconnect(unsigned int code)
 {
-	return code == DB_CR_SERVER_GONE || code == DB_CR_SERVER_LOST;
+	return retry_needs_reconnect(retry_reason_of(code));
+}
+
+int db_retry(struct db *db, unsigned int code, struct retry *r,
+	     struct strbuf *err)
+{
+	struct strbuf rerr = STRBUF_INIT;
+	unsigned int wait_ms;
+	enum retry_reason why = retry_after(r, code, &wait_ms);
+
+	if (why == RETRY_GIVE_UP)
+		return 0;
+	if (!retry_needs_reconnect(why)) {
+		verbose("connection '%s': %s (error %u), running it again",
+			db->label, retry_reason_name(why), code);
+		clock_sleep_ms(wait_ms);
+		return 1;
+	}
+	warning("%s connection lost, reconnecting (error %u: %s)", db->label,
+		code, retry_reason_name(why));
+	for (;;) {
+		clock_sleep_ms(wait_ms);
+		strbuf_reset(&rerr);
+		if (!db_reconnect(db, &rerr)) {
+			strbuf_release(&rerr);
+			return 1;
+		}
+		/* Counted as one more lost connection. */
+		if (retry_after(r, DB_CR_SERVER_GONE, &wait_ms) ==
+		    RETRY_GIVE_UP)
+			break;
+	}
+	strbuf_reset(err);
+	strbuf_addf(err,
+		    "connection '%s' was lost and could not be opened "
+		    "again (%u tries): %s",
+		    db->label, r->reconnects, rerr.buf);
+	strbuf_release(&rerr);
+	return -1;
 }
 
 int db_exec_retry(struct db *db, const char *sql, int attempts, int reconnect,
 		  struct strbuf *err)
 {
+	const struct retry_policy policy = {
+		.attempts = attempts > 0 ? (unsigned int)attempts : 1,
+		.reconnects = reconnect && attempts > 0 ? (unsigned int)attempts
+							: 0,
+		.wait_ms = 50,
+		.reconnect_wait_ms = 50,
+		.max_wait_ms = 2000,
+	};
 	struct strbuf last = STRBUF_INIT;
-	unsigned int delay_ms = 50;
-	int i;
+	struct retry r;
 
-	for (i = 0; i < attempts; i++) {
+	retry_init(&r, &policy);
+	do {
 		strbuf_reset(&last);
 		if (db_exec(db, sql, &last) == 0) {
 			strbuf_release(&last);
 			return 0;
 		}
-		if (db_error_is_transient(db->last_errno)) {
-			verbose("retrying after error %u on '%s'",
-				db->last_errno, db->label);
-		} else if (reconnect && db_error_is_disconnect(db->last_errno)) {
-			struct strbuf rerr = STRBUF_INIT;
-
-			warning("connection '%s' lost, reconnecting",
-				db->label);
-			clock_sleep_ms(delay_ms);
-			if (db_reconnect(db, &rerr) < 0) {
-				strbuf_reset(&last);
-				strbuf_addbuf(&last, &rerr);
-			}
-			strbuf_release(&rerr);
-		} else {
-			break;
-		}
-		clock_sleep_ms(delay_ms);
-		if (delay_ms < 2000)
-			delay_ms *= 2;
-	}
+	} while (db_retry(db, db->last_errno, &r, &last) > 0);
 	strbuf_addbuf(err, &last);
 	strbuf_release(&last);
 	return -1;

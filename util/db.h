@@ -18,6 +18,7 @@
 #define OSC_UTIL_DB_H
 
 #include <stddef.h>
+#include "util/retry.h"
 #include "util/strbuf.h"
 
 /*
@@ -226,18 +227,33 @@ const char *db_server_version(const struct db *db);
 void *db_handle(struct db *db);
 
 /*
- * Retry policy. db_error_is_transient(): 1205 and 1213 (the statement can
- * be run again as it is) and db_error_is_disconnect(): 2006 and 2013 (the
- * connection must be re-established first).
+ * Retry classes, from the one policy in util/retry.h:
+ * db_error_is_transient(): 1205 and 1213 (the statement can be run again
+ * as it is); db_error_is_disconnect(): 2006 and 2013 (the connection must
+ * be re-established first).
  */
 int db_error_is_transient(unsigned int code);
 int db_error_is_disconnect(unsigned int code);
 
 /*
+ * After a failed statement on `db` with errno `code` (db_errno() taken at
+ * the failure, before any ROLLBACK): ask retry_after(). To try again, it
+ * logs why (verbose for a lock conflict, a warning for a
+ * lost connection), waits, and after a lost connection reconnects (again,
+ * within the policy's reconnects, while reconnecting fails). Returns 1:
+ * run the statement again (a transaction from its BEGIN); 0: give up, err
+ * untouched (it holds the caller's error; r->last says why); -1: the
+ * connection was lost and could not be opened again, err replaced by
+ * that.
+ */
+int db_retry(struct db *db, unsigned int code, struct retry *r,
+	     struct strbuf *err);
+
+/*
  * Run an autocommit statement, retrying transient errors and, when
  * `reconnect` is set, reconnecting after a lost connection (only for
- * statements that are safe to run twice). At most `attempts` tries, with a
- * short growing sleep between them.
+ * statements that are safe to run twice). At most `attempts` tries of
+ * each kind, with a short growing wait between them.
  */
 int db_exec_retry(struct db *db, const char *sql, int attempts, int reconnect,
 		  struct strbuf *err);

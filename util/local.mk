@@ -10,4 +10,5 @@ util_libutil_a_SOURCES = \
 	util/quote.c util/quote.h \
 	util/ident.c util/ident.h \
 	util/db.c util/db.h \
-	util/clock.c util/clock.h
+	util/clock.c util/clock.h \
+	util/retry.c util/retry.h

@@ -320,7 +320,16 @@ int osc_instant_apply(struct osc_run *run, double *blocked_ms,
 	unsigned long long old_timeout = 0;
 	unsigned int timeout_s =
 		(unsigned int)((o->cut_over_lock_timeout_ms + 999) / 1000);
-	unsigned int attempt;
+	/* A metadata lock wait: writers queued behind us for timeout_s; let
+	 * them run, then try again, --cut-over-retries times. Nothing else
+	 * is retried: a lost connection would have lost the DDL mode. */
+	const struct retry_policy policy = {
+		.attempts = (unsigned int)o->cut_over_retries + 1,
+		.wait_ms = 500,
+		.max_wait_ms = 4000,
+	};
+	struct retry r;
+	unsigned int wait_ms;
 	int ret = -1, restore = 0;
 	double start;
 
@@ -335,7 +344,8 @@ int osc_instant_apply(struct osc_run *run, double *blocked_ms,
 	    db_session_setf(db, err, "lock_wait_timeout", "%u", timeout_s) < 0)
 		goto out;
 	restore = old_timeout > 0;
-	for (attempt = 0;; attempt++) {
+	retry_init(&r, &policy);
+	for (;;) {
 		verbose("instant: %s", sql.buf);
 		strbuf_reset(&e);
 		start = clock_ms_f();
@@ -348,19 +358,18 @@ int osc_instant_apply(struct osc_run *run, double *blocked_ms,
 			ret = 1;
 			goto out;
 		}
-		if (db_errno(db) != DB_ER_LOCK_WAIT_TIMEOUT ||
-		    attempt >= o->cut_over_retries || cleanup_interrupted()) {
+		if (retry_after(&r, db_errno(db), &wait_ms) != RETRY_LOCK_WAIT ||
+		    cleanup_interrupted()) {
 			strbuf_addf(err, "the instant ALTER of `%s` failed: %s",
 				    t->table, e.buf);
 			ret = -1;
 			goto out;
 		}
-		/* Writers queued behind us for timeout_s: let them run. */
 		warning("instant: the table's metadata lock was not free within "
 			"%us (a transaction or query on `%s` holds it); "
 			"retrying (%u of %" PRIu64 ")",
-			timeout_s, t->table, attempt + 1, o->cut_over_retries);
-		clock_nap_ms(500 * (attempt < 8 ? attempt + 1 : 8));
+			timeout_s, t->table, r.tries - 1, o->cut_over_retries);
+		clock_nap_ms(wait_ms);
 	}
 out:
 	if (restore) {

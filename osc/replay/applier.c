@@ -151,6 +151,15 @@ static void fail(struct osc_applier *a, const char *msg)
 /* Lost connections one ghost transaction may survive. */
 #define APPLY_RECONNECTS 5
 
+/* The applier's retry policy (util/retry.h). */
+static const struct retry_policy apply_policy = {
+	.attempts = APPLY_ATTEMPTS,
+	.reconnects = APPLY_RECONNECTS,
+	.wait_ms = 5,
+	.reconnect_wait_ms = 100,
+	.max_wait_ms = 1000,
+};
+
 /*
  * The session (role "applier" in util/db.c) runs without
  * STRICT_ALL_TABLES, so a column the replay leaves out takes its implicit
@@ -209,12 +218,11 @@ static int run_transaction_own(struct osc_applier *a,
 			       struct strbuf *err)
 {
 	struct db *db = a->conn;
-	unsigned int delay_ms = 5;
-	int attempt, reconnects = 0;
-
+	struct retry r;
 	struct strbuf one = STRBUF_INIT;
 	unsigned int code;
 	size_t i;
+	int rc;
 
 	/*
 	 * The whole transaction but its COMMIT in one round trip (gh-ost
@@ -233,7 +241,8 @@ static int run_transaction_own(struct osc_applier *a,
 			p += strlen(p) + 1;
 		}
 	}
-	for (attempt = 0; attempt < APPLY_ATTEMPTS; attempt++) {
+	retry_init(&r, &apply_policy);
+	for (;;) {
 		const char *p = stmts->buf;
 
 		strbuf_reset(err);
@@ -277,42 +286,15 @@ static int run_transaction_own(struct osc_applier *a,
 		return 0;
 failed:
 		code = db_errno(db);
-		if (db_error_is_disconnect(code)) {
-			/*
-			 * The connection dropped (KILL, a proxy, a server
-			 * wait_timeout): the ghost transaction rolled back,
-			 * or, if the COMMIT was in flight, may have committed.
-			 * Either way running the whole batch again on a new
-			 * session is exact: its statements write full
-			 * after-images and delete by key, in order, so they
-			 * are idempotent (this is the position the applier
-			 * resumes from). A reconnect that fails ends the run.
-			 */
-			struct strbuf rerr = STRBUF_INIT;
-
-			if (++reconnects > APPLY_RECONNECTS) {
-				strbuf_addf(err, " (the applier's connection "
-					    "was lost %d times in one "
-					    "transaction)", reconnects);
-				strbuf_release(&one);
-				return -1;
-			}
-			warning("applier connection lost, reconnecting: %s",
-				err->buf);
-			clock_sleep_ms(100u * reconnects);
-			if (db_reconnect(db, &rerr) < 0) {
-				strbuf_reset(err);
-				strbuf_addf(err, "the applier's connection "
-					    "was lost and could not be "
-					    "opened again: %s", rerr.buf);
-				strbuf_release(&rerr);
-				strbuf_release(&one);
-				return -1;
-			}
-			strbuf_release(&rerr);
-			attempt--;
-			continue;
-		}
+		/*
+		 * A dropped connection (KILL, a proxy, a server wait_timeout)
+		 * rolled the ghost transaction back, or, if the COMMIT was in
+		 * flight, it may have committed. Either way running the whole
+		 * batch again on a new session is exact: its statements write
+		 * full after-images and delete by key, in order, so they are
+		 * idempotent (this is the position the applier resumes from).
+		 * A lock conflict is ended by a ROLLBACK first.
+		 */
 		if (db_error_is_transient(code)) {
 			struct strbuf ignore = STRBUF_INIT;
 
@@ -327,13 +309,23 @@ failed:
 				strbuf_release(&one);
 				return RUN_ON_LENT;
 			}
-			verbose("applier: retrying a transaction after error %u",
-				code);
-			clock_sleep_ms(delay_ms);
-			if (delay_ms < 1000)
-				delay_ms *= 2;
-			continue;
 		}
+		rc = db_retry(db, code, &r, err);
+		if (rc > 0)
+			continue;
+		if (rc < 0) {
+			strbuf_release(&one);
+			return -1;
+		}
+		if (retry_needs_reconnect(r.last)) {
+			strbuf_addf(err, " (the applier's connection was lost "
+				    "%u times in one transaction)",
+				    r.reconnects + 1);
+			strbuf_release(&one);
+			return -1;
+		}
+		if (r.last != RETRY_GIVE_UP)
+			break; /* lock conflicts, APPLY_ATTEMPTS times */
 		if (code == DB_ER_DUP_ENTRY && a->q.unique_mode) {
 			struct strbuf msg = STRBUF_INIT;
 

@@ -11,6 +11,7 @@
 #include "util/ident.h"
 #include "util/log.h"
 #include "util/quote.h"
+#include "util/retry.h"
 #include "util/strbuf.h"
 #include "util/wrapper.h"
 
@@ -290,6 +291,118 @@ static void test_sql_mode_extra(void **state)
 	strbuf_release(&sb);
 }
 
+/*
+ * The retry policy: which errors, how often, how long to wait. A table of
+ * (errno, expected reason, expected wait) steps per policy.
+ */
+static void test_retry_reasons(void **state)
+{
+	static const struct {
+		unsigned int code;
+		enum retry_reason why;
+		int reconnect;
+	} cases[] = {
+		{1205, RETRY_LOCK_WAIT, 0},   {1213, RETRY_DEADLOCK, 0},
+		{2006, RETRY_SERVER_GONE, 1}, {2013, RETRY_SERVER_LOST, 1},
+		{1062, RETRY_GIVE_UP, 0},     {1146, RETRY_GIVE_UP, 0},
+		{2003, RETRY_GIVE_UP, 0},     {0, RETRY_GIVE_UP, 0},
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		assert_int_equal(retry_reason_of(cases[i].code), cases[i].why);
+		assert_int_equal(retry_needs_reconnect(cases[i].why),
+				 cases[i].reconnect);
+		/* The db.h classes are the same rule. */
+		assert_int_equal(db_error_is_transient(cases[i].code),
+				 cases[i].why == RETRY_LOCK_WAIT ||
+				     cases[i].why == RETRY_DEADLOCK);
+		assert_int_equal(db_error_is_disconnect(cases[i].code),
+				 cases[i].reconnect);
+	}
+	assert_string_equal(retry_reason_name(RETRY_DEADLOCK), "deadlock");
+	assert_string_equal(retry_reason_name(RETRY_SERVER_LOST),
+			    "lost during a query");
+}
+
+static void test_retry_policy(void **state)
+{
+	static const struct retry_policy p = {
+	    .attempts = 4,
+	    .reconnects = 2,
+	    .wait_ms = 20,
+	    .reconnect_wait_ms = 100,
+	    .max_wait_ms = 50,
+	};
+	static const struct {
+		unsigned int code;
+		enum retry_reason want;
+		unsigned int wait_ms;
+	} steps[] = {
+	    /* lock conflicts: 20, 40, then the cap; 3 tries again in all */
+	    {1205, RETRY_LOCK_WAIT, 20},
+	    /* a lost connection between them has its own count and wait
+	     * (capped too) */
+	    {2013, RETRY_SERVER_LOST, 50},
+	    {1213, RETRY_DEADLOCK, 40},
+	    {1205, RETRY_LOCK_WAIT, 50},
+	    {1205, RETRY_GIVE_UP, 0}, /* the 4th try failed: stop */
+	    {2006, RETRY_SERVER_GONE, 50},
+	    {2006, RETRY_GIVE_UP, 0}, /* the 3rd lost connection */
+	    {1062, RETRY_GIVE_UP, 0}, /* never retried */
+	};
+	struct retry r;
+	unsigned int wait_ms;
+	size_t i;
+
+	retry_init(&r, &p);
+	for (i = 0; i < ARRAY_SIZE(steps); i++) {
+		enum retry_reason got = retry_after(&r, steps[i].code, &wait_ms);
+
+		if (got != steps[i].want || wait_ms != steps[i].wait_ms)
+			fail_msg("step %zu (errno %u): reason %d wait %u, "
+				 "expected %d wait %u",
+				 i, steps[i].code, got, wait_ms, steps[i].want,
+				 steps[i].wait_ms);
+	}
+	assert_int_equal(r.tries, 4);
+	assert_int_equal(r.reconnects, 2);
+	assert_int_equal(r.retries, 5);
+	assert_int_equal(r.last, RETRY_GIVE_UP);
+
+	/* No reconnects: a lost connection gives up at once, and says why. */
+	{
+		static const struct retry_policy once = {.attempts = 1};
+
+		retry_init(&r, &once);
+		assert_int_equal(retry_after(&r, 2013, &wait_ms),
+				 RETRY_GIVE_UP);
+		assert_int_equal(r.last, RETRY_SERVER_LOST);
+		assert_int_equal(retry_after(&r, 1205, &wait_ms),
+				 RETRY_GIVE_UP);
+		assert_int_equal(r.last, RETRY_LOCK_WAIT);
+		assert_int_equal(r.retries, 0);
+	}
+	/* Waits that do not grow (max 0), and a wait of 0. */
+	{
+		static const struct retry_policy flat = {
+		    .attempts = 3, .wait_ms = 7, .max_wait_ms = 0};
+		static const struct retry_policy none = {.attempts = 3};
+
+		retry_init(&r, &flat);
+		assert_int_equal(retry_after(&r, 1205, &wait_ms),
+				 RETRY_LOCK_WAIT);
+		assert_int_equal(wait_ms, 7);
+		assert_int_equal(retry_after(&r, 1205, &wait_ms),
+				 RETRY_LOCK_WAIT);
+		assert_int_equal(wait_ms, 7);
+		retry_init(&r, &none);
+		assert_int_equal(retry_after(&r, 1213, &wait_ms),
+				 RETRY_DEADLOCK);
+		assert_int_equal(wait_ms, 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -303,6 +416,8 @@ int main(void)
 		cmocka_unit_test(test_quote_literals),
 		cmocka_unit_test(test_log_levels),
 		cmocka_unit_test(test_sql_mode_extra),
+		cmocka_unit_test(test_retry_reasons),
+		cmocka_unit_test(test_retry_policy),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
