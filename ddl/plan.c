@@ -510,10 +510,10 @@ static int apply_clause(struct work *w, const struct ddl_clause *c,
 			return clause_fail(
 			    w, c, err,
 			    "foreign key `%s` cannot be dropped "
-			    "on the ghost: CREATE TABLE ... LIKE "
-			    "does not copy foreign keys, so the "
-			    "new table will not have it; remove "
-			    "the clause",
+			    "by osc (it moves the table's foreign "
+			    "keys to the new table as they are): "
+			    "drop it with ALTER TABLE first (that is "
+			    "metadata only), and remove the clause",
 			    c->name);
 		return clause_fail(w, c, err, "unknown foreign key `%s`",
 				   c->name);
@@ -1723,11 +1723,12 @@ static void other_risks(struct builder *b, const struct ddl_alter *alter)
 			kept = ddl_name_eq(p->ghost.constraints[j].name,
 					   c->name);
 		if (!kept)
-			add_risk(p, DDL_RISK_FOREIGN_KEYS, DDL_SEV_WARNING,
+			add_risk(p, DDL_RISK_FOREIGN_KEYS, DDL_SEV_NOTE,
 				 c->name,
-				 "foreign key `%s` is not carried to the ghost "
-				 "(CREATE TABLE ... LIKE does not copy foreign "
-				 "keys): the new table would lack it",
+				 "foreign key `%s` is added to the new table at "
+				 "the cut-over, under the lock, with its name "
+				 "(the ghost does not have it while rows are "
+				 "copied and replayed)",
 				 c->name ? c->name : "?");
 	}
 	for (i = 0; i < alter->clauses_nr; i++) {

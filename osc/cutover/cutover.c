@@ -62,6 +62,11 @@ struct attempt {
 	size_t trg_dropped, trg_created;
 	size_t trg_back;	/* of the dropped, created again on t */
 	int trg_held;
+	/*
+	 * The foreign keys (cutover.h): 1 the ghost has them under
+	 * temporary names, 2 and t has none, 3 the ghost has the real names.
+	 */
+	int fk_stage;
 };
 
 /* How an attempt ended. */
@@ -472,6 +477,165 @@ static enum attempt_status move_triggers(struct attempt *a,
 	return ATTEMPT_SWAPPED;
 }
 
+/* ---- the foreign keys (cutover.h) ---- */
+
+/* The temporary name of foreign key i on the ghost: _osc_fk<i>_<ghost>. */
+static void fk_tmp_name(struct strbuf *out, const struct attempt *a,
+			size_t i)
+{
+	strbuf_reset(out);
+	strbuf_addf(out, "_osc_fk%zu_", i);
+	strbuf_addstr(out, a->o->ghost);
+	if (out->len > 64)
+		strbuf_setlen(out, 64);
+}
+
+/*
+ * ALTER TABLE `db`.`table` and, per pair of characters of `ops`, one
+ * clause per foreign key: "d" DROP FOREIGN KEY [IF EXISTS] or "a" ADD
+ * CONSTRAINT ... with the definition, then "t" for the temporary names or
+ * "r" for the real ones ("dtar": drop the temporary, add the real).
+ */
+static void fk_alter(struct strbuf *sql, const struct attempt *a,
+		     const char *table, const char *ops, int if_exists)
+{
+	const struct cutover_opts *o = a->o;
+	struct strbuf name = STRBUF_INIT;
+	const char *op;
+	size_t i;
+	int first = 1;
+
+	strbuf_reset(sql);
+	strbuf_addstr(sql, "ALTER TABLE ");
+	quote_qualified(sql, o->schema, table);
+	for (op = ops; op[0] && op[1]; op += 2) {
+		for (i = 0; i < o->fks_nr; i++) {
+			if (op[1] == 't') {
+				fk_tmp_name(&name, a, i);
+			} else {
+				strbuf_reset(&name);
+				strbuf_addstr(&name, o->fks[i].name);
+			}
+			strbuf_addstr(sql, first ? " " : ", ");
+			first = 0;
+			if (op[0] == 'd') {
+				strbuf_addstr(sql, if_exists
+					      ? "DROP FOREIGN KEY IF EXISTS "
+					      : "DROP FOREIGN KEY ");
+				quote_ident(sql, name.buf);
+			} else {
+				strbuf_addstr(sql, "ADD CONSTRAINT ");
+				quote_ident(sql, name.buf);
+				strbuf_addch(sql, ' ');
+				strbuf_addstr(sql, o->fks[i].definition);
+			}
+		}
+	}
+	/* Metadata only, or an error: never a copy under the lock. */
+	strbuf_addstr(sql, ", ALGORITHM=INPLACE, LOCK=NONE");
+	strbuf_release(&name);
+}
+
+static int fk_exec(struct db *db, const char *sql, struct strbuf *err)
+{
+	if (db_session_set(db, "foreign_key_checks", "0", err) < 0)
+		return -1;
+	return db_exec(db, sql, err);
+}
+
+static enum attempt_status fk_failed(struct db *db, const char *what,
+				     struct strbuf *err)
+{
+	unsigned int code = db_errno(db);
+	struct strbuf why = STRBUF_INIT;
+
+	strbuf_addbuf(&why, err);
+	strbuf_reset(err);
+	strbuf_addf(err, "cannot move the foreign keys (%s): %s", what,
+		    why.buf);
+	strbuf_release(&why);
+	return db_error_is_transient(code) || db_error_is_disconnect(code)
+		       ? ATTEMPT_RETRY
+		       : ATTEMPT_FATAL;
+}
+
+/* t's foreign keys to the ghost, with t locked and the catch-up done. */
+static enum attempt_status move_fks(struct attempt *a, struct strbuf *err)
+{
+	const struct cutover_opts *o = a->o;
+	struct strbuf sql = STRBUF_INIT;
+	double t0 = clock_ms_f();
+	enum attempt_status st = ATTEMPT_SWAPPED;
+	struct db *g;
+
+	if (!o->fks_nr)
+		return ATTEMPT_SWAPPED;
+	if (a->res->method == CUTOVER_LOCK_RENAME) {
+		g = a->lock;
+	} else {
+		if (trg_conn(a, err) < 0)
+			return ATTEMPT_RETRY;
+		g = a->trg;
+	}
+	if (o->own_ddl)
+		o->own_ddl(o->ctx, db_thread_id(a->lock));
+	fk_alter(&sql, a, o->ghost, "at", 0);
+	if (fk_exec(g, sql.buf, err) < 0) {
+		st = fk_failed(g, "on the ghost", err);
+		goto out;
+	}
+	a->fk_stage = 1;
+	fk_alter(&sql, a, o->table, "dr", 0);
+	if (db_exec(a->lock, sql.buf, err) < 0) {
+		st = fk_failed(a->lock, "off the table", err);
+		goto out;
+	}
+	a->fk_stage = 2;
+	fk_alter(&sql, a, o->ghost, "dtar", 0);
+	if (fk_exec(g, sql.buf, err) < 0) {
+		st = fk_failed(g, "their names on the ghost", err);
+		goto out;
+	}
+	a->fk_stage = 3;
+	a->res->fks_ms = clock_ms_f() - t0;
+	verbose("cut-over: %zu foreign key%s moved to `%s` in %.0f ms",
+		o->fks_nr, o->fks_nr > 1 ? "s" : "", o->ghost, a->res->fks_ms);
+out:
+	strbuf_release(&sql);
+	return st;
+}
+
+/*
+ * The foreign keys back on t after an attempt that did not swap: off the
+ * ghost on `gdb` (whatever names it has), then on t on `tdb` (L while it
+ * holds t, else T). 0, or -1 with err.
+ */
+static int restore_fks(struct attempt *a, struct db *gdb, struct db *tdb,
+		       struct strbuf *err)
+{
+	struct strbuf sql = STRBUF_INIT;
+	int ret = -1;
+
+	if (!a->fk_stage)
+		return 0;
+	fk_alter(&sql, a, a->o->ghost, "dtdr", 1);
+	if (fk_exec(gdb, sql.buf, err) < 0)
+		goto out;
+	if (a->fk_stage >= 2) {
+		if (tdb == a->lock && use_schema(a, tdb, err) < 0)
+			goto out;
+		fk_alter(&sql, a, a->o->table, "ar", 0);
+		if (fk_exec(tdb, sql.buf, err) < 0)
+			goto out;
+	}
+	a->fk_stage = 0;
+	verbose("cut-over: the foreign keys are back on `%s`", a->o->table);
+	ret = 0;
+out:
+	strbuf_release(&sql);
+	return ret;
+}
+
 /*
  * Put the triggers back on t after an attempt that did not swap: off the
  * ghost on `gdb`, then (from the original text) on t on `tdb`, which is
@@ -542,6 +706,24 @@ static void settle_triggers(struct attempt *a, int swapped)
 	struct strbuf err = STRBUF_INIT;
 
 	if (swapped) {
+		a->fk_stage = 0;
+	} else if (a->fk_stage) {
+		strbuf_reset(&err);
+		if (trg_conn(a, &err) < 0 ||
+		    restore_fks(a, a->trg, a->trg, &err) < 0)
+			error("cut-over: the foreign keys of `%s`.`%s` could "
+			      "not be put back: %s; add them again as SHOW "
+			      "CREATE TABLE `%s`.`%s` shows them", a->o->schema,
+			      a->o->table, err.buf, a->o->schema, a->o->old);
+		else if (a->unlocked_ms > 0)
+			warning("cut-over: the lock on `%s`.`%s` was lost while "
+				"its foreign keys were moving; they were back "
+				"%.0f ms after it",
+				a->o->schema, a->o->table,
+				clock_ms_f() - a->unlocked_ms);
+	}
+	strbuf_reset(&err);
+	if (swapped) {
 		a->trg_dropped = a->trg_created = a->trg_back = 0;
 	} else if (a->trg_dropped || a->trg_created) {
 		double gap_from = a->unlocked_ms;
@@ -584,8 +766,8 @@ static void release_attempt(struct attempt *a)
 
 	rename_kill(a);
 	/* The triggers back on t before writers can see it (cutover.h). */
-	if ((a->trg_dropped || a->trg_created) && a->locked && a->lock &&
-	    rename_settled(a)) {
+	if ((a->trg_dropped || a->trg_created || a->fk_stage) && a->locked &&
+	    a->lock && rename_settled(a)) {
 		struct db *g = a->res->method == CUTOVER_LOCK_RENAME
 				       ? a->lock : NULL;
 
@@ -594,6 +776,10 @@ static void release_attempt(struct attempt *a)
 		if (!g || restore_triggers(a, g, a->lock, &err) < 0)
 			verbose("cut-over: cannot put the triggers back under "
 				"the lock: %s", err.buf);
+		strbuf_reset(&err);
+		if (g && restore_fks(a, g, a->lock, &err) < 0)
+			verbose("cut-over: cannot put the foreign keys back "
+				"under the lock: %s", err.buf);
 		strbuf_reset(&err);
 	}
 	if (a->locked && a->lock) {
@@ -946,7 +1132,10 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	if (lock_alive(a, "during the catch-up", err) < 0)
 		goto fail;
 
-	/* 2b. The triggers move from t to the ghost (cutover.h). */
+	/* 2b. The foreign keys and triggers move to the ghost (cutover.h). */
+	st = move_fks(a, err);
+	if (st != ATTEMPT_SWAPPED)
+		goto fail;
 	st = move_triggers(a, err);
 	if (st != ATTEMPT_SWAPPED)
 		goto fail;
@@ -1048,6 +1237,9 @@ static enum attempt_status attempt_lock_rename(struct attempt *a,
 	if (binlog_server_position(a->lock, &a->res->position, err) < 0)
 		goto fail;
 	st = call_back(a, attempt_no, o->catch_up, err);
+	if (st != ATTEMPT_SWAPPED)
+		goto fail;
+	st = move_fks(a, err);
 	if (st != ATTEMPT_SWAPPED)
 		goto fail;
 	st = move_triggers(a, err);

@@ -153,6 +153,28 @@ struct cutover_trigger {
 	const char *connection_collation;
 };
 
+/*
+ * A foreign key of t (t is the child) that moves to the ghost under the
+ * lock, keeping its name (InnoDB constraint names are unique per schema,
+ * and a RENAME keeps a name it did not generate). The ghost has none while
+ * rows are copied and replayed: its stale rows would make a parent's
+ * DELETE fail that t allows. After the catch-up, before the triggers
+ * move, three metadata-only ALTERs (foreign_key_checks=0, ALGORITHM=
+ * INPLACE; the ghost equals t, whose constraint holds its rows):
+ *   1. T: the ghost gets each foreign key under a temporary name;
+ *   2. L: t drops its foreign keys (LOCK TABLES t WRITE permits it);
+ *   3. T: the ghost swaps each temporary name for the real one in one
+ *      statement.
+ * At every moment t's rows are held by a constraint on t or on the ghost,
+ * which equals it (a parent's writer is checked against one of them), and
+ * t's writers wait on L. On failure the ghost drops them and L adds them
+ * back to t before it unlocks (T after, if L was lost).
+ */
+struct cutover_fk {
+	const char *name;	/* unquoted */
+	const char *definition;	/* FOREIGN KEY (...) REFERENCES ... */
+};
+
 struct cutover_opts {
 	const struct db_options *conn;	/* where t lives */
 	const char *schema;		/* unquoted names */
@@ -205,14 +227,17 @@ struct cutover_opts {
 	 * (then the wait is killed); nonzero: give up. May be NULL.
 	 */
 	int (*should_stop)(void *ctx);
+	/* The foreign keys to move; none when 0. */
+	const struct cutover_fk *fks;
+	size_t fks_nr;
 	/* The triggers to move, in creation order; none when 0. */
 	const struct cutover_trigger *triggers;
 	size_t triggers_nr;
 	/*
 	 * Called with the server connection id of each connection that runs
-	 * trigger DDL (L, T) before it runs any: those statements show in
-	 * the binary log and are the cut-over's own, not a change of t by
-	 * someone else. May be NULL.
+	 * trigger or foreign key DDL (L, T) before it runs any: those
+	 * statements show in the binary log and are the cut-over's own, not a
+	 * change of t by someone else. May be NULL.
 	 */
 	void (*own_ddl)(void *ctx, unsigned long thread_id);
 	/*
@@ -242,6 +267,8 @@ struct cutover_result {
 	double rename_after_unlock_ms;
 	/* The successful attempt: the triggers moved in this long. */
 	double triggers_ms;
+	/* The successful attempt: the foreign keys moved in this long. */
+	double fks_ms;
 };
 
 enum cutover_status {

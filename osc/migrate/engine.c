@@ -893,6 +893,26 @@ static int build_cutover_triggers(struct engine *e,
 	return 0;
 }
 
+/* The table's foreign keys as the cut-over moves them (borrowed). */
+static struct cutover_fk *build_cutover_fks(struct engine *e, size_t *nr)
+{
+	const struct ddl_table *src = &e->run->source;
+	struct cutover_fk *fks;
+	size_t i;
+
+	*nr = 0;
+	fks = xcalloc(src->constraints_nr + 1, sizeof(*fks));
+	for (i = 0; i < src->constraints_nr; i++) {
+		const struct ddl_constraint *c = &src->constraints[i];
+
+		if (c->kind != DDL_CONSTRAINT_FOREIGN_KEY || !c->name)
+			continue;
+		fks[*nr].name = c->name;
+		fks[(*nr)++].definition = c->text;
+	}
+	return fks;
+}
+
 static int cutover_should_stop(void *ctx)
 {
 	struct engine *e = ctx;
@@ -1099,6 +1119,7 @@ int osc_engine_run(struct osc_run *run)
 	int status = OSC_EXIT_FAILED, n, rc, old_undo = -1;
 	long slipped;
 	struct cutover_trigger *triggers = NULL;
+	struct cutover_fk *fks = NULL;
 	struct strbuf *trigger_texts = NULL;
 	size_t i;
 
@@ -1264,6 +1285,8 @@ int osc_engine_run(struct osc_run *run)
 	co.ctx = e;
 	if (build_cutover_triggers(e, &triggers, &trigger_texts, &err) < 0)
 		goto fail;
+	fks = build_cutover_fks(e, &co.fks_nr);
+	co.fks = fks;
 	co.triggers = triggers;
 	co.triggers_nr = t->triggers_nr;
 	co.own_ddl = cutover_own_ddl;
@@ -1308,6 +1331,10 @@ int osc_engine_run(struct osc_run *run)
 	}
 	info("cut-over: swapped after %d attempt%s; writers waited %.0f ms",
 	     cres.attempts, cres.attempts > 1 ? "s" : "", cres.blocked_ms);
+	if (co.fks_nr)
+		info("cut-over: %zu foreign key%s moved to the new table in "
+		     "%.0f ms, under the lock", co.fks_nr,
+		     co.fks_nr > 1 ? "s" : "", cres.fks_ms);
 	if (t->triggers_nr)
 		info("cut-over: %zu trigger%s moved to the new table in %.0f "
 		     "ms, under the lock", t->triggers_nr,
@@ -1405,6 +1432,7 @@ out:
 		strbuf_release(&trigger_texts[i]);
 	free(trigger_texts);
 	free(triggers);
+	free(fks);
 	strbuf_release(&e->qtable);
 	strbuf_release(&e->copy_prefix);
 	strbuf_release(&e->copy_suffix);

@@ -611,6 +611,44 @@ static int check_trigger_columns(struct osc_run *run)
 	return failures;
 }
 
+/*
+ * The foreign keys move to the new table with their definitions as they
+ * are: each one's columns must be in it under the same names (a native
+ * ALTER refuses to drop them, or renames them in the constraint).
+ */
+static int check_fk_columns(struct osc_run *run)
+{
+	const struct ddl_table *src = &run->source;
+	struct strbuf q = STRBUF_INIT;
+	int failures = 0;
+	size_t i, j;
+
+	for (i = 0; i < src->constraints_nr; i++) {
+		const struct ddl_constraint *c = &src->constraints[i];
+
+		if (c->kind != DDL_CONSTRAINT_FOREIGN_KEY)
+			continue;
+		for (j = 0; j < c->columns_nr; j++) {
+			const struct ddl_col_map *m =
+				ddl_plan_map_source(&run->plan, c->columns[j]);
+
+			if (m && !m->renamed &&
+			    ddl_table_column(&run->ghost, c->columns[j]))
+				continue;
+			strbuf_reset(&q);
+			osc_run_qname(&q, run, run->pf->table.table);
+			error("foreign key `%s` of %s uses column `%s`, which "
+			      "the ALTER %s; osc moves the constraint as it is: "
+			      "drop the constraint first, or change the ALTER",
+			      c->name ? c->name : "?", q.buf, c->columns[j],
+			      m && m->renamed ? "renames" : "drops");
+			failures++;
+		}
+	}
+	strbuf_release(&q);
+	return failures;
+}
+
 int osc_ghost_check_data(struct osc_run *run, struct strbuf *err)
 {
 	const struct osc_table_facts *t = &run->pf->table;
@@ -620,6 +658,7 @@ int osc_ghost_check_data(struct osc_run *run, struct strbuf *err)
 	size_t i;
 
 	failures += check_trigger_columns(run);
+	failures += check_fk_columns(run);
 	for (i = 0; i < p->unique_checks_nr; i++) {
 		const struct ddl_unique_check *u = &p->unique_checks[i];
 

@@ -936,6 +936,15 @@ out:
 	strbuf_release(&q);
 }
 
+/*
+ * A rule under which a change of the parent never changes the child's
+ * rows: those the replay would not see (cascades are not logged).
+ */
+static int fk_rule_plain(const char *rule)
+{
+	return !strcasecmp(rule, "RESTRICT") || !strcasecmp(rule, "NO ACTION");
+}
+
 static void check_foreign_keys(struct osc_preflight *pf)
 {
 	struct osc_table_facts *t = &pf->table;
@@ -948,7 +957,8 @@ static void check_foreign_keys(struct osc_preflight *pf)
 	strbuf_addstr(&sql,
 		      "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, "
 		      "CONSTRAINT_NAME, UNIQUE_CONSTRAINT_SCHEMA, "
-		      "REFERENCED_TABLE_NAME FROM information_schema."
+		      "REFERENCED_TABLE_NAME, DELETE_RULE, UPDATE_RULE "
+		      "FROM information_schema."
 		      "REFERENTIAL_CONSTRAINTS WHERE (CONSTRAINT_SCHEMA = ");
 	add_literal(pf, &sql, t->db);
 	strbuf_addstr(&sql, " AND TABLE_NAME = ");
@@ -969,12 +979,40 @@ static void check_foreign_keys(struct osc_preflight *pf)
 		const char *rdb = row.values[3] ? row.values[3] : "";
 		const char *rtab = row.values[4] ? row.values[4] : "";
 
+		const char *del = row.values[5] ? row.values[5] : "";
+		const char *upd = row.values[6] ? row.values[6] : "";
+
 		if (same_name(pf, cdb, t->db) &&
 		    same_name(pf, ctab, t->table)) {
+			struct strbuf fk = STRBUF_INIT;
+
 			t->fk_own_nr++;
+			quote_ident(&fk, cname);
+			strbuf_addf(&fk, " (to %s)", qname(&other, rdb, rtab));
 			strbuf_addstr(&own, own.len ? ", " : "");
-			quote_ident(&own, cname);
-			strbuf_addf(&own, " (to %s)", qname(&other, rdb, rtab));
+			strbuf_addbuf(&own, &fk);
+			if (same_name(pf, rdb, t->db) &&
+			    same_name(pf, rtab, t->table))
+				fail(pf,
+				     "foreign key %s of table %s references "
+				     "the table itself; osc does not migrate "
+				     "referenced tables yet (the references "
+				     "would follow the renamed table): drop "
+				     "the constraint first, or use ALTER TABLE "
+				     "directly",
+				     fk.buf, qname(&q, t->db, t->table));
+			else if (!fk_rule_plain(del) || !fk_rule_plain(upd))
+				fail(pf,
+				     "foreign key %s of table %s has ON "
+				     "DELETE %s ON UPDATE %s; the server does "
+				     "not write the rows a cascade changes to "
+				     "the binary log (only the parent's), so "
+				     "the replay cannot follow them: use ALTER "
+				     "TABLE directly, or make the rules "
+				     "RESTRICT or NO ACTION first",
+				     fk.buf, qname(&q, t->db, t->table), del,
+				     upd);
+			strbuf_release(&fk);
 		} else {
 			t->fk_referencing_nr++;
 			strbuf_addstr(&refs, refs.len ? ", " : "");
@@ -985,12 +1023,11 @@ static void check_foreign_keys(struct osc_preflight *pf)
 	db_result_free(res);
 	qname(&q, t->db, t->table);
 	if (t->fk_own_nr)
-		fail(pf,
-		     "table %s has foreign key%s %s; osc does not migrate "
-		     "tables with foreign keys yet: drop the constraint%s "
-		     "first, or use ALTER TABLE directly",
-		     q.buf, t->fk_own_nr > 1 ? "s" : "", own.buf,
-		     t->fk_own_nr > 1 ? "s" : "");
+		t->fk_own_list = xstrdup(own.buf);
+	if (t->fk_own_nr)
+		verbose("preflight: foreign key%s %s move%s to the new table "
+			"at the cut-over", t->fk_own_nr > 1 ? "s" : "",
+			own.buf, t->fk_own_nr > 1 ? "" : "s");
 	if (t->fk_referencing_nr)
 		fail(pf,
 		     "table %s is referenced by foreign key%s %s; osc "
@@ -1464,6 +1501,7 @@ void osc_preflight_release(struct osc_preflight *pf)
 	free(t->key_columns);
 	while (t->triggers_nr)
 		trigger_clear(&t->triggers[--t->triggers_nr]);
+	free(t->fk_own_list);
 	free(t->triggers);
 	free(t->ghost_name);
 	free(t->old_name);
@@ -1679,6 +1717,8 @@ void osc_preflight_report(const struct osc_preflight *pf,
 	strbuf_addf(out, "partitioned:     %s\n",
 		    t->partitioned ? "yes" : "no");
 	strbuf_addf(out, "generated cols:  %zu\n", t->generated_columns);
+	strbuf_addf(out, "foreign keys:    %s\n",
+		    t->fk_own_list ? t->fk_own_list : "none");
 	strbuf_addstr(out, "triggers:        ");
 	if (!t->triggers_nr)
 		strbuf_addstr(out, "none");
@@ -1715,22 +1755,33 @@ void osc_preflight_report(const struct osc_preflight *pf,
 		    t->key_name);
 	add_key_columns(out, t);
 	strbuf_addstr(out, ") while replaying every concurrent change\n");
-	if (t->triggers_nr)
+	if (t->fk_own_nr)
+		strbuf_addf(out,
+			    "  5. lock %s, replay the last changes, move its "
+			    "%zu foreign key%s to %s with their names "
+			    "(metadata only: the ghost gets them under "
+			    "temporary names, the table drops them, the ghost "
+			    "takes the real names)\n",
+			    q.buf, t->fk_own_nr, t->fk_own_nr > 1 ? "s" : "",
+			    ghost.buf);
+	if (t->triggers_nr && t->fk_own_nr)
+		strbuf_addf(out, "     then move its %zu trigger%s to %s "
+			    "(dropped on the table, created again from their "
+			    "stored text)\n", t->triggers_nr,
+			    t->triggers_nr > 1 ? "s" : "", ghost.buf);
+	else if (t->triggers_nr)
 		strbuf_addf(out,
 			    "  5. lock %s, replay the last changes, move its "
 			    "%zu trigger%s to %s (dropped on the table, created "
 			    "again from their stored text; writers wait on the "
-			    "lock meanwhile)\n"
-			    "     and swap the tables with one atomic RENAME: "
-			    "%s becomes %s, %s becomes %s\n",
+			    "lock meanwhile)\n",
 			    q.buf, t->triggers_nr,
-			    t->triggers_nr > 1 ? "s" : "", ghost.buf, q.buf,
-			    old.buf, ghost.buf, q.buf);
-	else
-		strbuf_addf(out,
-			    "  5. swap the tables with one atomic RENAME: %s "
-			    "becomes %s, %s becomes %s\n",
-			    q.buf, old.buf, ghost.buf, q.buf);
+			    t->triggers_nr > 1 ? "s" : "", ghost.buf);
+	strbuf_addf(out,
+		    "%s swap the tables with one atomic RENAME: %s "
+		    "becomes %s, %s becomes %s\n",
+		    t->fk_own_nr || t->triggers_nr ? "    " : "  5.", q.buf,
+		    old.buf, ghost.buf, q.buf);
 	strbuf_addf(out, "  6. drop %s and %s\n", changelog.buf, old.buf);
 	if (plan_text) {
 		strbuf_addstr(out, "\nplan:\n");

@@ -107,6 +107,7 @@ struct osc_table_facts {
 	struct osc_trigger *triggers;
 	size_t triggers_nr, triggers_alloc;
 	size_t fk_own_nr;	  /* foreign keys of this table */
+	char *fk_own_list;	  /* "`fk` (to `db`.`p`), ...", or NULL */
 	size_t fk_referencing_nr; /* other tables' keys pointing here */
 
 	/* Objects a run creates (names.h), unquoted. */

@@ -101,8 +101,9 @@ struct osc_applier {
 };
 
 /*
- * A DROP or CREATE ... TRIGGER statement of one of the cut-over's
- * trigger connections (osc_applier_own_ddl).
+ * A DROP, CREATE or ALTER statement of one of the cut-over's connections
+ * that move the triggers and foreign keys (osc_applier_own_ddl): those
+ * run nothing else.
  */
 static int is_own_ddl(struct osc_applier *a, uint32_t thread_id,
 		      const char *sql)
@@ -111,14 +112,15 @@ static int is_own_ddl(struct osc_applier *a, uint32_t thread_id,
 	int own = 0;
 
 	if (!replay_watch_starts_with_word(sql, "DROP") &&
-	    !replay_watch_starts_with_word(sql, "CREATE"))
+	    !replay_watch_starts_with_word(sql, "CREATE") &&
+	    !replay_watch_starts_with_word(sql, "ALTER"))
 		return 0;
 	pthread_mutex_lock(&a->mu);
 	for (i = 0; i < a->own_ddl_nr; i++)
 		if (a->own_ddl[i] == thread_id)
 			own = 1;
 	pthread_mutex_unlock(&a->mu);
-	return own && strcasestr(sql, "TRIGGER") != NULL;
+	return own;
 }
 
 static void ops_clear(struct osc_applier *a)

@@ -101,9 +101,10 @@ void osc_applier_lend(struct osc_applier *a, struct db *lock_conn);
 void osc_applier_expect_rename(struct osc_applier *a, int on);
 
 /*
- * Statements (QUERY events) from server connection `thread_id` that drop
- * or create a trigger are the cut-over's own (moving the table's
- * triggers): the DDL watch lets them pass instead of ending the replay.
+ * DROP, CREATE and ALTER statements (QUERY events) from server connection
+ * `thread_id` are the cut-over's own (moving the table's triggers and
+ * foreign keys): the DDL watch lets them pass instead of ending the
+ * replay.
  */
 void osc_applier_own_ddl(struct osc_applier *a, unsigned long thread_id);
 
