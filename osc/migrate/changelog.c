@@ -15,9 +15,13 @@ int osc_checkpoint_read(struct db *db, const char *schema,
 	struct db_row row;
 	int r, ret = -1, rows = 0;
 
-	if (osc_checkpoint_read_sql(&sql, schema, changelog, err) < 0 ||
-	    db_query(db, sql.buf, &res, err) < 0)
+	if (osc_checkpoint_read_sql(&sql, schema, changelog, err) < 0)
 		goto out;
+	if (db_query(db, sql.buf, &res, err) < 0) {
+		if (db_errno(db) == DB_ER_NO_SUCH_TABLE)
+			ret = 2;
+		goto out;
+	}
 	while ((r = db_result_next(res, &row, err)) == 1) {
 		if (row.ncols < 1 || !row.values[0])
 			continue;

@@ -16,7 +16,8 @@
 /*
  * Read and decode the checkpoint of changelog `schema`.`changelog`.
  * Returns 0 with `c` filled, 1 when the changelog holds no checkpoint
- * row, -1 with err when a query fails or the record does not decode.
+ * row, 2 when there is no changelog table (err says so), -1 with err
+ * when a query fails or the record does not decode.
  */
 int osc_checkpoint_read(struct db *db, const char *schema,
 			const char *changelog, struct osc_checkpoint *c,

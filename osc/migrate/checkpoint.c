@@ -175,6 +175,7 @@ void osc_checkpoint_encode(struct strbuf *out, const struct osc_checkpoint *c)
 	add_field(out, "binlog-file", c->applied.file);
 	strbuf_addf(out, " binlog-pos=%" PRIu64, c->applied.pos);
 	strbuf_addf(out, " rows=%" PRIu64, c->rows_copied);
+	strbuf_addf(out, " server-id=%" PRIu64, c->server_id);
 	strbuf_addf(out, " written=%" PRIu64, c->written_us);
 	add_field(out, "version", c->fp.version ? c->fp.version : "");
 	snprintf(num, sizeof(num), "%016" PRIx64, c->fp.alter);
@@ -365,6 +366,7 @@ int osc_checkpoint_decode(const char *text, size_t len,
 	    get_text(text, len, "binlog-file", &file, err) < 0 ||
 	    get_u64(text, len, "binlog-pos", 10, &c->applied.pos, err) < 0 ||
 	    get_u64(text, len, "rows", 10, &c->rows_copied, err) < 0 ||
+	    get_u64(text, len, "server-id", 10, &c->server_id, err) < 0 ||
 	    get_u64(text, len, "written", 10, &c->written_us, err) < 0 ||
 	    get_text(text, len, "version", &c->fp.version, err) < 0 ||
 	    get_u64(text, len, "fp-alter", 16, &c->fp.alter, err) < 0 ||

@@ -67,6 +67,12 @@ struct osc_checkpoint {
 	struct chunk_bound low;	/* the low-water mark; empty: none */
 	struct binlog_pos applied;
 	uint64_t rows_copied;	/* by all runs so far */
+	/*
+	 * The server's @@server_id: a binlog position means something on
+	 * that server only (after a failover the new primary may have files
+	 * of the same names).
+	 */
+	uint64_t server_id;
 	uint64_t written_us;	/* wall clock of the write, UTC */
 	char *alter;		/* the ALTER text, to resume without --alter */
 	struct osc_checkpoint_fingerprint fp;

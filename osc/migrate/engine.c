@@ -567,6 +567,7 @@ static int checkpoint(struct engine *e, int force)
 	chunk_bound_copy(&c.low, &e->low);
 	c.applied = as.applied;
 	c.rows_copied = e->rows_copied;
+	c.server_id = e->run->pf->server.server_id;
 	c.written_us = throttle_wall_us();
 	c.alter = xstrdup(e->run->alter_text);
 	c.fp = e->fp;

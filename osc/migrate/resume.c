@@ -110,6 +110,14 @@ int osc_resume_open(struct osc_run *run, struct osc_checkpoint *c,
 	osc_run_qname(&q, run, t->changelog_name);
 	r = osc_checkpoint_read(run->pf->db, t->db, t->changelog_name, c,
 				&what);
+	if (r == 2) {
+		strbuf_reset(err);
+		strbuf_addf(err, "cannot resume: there is no interrupted run "
+			    "of %s.%s to go on with (no changelog %s); run osc "
+			    "without --resume",
+			    t->db, t->table, q.buf);
+		goto out;
+	}
 	if (r != 0) {
 		struct strbuf why = STRBUF_INIT;
 
@@ -133,6 +141,15 @@ int osc_resume_open(struct osc_run *run, struct osc_checkpoint *c,
 			    "checkpoint ('%s'); resume without --alter or "
 			    "with that one",
 			    run->alter_text, c->alter);
+		ret = refuse(run, &what, err);
+		goto out;
+	}
+	if (c->server_id != run->pf->server.server_id) {
+		strbuf_addf(&what, "the checkpoint was written on the server "
+			    "with server_id %" PRIu64 ", this is server_id %"
+			    PRIu64 " (a failover?): its binlog position means "
+			    "nothing here",
+			    c->server_id, run->pf->server.server_id);
 		ret = refuse(run, &what, err);
 		goto out;
 	}

@@ -10,7 +10,8 @@
 # mirror row for row, with the new column and nothing left over. A plain
 # rerun over the leftovers refuses and says --resume would save the copy.
 # Then on r.t the refusals, each changing nothing: a different --alter,
-# the binary log purged past the checkpoint, the table changed.
+# another server_id, the binary log purged past the checkpoint, the table
+# changed, and nothing to resume.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 e2e_init
 . "$OSC_SRCDIR/tests/e2e/engine-lib.sh"
@@ -104,7 +105,11 @@ touch "$E2E_DIR/go3"
 sleep 0.7
 kill -KILL "$OSC_PID"
 finish_osc
-e2e_log "3: killed, status $OSC_STATUS; $(grep -c '' "$E2E_DIR/osc.err") lines"
+if grep -Eq "copy: [0-9]+ rows copied" "$E2E_DIR/osc.err"; then
+    e2e_log "3: killed after the copy had ended"
+else
+    e2e_log "3: killed during the copy"
+fi
 [ "$OSC_STATUS" = 137 ] || e2e_fail "3: SIGKILL: status $OSC_STATUS"
 expect_kept w
 
@@ -152,6 +157,15 @@ expect_err "cannot resume: --alter='ADD COLUMN other INT' is not the ALTER of th
     e2e_fail "a refusal takes more than one line"
 expect_kept r
 
+# Another server (as after a failover): here, the same one renumbered.
+sid=$(sql_value primary "SELECT @@global.server_id")
+sql primary "SET GLOBAL server_id = $((sid + 1000))"
+run_osc_bounded "$OSC_TIMEOUT" $(osc_conn primary) --resume --execute r.t
+sql primary "SET GLOBAL server_id = $sid"
+expect_status 1
+expect_err "cannot resume: the checkpoint was written on the server with server_id $sid, this is server_id $((sid + 1000)) \(a failover\?\).*; $AFRESH"
+expect_kept r
+
 # The binary log from the checkpoint's position purged. The server keeps
 # a file its crash recovery still needs (MariaDB's binlog checkpoint), so
 # rotate and purge until the checkpoint's file is gone.
@@ -184,4 +198,9 @@ run_osc_bounded "$OSC_TIMEOUT" $(osc_conn primary) --chunk-size=1000 \
     --alter="$ALTER" --execute r.t
 expect_status 0
 expect_no_leftovers primary r
+
+# Nothing to resume.
+run_osc_bounded "$OSC_TIMEOUT" $(osc_conn primary) --resume --execute r.t
+expect_status 1
+expect_err "cannot resume: there is no interrupted run of r.t to go on with \(no changelog \`r\`.\`_t_osc\`\); run osc without --resume"
 exit 0

@@ -27,6 +27,7 @@ static void fill(struct osc_checkpoint *c, size_t nlow, const char **low)
 	snprintf(c->applied.file, sizeof(c->applied.file), "mysql-bin.000042");
 	c->applied.pos = 123456789012ULL;
 	c->rows_copied = 4242;
+	c->server_id = 4294967295ULL;
 	c->written_us = 1765000000123456ULL;
 	c->alter = xstrdup("ADD COLUMN note VARCHAR(64) DEFAULT 'a b, c=d' "
 			   "COMMENT 'caf\xc3\xa9 100%\\'\n, ADD INDEX k (x)");
@@ -71,6 +72,7 @@ static void test_round_trip(void **state)
 		assert_string_equal(d.applied.file, "mysql-bin.000042");
 		assert_true(d.applied.pos == 123456789012ULL);
 		assert_true(d.rows_copied == 4242);
+		assert_true(d.server_id == 4294967295ULL);
 		assert_true(d.written_us == 1765000000123456ULL);
 		assert_string_equal(d.alter, c.alter);
 		assert_string_equal(d.fp.version, "0.1.0");
@@ -128,6 +130,7 @@ static void test_refusals(void **state)
 		{ "binlog-file=mysql-bin.000042", "binlog-file=..%2Fx",
 		  "binlog file name" },
 		{ " rows=4242", "", "no field 'rows'" },
+		{ " server-id=4294967295", "", "no field 'server-id'" },
 		{ "phase=copy", "phase=c%2", "'phase' is not encoded" },
 		{ "phase=copy", "phase=c%00", "'phase' is not encoded" },
 	};
