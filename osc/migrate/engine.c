@@ -609,8 +609,11 @@ static int copy_should_pause(void *ctx)
 
 	pause = engine_ops_should_pause(e->ops) || pause;
 
-	if (pause)
+	if (pause) {
 		show_progress(e, 0);
+		/* Between chunks: a long pause keeps the position fresh. */
+		checkpoint(e, 0);
+	}
 	return pause;
 }
 
