@@ -4,6 +4,7 @@
  */
 #include "util/compat.h"
 #include "chunker/chunker.h"
+#include "util/keyrange.h"
 #include "util/quote.h"
 #include "util/wrapper.h"
 
@@ -256,13 +257,6 @@ static int check_bound(const struct chunk_key *key,
 }
 
 /*
- * The expanded row comparison: for keys (k1..kn) and values (v1..vn),
- *   (k1 OP1 v1) OR (k1 = v1 AND k2 OP1 v2) OR ... OR
- *   (k1 = v1 AND ... AND kn OPn vn)
- * with OP1 the strict operator for every column but the last, which gets
- * `last_op` ("lower" is `>` for all; "upper" is `<` then `<=`).
- */
-/*
  * `col` OP v. For an ENUM/SET column, an inequality is the IN list of the
  * numbers it admits (see CHUNK_KEY_ENUM), or FALSE when there is none.
  */
@@ -301,26 +295,26 @@ static void add_compare(struct strbuf *sb, const struct chunk_key_column *c,
 	strbuf_addch(sb, ')');
 }
 
-static void add_row_compare(struct strbuf *sb, const struct chunk_key *key,
-			    const struct chunk_bound *b, const char *op,
-			    const char *last_op)
-{
-	size_t i, j;
+struct row_compare {
+	const struct chunk_key *key;
+	const struct chunk_bound *b;
+};
 
-	strbuf_addch(sb, '(');
-	for (i = 0; i < key->ncols; i++) {
-		if (i)
-			strbuf_addstr(sb, " OR ");
-		strbuf_addch(sb, '(');
-		for (j = 0; j < i; j++) {
-			add_compare(sb, &key->cols[j], "=", b->values[j]);
-			strbuf_addstr(sb, " AND ");
-		}
-		add_compare(sb, &key->cols[i],
-			    i + 1 == key->ncols ? last_op : op, b->values[i]);
-		strbuf_addch(sb, ')');
-	}
-	strbuf_addch(sb, ')');
+static void compare_term(struct strbuf *sb, size_t i, const char *op,
+			 void *ctx)
+{
+	const struct row_compare *rc = ctx;
+
+	add_compare(sb, &rc->key->cols[i], op, rc->b->values[i]);
+}
+
+/* (key) OP (bound), expanded by the one builder (util/keyrange.h). */
+static void add_row_compare(struct strbuf *sb, const struct chunk_key *key,
+			    const struct chunk_bound *b, enum keyrange_op op)
+{
+	struct row_compare rc = {key, b};
+
+	keyrange_build(sb, key->ncols, op, compare_term, &rc);
 }
 
 int chunk_plan_boundary_sql(const struct chunk_key *key,
@@ -345,7 +339,7 @@ int chunk_plan_boundary_sql(const struct chunk_key *key,
 	strbuf_addch(sql, ')');
 	if (after && after->nvalues) {
 		strbuf_addstr(sql, " WHERE ");
-		add_row_compare(sql, key, after, ">", ">");
+		add_row_compare(sql, key, after, KEYRANGE_GT);
 	}
 	strbuf_addstr(sql, " ORDER BY ");
 	add_key_list(sql, key);
@@ -372,11 +366,11 @@ int chunk_plan_range_sql(const struct chunk_key *key,
 	if (has_lower && has_upper)
 		strbuf_addch(where, '(');
 	if (has_lower)
-		add_row_compare(where, key, lower, ">", ">");
+		add_row_compare(where, key, lower, KEYRANGE_GT);
 	if (has_lower && has_upper)
 		strbuf_addstr(where, " AND ");
 	if (has_upper)
-		add_row_compare(where, key, upper, "<", "<=");
+		add_row_compare(where, key, upper, KEYRANGE_LE);
 	if (has_lower && has_upper)
 		strbuf_addch(where, ')');
 	return 0;

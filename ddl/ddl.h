@@ -550,10 +550,11 @@ enum ddl_side {
 
 /*
  * The row comparison `(k1, k2, ...) op (v1, v2, ...)` on the shared key in
- * expanded form, for op one of ">", ">=", "<", "<=", "=":
- *   (`a` > v1)                                          one column
- *   (`a` > v1 OR (`a` = v1 AND `b` > v2))               two columns
- *   (`a` > v1 OR (`a` = v1 AND `b` > v2) OR (`a` = v1 AND `b` = v2 AND
+ * expanded form (util/keyrange.h, the one builder), for op one of ">",
+ * ">=", "<", "<=", "=":
+ *   ((`a` > v1))                                        one column
+ *   ((`a` > v1) OR (`a` = v1 AND `b` > v2))             two columns
+ *   ((`a` > v1) OR (`a` = v1 AND `b` > v2) OR (`a` = v1 AND `b` = v2 AND
  *    `c` > v3))                                          and so on
  * ">=" and "<=" use the inclusive operator in the last term only; "="
  * gives (`a` = v1 AND `b` = v2). `values` has plan->key_nr literals in key

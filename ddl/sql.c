@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "ddl/ddl-internal.h"
+#include "util/keyrange.h"
 #include "util/quote.h"
 #include "util/wrapper.h"
 
@@ -196,56 +197,40 @@ static void ghost_key_eq(struct strbuf *out, const struct ddl_plan *p,
 	}
 }
 
+struct key_predicate {
+	const struct ddl_plan *p;
+	enum ddl_side side;
+	const char *const *values;
+	bool match; /* op "=": on the ghost, the ghost_key_eq() form */
+};
+
+static void key_term(struct strbuf *out, size_t i, const char *op, void *ctx)
+{
+	const struct key_predicate *kp = ctx;
+
+	if (kp->match && kp->side == DDL_SIDE_GHOST) {
+		ghost_key_eq(out, kp->p, i, kp->values[i]);
+		return;
+	}
+	quote_ident(out, key_name(kp->p, kp->side, i));
+	strbuf_addf(out, " %s %s", op, kp->values[i]);
+}
+
 int ddl_build_key_predicate(struct strbuf *out, const struct ddl_plan *p,
 			    enum ddl_side side, const char *op,
 			    const char *const *values, struct strbuf *err)
 {
-	const char *strict_op;
-	size_t i, j;
+	struct key_predicate kp = {p, side, values, false};
+	enum keyrange_op kop;
 
-	if (!strcmp(op, "=")) {
-		strbuf_addch(out, '(');
-		for (i = 0; i < p->key_nr; i++) {
-			if (i)
-				strbuf_addstr(out, " AND ");
-			if (side == DDL_SIDE_GHOST) {
-				ghost_key_eq(out, p, i, values[i]);
-				continue;
-			}
-			quote_ident(out, key_name(p, side, i));
-			strbuf_addf(out, " = %s", values[i]);
-		}
-		strbuf_addch(out, ')');
-		return 0;
-	}
-	if (!strcmp(op, ">") || !strcmp(op, ">="))
-		strict_op = ">";
-	else if (!strcmp(op, "<") || !strcmp(op, "<="))
-		strict_op = "<";
-	else {
+	if (keyrange_op_parse(op, &kop) < 0) {
 		if (err)
 			strbuf_addf(err, "bad key comparison operator '%s'",
 				    op);
 		return -1;
 	}
-	strbuf_addch(out, '(');
-	for (i = 0; i < p->key_nr; i++) {
-		bool last = i + 1 == p->key_nr;
-
-		if (i)
-			strbuf_addstr(out, " OR ");
-		if (i)
-			strbuf_addch(out, '(');
-		for (j = 0; j < i; j++) {
-			quote_ident(out, key_name(p, side, j));
-			strbuf_addf(out, " = %s AND ", values[j]);
-		}
-		quote_ident(out, key_name(p, side, i));
-		strbuf_addf(out, " %s %s", last ? op : strict_op, values[i]);
-		if (i)
-			strbuf_addch(out, ')');
-	}
-	strbuf_addch(out, ')');
+	kp.match = kop == KEYRANGE_EQ;
+	keyrange_build(out, p->key_nr, kop, key_term, &kp);
 	return 0;
 }
 

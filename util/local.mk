@@ -11,4 +11,5 @@ util_libutil_a_SOURCES = \
 	util/ident.c util/ident.h \
 	util/db.c util/db.h \
 	util/clock.c util/clock.h \
-	util/retry.c util/retry.h
+	util/retry.c util/retry.h \
+	util/keyrange.c util/keyrange.h

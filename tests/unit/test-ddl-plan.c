@@ -903,13 +903,13 @@ static void test_sql_builders(void **state)
 
 	assert_int_equal(ddl_build_key_predicate(&sb, &p, DDL_SIDE_SOURCE, ">",
 						 lo, &err), 0);
-	expect_sql(&sb, "(`tenant` > 1 OR (`tenant` = 1 AND `seq` > 2))");
+	expect_sql(&sb, "((`tenant` > 1) OR (`tenant` = 1 AND `seq` > 2))");
 	ddl_build_key_predicate(&sb, &p, DDL_SIDE_SOURCE, ">=", lo, &err);
-	expect_sql(&sb, "(`tenant` > 1 OR (`tenant` = 1 AND `seq` >= 2))");
+	expect_sql(&sb, "((`tenant` > 1) OR (`tenant` = 1 AND `seq` >= 2))");
 	ddl_build_key_predicate(&sb, &p, DDL_SIDE_GHOST, "<=", q, &err);
-	expect_sql(&sb, "(`tenant` < ? OR (`tenant` = ? AND `seq` <= ?))");
+	expect_sql(&sb, "((`tenant` < ?) OR (`tenant` = ? AND `seq` <= ?))");
 	ddl_build_key_predicate(&sb, &p, DDL_SIDE_SOURCE, "<", q, &err);
-	expect_sql(&sb, "(`tenant` < ? OR (`tenant` = ? AND `seq` < ?))");
+	expect_sql(&sb, "((`tenant` < ?) OR (`tenant` = ? AND `seq` < ?))");
 	ddl_build_key_predicate(&sb, &p, DDL_SIDE_SOURCE, "=", lo, &err);
 	expect_sql(&sb, "(`tenant` = 1 AND `seq` = 2)");
 	assert_int_equal(ddl_build_key_predicate(&sb, &p, DDL_SIDE_SOURCE,
@@ -923,8 +923,8 @@ static void test_sql_builders(void **state)
 	expect_sql(&sb, "INSERT IGNORE INTO `shop`.`_c_new` (`tenant`, `seq`, "
 			"`value`, `code`) SELECT `tenant`, `seq`, `v`, `code` "
 			"FROM `shop`.`c` FORCE INDEX (`PRIMARY`) WHERE "
-			"(`tenant` > 1 OR (`tenant` = 1 AND `seq` > 2)) AND "
-			"(`tenant` < 3 OR (`tenant` = 3 AND `seq` <= 'x')) "
+			"((`tenant` > 1) OR (`tenant` = 1 AND `seq` > 2)) AND "
+			"((`tenant` < 3) OR (`tenant` = 3 AND `seq` <= 'x')) "
 			"LOCK IN SHARE MODE");
 	ddl_build_copy_chunk(&sb, &p, "shop", "c", "_c_new", NULL, false, NULL,
 			     false, &err);
@@ -937,14 +937,14 @@ static void test_sql_builders(void **state)
 	expect_sql(&sb, "INSERT IGNORE INTO `shop`.`_c_new` (`tenant`, `seq`, "
 			"`value`, `code`) SELECT `tenant`, `seq`, `v`, `code` "
 			"FROM `shop`.`c` FORCE INDEX (`PRIMARY`) WHERE "
-			"(`tenant` > 1 OR (`tenant` = 1 AND `seq` >= 2)) "
+			"((`tenant` > 1) OR (`tenant` = 1 AND `seq` >= 2)) "
 			"LOCK IN SHARE MODE");
 	ddl_build_copy_chunk(&sb, &p, NULL, "c", "_c_new", NULL, false, q,
 			     true, &err);
 	expect_sql(&sb, "INSERT IGNORE INTO `_c_new` (`tenant`, `seq`, "
 			"`value`, `code`) SELECT `tenant`, `seq`, `v`, `code` "
 			"FROM `c` FORCE INDEX (`PRIMARY`) WHERE "
-			"(`tenant` < ? OR (`tenant` = ? AND `seq` < ?)) "
+			"((`tenant` < ?) OR (`tenant` = ? AND `seq` < ?)) "
 			"LOCK IN SHARE MODE");
 
 	assert_int_equal(ddl_build_replace(&sb, &p, "shop", "_c_new", rows, 2,
@@ -977,10 +977,10 @@ static void test_sql_builders(void **state)
 	/* a three-column key */
 	plan_from(src_three, "ADD COLUMN e INT", &p);
 	ddl_build_key_predicate(&sb, &p, DDL_SIDE_SOURCE, ">", q, &err);
-	expect_sql(&sb, "(`a` > ? OR (`a` = ? AND `b` > ?) OR (`a` = ? AND "
+	expect_sql(&sb, "((`a` > ?) OR (`a` = ? AND `b` > ?) OR (`a` = ? AND "
 			"`b` = ? AND `c` > ?))");
 	ddl_build_key_predicate(&sb, &p, DDL_SIDE_SOURCE, "<=", q, &err);
-	expect_sql(&sb, "(`a` < ? OR (`a` = ? AND `b` < ?) OR (`a` = ? AND "
+	expect_sql(&sb, "((`a` < ?) OR (`a` = ? AND `b` < ?) OR (`a` = ? AND "
 			"`b` = ? AND `c` <= ?))");
 	ddl_plan_release(&p);
 

@@ -9,6 +9,7 @@
 
 #include "util/db.h"
 #include "util/ident.h"
+#include "util/keyrange.h"
 #include "util/log.h"
 #include "util/quote.h"
 #include "util/retry.h"
@@ -403,6 +404,59 @@ static void test_retry_policy(void **state)
 	}
 }
 
+/* k1..kn against v1..vn, as the callers' callbacks would write them. */
+static void plain_term(struct strbuf *out, size_t i, const char *op,
+		       void *ctx)
+{
+	const char *const *names = ctx;
+
+	strbuf_addf(out, "%s %s v%zu", names[i], op, i + 1);
+}
+
+static void test_keyrange(void **state)
+{
+	static const char *const names[] = {"`a`", "`b`", "`c`"};
+	static const struct {
+		size_t ncols;
+		const char *op;
+		const char *want;
+	} cases[] = {
+	    {1, ">", "((`a` > v1))"},
+	    {1, "<=", "((`a` <= v1))"},
+	    {1, "=", "(`a` = v1)"},
+	    {2, ">", "((`a` > v1) OR (`a` = v1 AND `b` > v2))"},
+	    {2, ">=", "((`a` > v1) OR (`a` = v1 AND `b` >= v2))"},
+	    {2, "<", "((`a` < v1) OR (`a` = v1 AND `b` < v2))"},
+	    {2, "=", "(`a` = v1 AND `b` = v2)"},
+	    {3, "<=",
+	     "((`a` < v1) OR (`a` = v1 AND `b` < v2) OR "
+	     "(`a` = v1 AND `b` = v2 AND `c` <= v3))"},
+	    {3, ">",
+	     "((`a` > v1) OR (`a` = v1 AND `b` > v2) OR "
+	     "(`a` = v1 AND `b` = v2 AND `c` > v3))"},
+	};
+	struct strbuf sb = STRBUF_INIT;
+	enum keyrange_op op;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		strbuf_reset(&sb);
+		assert_int_equal(keyrange_op_parse(cases[i].op, &op), 0);
+		assert_string_equal(keyrange_op_sql(op), cases[i].op);
+		keyrange_build(&sb, cases[i].ncols, op, plain_term,
+			       (void *)names);
+		if (strcmp(sb.buf, cases[i].want))
+			fail_msg("%zu columns, %s:\n  expected: %s\n  "
+				 "actual:   %s",
+				 cases[i].ncols, cases[i].op, cases[i].want,
+				 sb.buf);
+	}
+	assert_int_equal(keyrange_op_parse("<>", &op), -1);
+	assert_int_equal(keyrange_op_parse("", &op), -1);
+	assert_int_equal(keyrange_op_parse("=>", &op), -1);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_sql_mode_extra),
 		cmocka_unit_test(test_retry_reasons),
 		cmocka_unit_test(test_retry_policy),
+		cmocka_unit_test(test_keyrange),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
