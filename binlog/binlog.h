@@ -599,5 +599,13 @@ void binlog_stream_close(struct binlog_stream *s);
  */
 int binlog_load_schema(struct db *conn, struct binlog_decoder *dec,
 		       const char *db, const char *table, struct strbuf *err);
+/*
+ * The same with the columns of db.table registered for db.as_table: to
+ * decode old events of a table that has been renamed since (osc's
+ * recovery reads events of `t` with the columns `_t_old` has now).
+ */
+int binlog_load_schema_as(struct db *conn, struct binlog_decoder *dec,
+			  const char *db, const char *table,
+			  const char *as_table, struct strbuf *err);
 
 #endif

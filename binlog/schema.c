@@ -21,6 +21,13 @@
 int binlog_load_schema(struct db *conn, struct binlog_decoder *dec,
 		       const char *db, const char *table, struct strbuf *err)
 {
+	return binlog_load_schema_as(conn, dec, db, table, table, err);
+}
+
+int binlog_load_schema_as(struct db *conn, struct binlog_decoder *dec,
+			  const char *db, const char *table,
+			  const char *as_table, struct strbuf *err)
+{
 	struct strbuf sql = STRBUF_INIT;
 	struct db_result *res = NULL;
 	struct db_row row;
@@ -62,7 +69,7 @@ int binlog_load_schema(struct db *conn, struct binlog_decoder *dec,
 	}
 	schema.ncols = (unsigned int)ncols;
 	schema.cols = cols;
-	binlog_decoder_set_schema(dec, db, table, &schema);
+	binlog_decoder_set_schema(dec, db, as_table, &schema);
 	rc = 0;
 out:
 	if (res)

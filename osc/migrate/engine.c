@@ -23,6 +23,7 @@
 #include "util/compat.h"
 #include "util/clock.h"
 #include "osc/migrate/engine.h"
+#include "osc/migrate/recover.h"
 #include "binlog/binlog.h"
 #include "chunker/chunker.h"
 #include "osc/replay/applier.h"
@@ -799,6 +800,24 @@ static int catch_up(struct engine *e, struct strbuf *err)
 	}
 }
 
+static int record_cutover(struct engine *e, const struct binlog_pos *pos,
+			  struct strbuf *err)
+{
+	const struct osc_table_facts *t = &e->run->pf->table;
+	struct strbuf sql = STRBUF_INIT, why = STRBUF_INIT;
+	int ret;
+
+	ret = osc_cutover_record_sql(&sql, t->db, t->changelog_name, pos, &why);
+	if (!ret)
+		ret = db_exec(e->run->pf->db, sql.buf, &why);
+	if (ret < 0)
+		strbuf_addf(err, "cannot record the cut-over in the changelog: "
+				 "%s", why.buf);
+	strbuf_release(&sql);
+	strbuf_release(&why);
+	return ret;
+}
+
 static int cutover_catch_up(void *ctx, const struct cutover_catch_up *cc,
 			    struct strbuf *err)
 {
@@ -838,6 +857,13 @@ static int cutover_catch_up(void *ctx, const struct cutover_catch_up *cc,
 			e->catch_up_timeout_ms);
 		return 1;
 	}
+	/*
+	 * R is sent next: record where t was locked, so that a run that
+	 * dies from here on leaves the next run what it needs to check the
+	 * swap (recover.h). Without the record, no swap.
+	 */
+	if (record_cutover(e, &pos, err) < 0)
+		return 1;
 	/* From here a RENAME of the table in the binlog is ours. */
 	osc_applier_expect_rename(e->applier, 1);
 	return 0;
@@ -915,6 +941,16 @@ static struct cutover_fk *build_cutover_fks(struct engine *e, size_t *nr)
 		fks[(*nr)++].definition = c->text;
 	}
 	return fks;
+}
+
+/* R waits on L's lock: the last moment before the swap (tests pause). */
+static int cutover_before_unlock(void *ctx, const struct cutover_catch_up *cc,
+				 struct strbuf *err)
+{
+	(void)cc;
+	(void)err;
+	test_pause_at(ctx, "cut-over-renaming");
+	return 0;
 }
 
 static int cutover_should_stop(void *ctx)
@@ -1285,6 +1321,7 @@ int osc_engine_run(struct osc_run *run)
 		(unsigned int)((o->cut_over_lock_timeout_ms + 999) / 1000);
 	co.retries = (int)o->cut_over_retries;
 	co.catch_up = cutover_catch_up;
+	co.before_unlock = cutover_before_unlock;
 	co.should_stop = cutover_should_stop;
 	co.ctx = e;
 	if (build_cutover_triggers(e, &triggers, &trigger_texts, &err) < 0)

@@ -12,6 +12,7 @@ osc_migrate_liboscmigrate_a_SOURCES = \
 	osc/migrate/checkpoint.c osc/migrate/checkpoint.h \
 	osc/migrate/changelog.c osc/migrate/changelog.h \
 	osc/migrate/resume.c osc/migrate/resume.h \
+	osc/migrate/recover.c osc/migrate/recover.h \
 	osc/migrate/preflight.c osc/migrate/preflight.h \
 	osc/migrate/names.c osc/migrate/names.h \
 	osc/migrate/cleanup.c osc/migrate/cleanup.h

@@ -14,6 +14,7 @@
 #include "util/compat.h"
 #include "osc/migrate/preflight.h"
 #include "osc/migrate/changelog.h"
+#include "osc/migrate/recover.h"
 #include "binlog/binlog.h"
 #include "ddl/ddl.h"
 #include "osc/migrate/names.h"
@@ -1330,14 +1331,19 @@ out:
  * Tables of an earlier run. A plain run refuses them (and says when the
  * changelog's checkpoint would let --resume save the copy done); a
  * resume expects the ghost and the changelog (resume.c checks them) but
- * not the old table, which only a cut-over makes.
+ * not the old table, which only a cut-over makes. A run that died after
+ * its swap left `_t_old` and `_t_osc` without `_t_new`: its cut-over
+ * record tells the next run what to check (recover.h) before anyone is
+ * told to drop the original table.
  */
 static void check_leftovers(struct osc_preflight *pf, int lock_held,
 			    int resume)
 {
 	struct osc_table_facts *t = &pf->table;
 	const char *names[] = {t->ghost_name, t->old_name, t->changelog_name};
+	int found[ARRAY_SIZE(names)] = {0};
 	struct strbuf sql = STRBUF_INIT, err = STRBUF_INIT, q = STRBUF_INIT;
+	struct strbuf verdict = STRBUF_INIT;
 	struct db_result *res;
 	struct db_row row;
 	size_t i, left = 0;
@@ -1361,22 +1367,50 @@ static void check_leftovers(struct osc_preflight *pf, int lock_held,
 
 		for (i = 0; i < ARRAY_SIZE(names); i++)
 			if (same_name(pf, name, names[i]))
-				break;
-		/* The running osc owns them: the lock error says so. */
-		if (i == ARRAY_SIZE(names) || lock_held)
+				found[i] = 1;
+	}
+	db_result_free(res);
+	/* The running osc owns them: the lock error says so. */
+	if (lock_held)
+		goto out;
+	if (!found[0] && found[1] && found[2]) {
+		struct osc_recover_target tg = {
+			.db = pf->db,
+			.dbopts = &pf->dbopts,
+			.lower_case_table_names =
+				pf->server.lower_case_table_names,
+			.schema = t->db,
+			.table = t->table,
+			.old = t->old_name,
+			.changelog = t->changelog_name,
+		};
+		int rc;
+
+		strbuf_reset(&err);
+		rc = osc_recover_after_swap(&tg, &verdict, &err);
+		if (rc < 0)
+			warning("cannot check an earlier run's cut-over: %s",
+				err.buf);
+		if (rc > 0) {
+			fail(pf, "%s", verdict.buf);
+			goto out;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!found[i])
 			continue;
 		changelog |= i == 2;
 		old |= i == 1;
 		if (resume && i != 1)
 			continue;
 		left++;
-		qname(&q, t->db, name);
+		strbuf_reset(&q);
+		qname(&q, t->db, names[i]);
 		fail(pf,
 		     "table %s is left over from an earlier osc run; if "
 		     "no run is active, look at it and drop it: DROP TABLE %s",
 		     q.buf, q.buf);
 	}
-	db_result_free(res);
 	strbuf_reset(&q);
 	if (left && changelog && !old && !resume &&
 	    osc_resume_savings(pf->db, t->db, t->changelog_name,
@@ -1389,6 +1423,7 @@ out:
 	strbuf_release(&sql);
 	strbuf_release(&err);
 	strbuf_release(&q);
+	strbuf_release(&verdict);
 }
 
 static void set_object_names(struct osc_table_facts *t)

@@ -15,9 +15,53 @@
 #include "osc/migrate/cleanup.h"
 #include "osc/migrate/names.h"
 #include "osc/migrate/preflight.h"
+#include "osc/migrate/recover.h"
 #include "util/log.h"
 #include "util/strbuf.h"
 #include "util/wrapper.h"
+
+/* The cut-over record (recover.h): written and read back. */
+static void test_cutover_record(void **state)
+{
+	struct strbuf sql = STRBUF_INIT, err = STRBUF_INIT;
+	struct binlog_pos p, q;
+	static const char *const bad[] = {
+		"", ":", "mbin.000001", "mbin.000001:", ":1234",
+		"mbin.000001:12x", "mbin.000001:-5", "mbin.000001:3",
+		"mbin.000001:99999999999999999999999",
+	};
+	size_t i;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	snprintf(p.file, sizeof(p.file), "%s", "mbin.000042");
+	p.pos = 12345;
+	assert_int_equal(osc_cutover_record_sql(&sql, "d`b", "_t_osc", &p,
+						&err),
+			 0);
+	assert_string_equal(sql.buf,
+			    "INSERT INTO `d``b`.`_t_osc` (id, hint, value) "
+			    "VALUES (2, 'cutover', 'mbin.000042:12345') ON "
+			    "DUPLICATE KEY UPDATE value = VALUES(value)");
+	assert_int_equal(osc_cutover_record_parse("mbin.000042:12345", &q), 0);
+	assert_string_equal(q.file, "mbin.000042");
+	assert_int_equal(q.pos, 12345);
+	/* A file name with a colon: the last one splits. */
+	assert_int_equal(osc_cutover_record_parse("a:b.000001:4", &q), 0);
+	assert_string_equal(q.file, "a:b.000001");
+	assert_int_equal(q.pos, 4);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(osc_cutover_record_parse(bad[i], &q), -1);
+	/* A name that cannot be pasted into the literal is refused. */
+	strbuf_reset(&sql);
+	snprintf(p.file, sizeof(p.file), "%s", "it's");
+	assert_int_equal(osc_cutover_record_sql(&sql, "db", "_t_osc", &p,
+						&err),
+			 -1);
+	assert_non_null(strstr(err.buf, "cannot be recorded"));
+	strbuf_release(&sql);
+	strbuf_release(&err);
+}
 
 static char *repeat(const char *unit, size_t n)
 {
@@ -529,6 +573,7 @@ int main(void)
 	    cmocka_unit_test(test_cleanup_exit_paths),
 	    cmocka_unit_test(test_thread_create_blocks_signals),
 	    cmocka_unit_test(test_server_version),
+	    cmocka_unit_test(test_cutover_record),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
