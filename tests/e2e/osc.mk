@@ -9,3 +9,5 @@ OSC_CORE_E2E_TESTS = \
 	tests/e2e/t1006-osc-safety.sh
 TESTS += $(OSC_CORE_E2E_TESTS)
 EXTRA_DIST += $(OSC_CORE_E2E_TESTS)
+# The 3-node Galera cluster of the Galera tests (issue 16).
+EXTRA_DIST += tests/e2e/galera-lib.sh

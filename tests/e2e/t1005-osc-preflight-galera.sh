@@ -1,43 +1,20 @@
 #!/bin/sh
-# Preflight refuses a Galera node (issue 12, item 11): on a single-node
-# MariaDB Galera cluster (galera-4, bootstrapped with gcomm://, on free
-# loopback ports), with the mirror writer running on `t` and its mirror
-# all the while, both the dry run and --execute exit 1 with one line
-# naming wsrep_on and the alternatives, and nothing is created: no
+# Preflight refuses a Galera node (issue 12, item 11): on a 3-node
+# MariaDB Galera cluster (galera-lib.sh, on free loopback ports), with
+# the mirror writer running on `t` and its mirror all the while, both
+# the dry run and --execute exit 1 with one line naming wsrep_on and the alternatives, and nothing is created: no
 # _t_new, _t_osc or _t_old, no lock taken, t still equal to its mirror.
 # A plain server's wsrep_on=OFF (the variable exists on every MariaDB)
 # passes, which every other test shows.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 . "$OSC_SRCDIR/tests/e2e/engine-lib.sh"
+. "$OSC_SRCDIR/tests/e2e/galera-lib.sh"
 e2e_init
-GALERA_LIB=/usr/lib/galera/libgalera_smm.so
-for lib in /usr/lib/galera/libgalera_smm.so /usr/lib/galera-4/libgalera_smm.so \
-    /usr/lib64/galera-4/libgalera_smm.so /usr/lib64/galera/libgalera_smm.so; do
-    if [ -f "$lib" ]; then
-        GALERA_LIB=$lib
-        break
-    fi
-done
-if [ ! -f "$GALERA_LIB" ]; then
-    printf 'SKIP: %s\n' "no Galera provider (libgalera_smm.so) installed" >&2
-    exit 77
-fi
-HOME=$E2E_DIR
-export HOME
-unset MYSQL_PWD || :
-
-GPORT=$(free_port)
-IPORT=$(free_port)
-start_server primary --wsrep-on=ON --wsrep-provider="$GALERA_LIB" \
-    --wsrep-cluster-address=gcomm:// --wsrep-cluster-name=osc_e2e \
-    --wsrep-node-address=127.0.0.1 \
-    "--wsrep-provider-options=gmcast.listen_addr=tcp://127.0.0.1:$GPORT;ist.recv_addr=127.0.0.1:$IPORT" \
-    --innodb-autoinc-lock-mode=2
-wait_for 30 sh -c "[ \"\$('$MYSQL' --no-defaults --socket='$PRIMARY_SOCK' -uroot -N -B -e \"SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='wsrep_ready'\")\" = ON ]" ||
-    fail "the Galera node is not ready (wsrep_ready)"
+galera_init
+start_galera_cluster
 [ "$(sql_value primary 'SELECT @@global.wsrep_on')" = 1 ] ||
     fail "the server does not run with wsrep_on=ON"
-e2e_log "galera: cluster size $(sql_value primary "SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='wsrep_cluster_size'")"
+e2e_log "galera: cluster size $(galera_status primary wsrep_cluster_size)"
 
 sql primary "CREATE DATABASE g" || fail "cannot create the database"
 "$OSC_BUILDDIR/tests/tools/writer" -S "$PRIMARY_SOCK" -uroot --database=g \
