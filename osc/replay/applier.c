@@ -666,6 +666,17 @@ static void *applier_main(void *arg)
 							 a->cfg.db,
 							 a->cfg.table))
 				break;
+			if (replay_watch_harmless(a->cfg.lower_case_table_names,
+						  ev->u.query.sql,
+						  ev->u.query.db, a->cfg.db,
+						  a->cfg.table)) {
+				verbose("applier: the binary log names `%s`."
+					"`%s` in a statement that cannot "
+					"change it; going on: '%.120s'",
+					a->cfg.db, a->cfg.table,
+					ev->u.query.sql);
+				break;
+			}
 			pthread_mutex_lock(&a->mu);
 			if (a->expect_rename &&
 			    replay_watch_starts_with_word(ev->u.query.sql,

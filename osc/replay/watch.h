@@ -20,6 +20,18 @@
 int replay_watch_mentions_table(int lctn, const char *sql, const char *cur_db,
 				const char *db, const char *table);
 
+/*
+ * 1 when a statement that names the table cannot change its rows or its
+ * definition, nor make it the parent of a foreign key, so that the run
+ * goes on (a native ALTER would not mind it either): GRANT, REVOKE,
+ * ANALYZE; CREATE, ALTER or DROP of an EVENT, VIEW, PROCEDURE or
+ * FUNCTION (gh-ost's tests drop an event named like the table); CREATE
+ * TABLE of another table (LIKE it, or AS SELECT from it) without a
+ * REFERENCES. 0 for anything else, which ends the replay.
+ */
+int replay_watch_harmless(int lctn, const char *sql, const char *cur_db,
+			  const char *db, const char *table);
+
 /* 1 when the first word of `sql` (after blanks and comments) is `word`. */
 int replay_watch_starts_with_word(const char *sql, const char *word);
 

@@ -541,6 +541,61 @@ static void test_watch_first_word(void **state)
 	    replay_watch_starts_with_word("ALTER TABLE a RENAME b", "RENAME"));
 }
 
+/* Statements that name the table but cannot change it: the run goes on. */
+static void test_watch_harmless(void **state)
+{
+	static const struct {
+		const char *sql;
+		int want;
+	} cases[] = {
+	    {"DROP EVENT IF EXISTS db.t", 1},
+	    {"DROP EVENT t", 1},
+	    {"CREATE DEFINER=`root`@`localhost` EVENT `t` ON SCHEDULE EVERY 1 "
+	     "SECOND DO INSERT INTO t VALUES (1)", 1},
+	    {"ALTER EVENT t DISABLE", 1},
+	    {"CREATE OR REPLACE ALGORITHM=MERGE DEFINER=root@localhost SQL "
+	     "SECURITY INVOKER VIEW v AS SELECT * FROM t", 1},
+	    {"CREATE DEFINER=`event`@`%` PROCEDURE p() SELECT * FROM t", 1},
+	    {"DROP FUNCTION IF EXISTS t", 1},
+	    {"GRANT SELECT ON db.t TO 'u'@'%'", 1},
+	    {"REVOKE SELECT ON db.t FROM 'u'@'%'", 1},
+	    {"ANALYZE TABLE t", 1},
+	    {"CREATE TABLE db.snap LIKE db.t", 1},
+	    {"CREATE TABLE IF NOT EXISTS `snap` LIKE `t`", 1},
+	    {"/* x */ CREATE TEMPORARY TABLE s AS SELECT * FROM t", 1},
+	    /* Not harmless: t itself, its triggers, a reference to it. */
+	    {"CREATE TABLE t (a int)", 0},
+	    {"CREATE OR REPLACE TABLE db.t LIKE db.u", 0},
+	    {"CREATE TABLE IF NOT EXISTS t LIKE u", 0},
+	    {"CREATE TABLE c (p int, FOREIGN KEY (p) REFERENCES t (id))", 0},
+	    {"CREATE TRIGGER tr BEFORE INSERT ON t FOR EACH ROW SET @a = 1", 0},
+	    {"CREATE DEFINER=`view`@`%` TRIGGER tr AFTER DELETE ON t FOR EACH "
+	     "ROW SET @a = 1", 0},
+	    {"DROP TRIGGER tr", 0},
+	    {"CREATE INDEX k ON t (a)", 0},
+	    {"ALTER TABLE t ADD x int", 0},
+	    {"ALTER TABLE u ADD FOREIGN KEY (p) REFERENCES t (id)", 0},
+	    {"DROP TABLE t", 0},
+	    {"RENAME TABLE t TO u", 0},
+	    {"TRUNCATE t", 0},
+	    {"OPTIMIZE TABLE t", 0},
+	    {"INSERT INTO t VALUES (1)", 0},
+	    {"DELETE FROM t", 0},
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++)
+		if (replay_watch_harmless(0, cases[i].sql, "db", "db", "t") !=
+		    cases[i].want)
+			fail_msg("'%s': want %d", cases[i].sql, cases[i].want);
+	/* Letter case follows the server's rule. */
+	assert_false(replay_watch_harmless(1, "CREATE TABLE T (a int)", "db",
+					   "db", "t"));
+	assert_true(replay_watch_harmless(0, "CREATE TABLE T (a int)", "db",
+					  "db", "t"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +611,7 @@ int main(void)
 	    cmocka_unit_test(test_short_image),
 	    cmocka_unit_test(test_watch_mentions),
 	    cmocka_unit_test(test_watch_first_word),
+	    cmocka_unit_test(test_watch_harmless),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
