@@ -1,6 +1,8 @@
-# binlog/: the binlog stream (stream.c, the only file using the client
-# library's binlog API), the pure event decoder and the value-to-SQL
-# conversion the applier uses. See binlog/binlog.h.
+# binlog/ (rank 1, includes util/ only): the binlog stream (stream.c, the
+# only file using the client library's binlog API), the server's binlog
+# position for every server version (position.c), the pure event decoder
+# and the value codecs the applier uses. Public header binlog/binlog.h;
+# binlog-internal.h is for this folder only. DESIGN.md 8.
 noinst_LIBRARIES += binlog/libbinlog.a
 OSC_MODULE_LIBS += binlog/libbinlog.a
 binlog_libbinlog_a_SOURCES = \

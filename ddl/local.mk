@@ -1,4 +1,8 @@
-# ddl/: ALTER parsing, the table model, the plan and the SQL text (pure).
+# ddl/ (rank 1, includes util/ only): ALTER parsing, the table model,
+# the migration plan (column mapping, shared key, risks, the data checks a
+# native ALTER would make) and the SQL text for ghost, copy and replay.
+# Pure: it never queries, prints or exits. Public header ddl/ddl.h;
+# ddl-internal.h is for this folder only. DESIGN.md 8.
 noinst_LIBRARIES += ddl/libddl.a
 OSC_MODULE_LIBS += ddl/libddl.a
 ddl_libddl_a_SOURCES = \

@@ -1,4 +1,11 @@
-# util/: shared primitives and the connection wrapper.
+# util/ (rank 0, includes nothing of osc): the primitives every module
+# shares. strbuf, ALLOC_GROW and xmalloc (wrapper.h), logging and die
+# (log.h, fatal.h), SQL quoting (quote.h), the one name-comparison rule
+# (ident.h), the monotonic clock, the one retry policy (retry.h), the one
+# key-range predicate builder (keyrange.h), and the connection wrapper
+# db.c, the only file besides binlog/stream.c that talks to the client
+# library. One header per primitive; compat.h first in every .c.
+# DESIGN.md 8.
 noinst_LIBRARIES += util/libutil.a
 OSC_MODULE_LIBS += util/libutil.a
 util_libutil_a_SOURCES = \

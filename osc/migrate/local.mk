@@ -1,5 +1,10 @@
-# osc/migrate/: the phase machine, preflight, ghost, checkpoints, names,
-# cleanup stack.
+# osc/migrate/ (rank 3, includes ranks 0 to 2): one run. Its settings
+# (settings.h), the phase machine (engine.c), preflight, the ghost and its
+# data checks, names, the cleanup stack and signals, checkpoints and
+# resume, and the engine's glue to throttling and operations. Public
+# headers engine.h, preflight.h, run.h, settings.h, cleanup.h, names.h,
+# checkpoint.h, changelog.h, resume.h, engine-ops.h;
+# engine-throttle-internal.h is for this folder only. DESIGN.md 8.
 noinst_LIBRARIES += osc/migrate/liboscmigrate.a
 OSC_MODULE_LIBS += osc/migrate/liboscmigrate.a
 osc_migrate_liboscmigrate_a_SOURCES = \

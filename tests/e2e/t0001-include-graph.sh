@@ -42,4 +42,18 @@ expect_violation "another folder's internals" \
 copy_with util/strbuf.c '#include "util/log.h"'
 expect_violation "a circle of files" \
 	"circle of includes: util/log -> util/strbuf -> util/log"
+
+# The layout is written down: each module folder (one with a local.mk
+# that builds an archive) has a row in DESIGN.md's code layout table, and
+# its local.mk opens with a comment naming the folder and what it owns.
+[ -f "$SRC/DESIGN.md" ] || fail "DESIGN.md is missing"
+for mk in $(cd "$SRC" && ls util/local.mk ddl/local.mk chunker/local.mk \
+	throttle/local.mk binlog/local.mk osc/*/local.mk); do
+	grep -q '^noinst_LIBRARIES' "$SRC/$mk" || continue
+	dir=${mk%/local.mk}
+	grep -q "^| \`$dir/\` |" "$SRC/DESIGN.md" ||
+		fail "DESIGN.md's code layout table has no row for $dir/"
+	head -n 1 "$SRC/$mk" | grep -q "^# $dir/ " ||
+		fail "$mk does not open with a comment on what $dir/ owns"
+done
 exit 0
