@@ -1025,6 +1025,10 @@ static void check_foreign_keys(struct osc_preflight *pf)
 	qname(&q, t->db, t->table);
 	if (t->fk_own_nr)
 		t->fk_own_list = xstrdup(own.buf);
+	if (t->fk_own_nr && pf->server.flavor == OSC_FLAVOR_MYSQL)
+		note(pf, "moving foreign keys at the cut-over is tested on "
+		     "MariaDB only; on MySQL the locking connection does it, "
+		     "untested: try it on a copy first");
 	if (t->fk_own_nr)
 		verbose("preflight: foreign key%s %s move%s to the new table "
 			"at the cut-over", t->fk_own_nr > 1 ? "s" : "",
@@ -1266,6 +1270,11 @@ static void check_triggers(struct osc_preflight *pf,
 	verbose("preflight: trigger%s %s move%s to the new table at the "
 		"cut-over", t->triggers_nr > 1 ? "s" : "", names.buf,
 		t->triggers_nr > 1 ? "" : "s");
+	if (pf->server.flavor == OSC_FLAVOR_MYSQL)
+		note(pf, "moving triggers at the cut-over is tested on MariaDB "
+		     "only; on MySQL the locking connection does it, "
+		     "untested: try it on a copy first, or use "
+		     "--triggers=refuse");
 out:
 	strbuf_release(&sql);
 	strbuf_release(&err);
@@ -1325,6 +1334,53 @@ out:
 	strbuf_release(&err);
 	strbuf_release(&q);
 	return held;
+}
+
+/*
+ * A ghost left with triggers or foreign keys: a run died while moving
+ * them at the cut-over (the table may lack them now). Say so before the
+ * DROP TABLE that would lose them.
+ */
+static void check_leftover_ghost(struct osc_preflight *pf, const char *ghost)
+{
+	struct osc_table_facts *t = &pf->table;
+	struct strbuf sql = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf names = STRBUF_INIT, q = STRBUF_INIT;
+	struct db_result *res;
+	struct db_row row;
+
+	strbuf_addstr(&sql, "SELECT TRIGGER_NAME FROM information_schema."
+			    "TRIGGERS WHERE EVENT_OBJECT_SCHEMA = ");
+	add_literal(pf, &sql, t->db);
+	strbuf_addstr(&sql, " AND EVENT_OBJECT_TABLE = ");
+	add_literal(pf, &sql, ghost);
+	strbuf_addstr(&sql, " UNION ALL SELECT CONSTRAINT_NAME FROM "
+			    "information_schema.REFERENTIAL_CONSTRAINTS WHERE "
+			    "CONSTRAINT_SCHEMA = ");
+	add_literal(pf, &sql, t->db);
+	strbuf_addstr(&sql, " AND TABLE_NAME = ");
+	add_literal(pf, &sql, ghost);
+	res = query(pf, sql.buf, "the triggers of the left over ghost");
+	if (!res)
+		goto out;
+	while (db_result_next(res, &row, &err) > 0) {
+		strbuf_addstr(&names, names.len ? ", " : "");
+		quote_ident(&names, row.values[0] ? row.values[0] : "?");
+	}
+	db_result_free(res);
+	if (names.len)
+		fail(pf,
+		     "table %s holds the triggers or foreign keys %s: a run "
+		     "died while moving them to it at the cut-over, and %s "
+		     "may lack them; compare SHOW CREATE TRIGGER and SHOW "
+		     "CREATE TABLE of both and create what is missing on "
+		     "%s before you drop it",
+		     qname(&q, t->db, ghost), names.buf, t->table, t->table);
+out:
+	strbuf_release(&sql);
+	strbuf_release(&err);
+	strbuf_release(&names);
+	strbuf_release(&q);
 }
 
 /*
@@ -1401,6 +1457,9 @@ static void check_leftovers(struct osc_preflight *pf, int lock_held,
 			continue;
 		changelog |= i == 2;
 		old |= i == 1;
+		/* A resume too: its replay must not run into triggers. */
+		if (i == 0)
+			check_leftover_ghost(pf, names[i]);
 		if (resume && i != 1)
 			continue;
 		left++;

@@ -18,7 +18,7 @@
 #     they are back on t, identical, before any writer goes on;
 #  b. dry runs refused: an ALTER that drops or renames a column a trigger
 #     uses (naming the trigger), --triggers=refuse, a pt-osc trigger, a
-#     foreign DEFINER without SET USER.
+#     ghost left holding triggers, a foreign DEFINER without SET USER.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 e2e_init
 . "$OSC_SRCDIR/tests/e2e/engine-lib.sh"
@@ -183,6 +183,15 @@ expect_err "trigger \`$DB\`.\`pt_osc_${DB}_p_ins\` looks like pt-online-schema-c
 sql primary "CREATE USER lim@'%' IDENTIFIED BY 'pw';
     GRANT ALL ON $DB.* TO lim@'%';
     GRANT REPLICATION SLAVE, BINLOG MONITOR, REPLICATION MASTER ADMIN ON *.* TO lim@'%'"
+# A ghost left holding triggers (a run killed while moving them).
+sql primary "CREATE TABLE $DB.q (id INT PRIMARY KEY);
+    CREATE TABLE $DB._q_new LIKE $DB.q;
+    CREATE TRIGGER $DB.q_moved BEFORE INSERT ON $DB._q_new FOR EACH ROW
+    SET @x = NEW.id"
+run_osc $(osc_conn primary) --alter="ADD COLUMN z INT" $DB.q
+expect_status 1
+expect_err 'table `trg`.`_q_new` holds the triggers or foreign keys `q_moved`: a run died while moving them'
+sql primary "DROP TABLE $DB._q_new, $DB.q"
 run_osc -h127.0.0.1 -P"$PRIMARY_PORT" -ulim -ppw --alter="ADD COLUMN z INT" $DB.t
 expect_status 1
 expect_err 'trigger `trg`.`tt_bi` has DEFINER .root.@.localhost.; creating it again on the new table needs SET USER'

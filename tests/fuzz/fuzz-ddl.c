@@ -1,7 +1,8 @@
 /*
  * fuzz-ddl.c: fuzz target for the ddl/ module.
  *
- * Each input is tried as an --alter text and as SHOW CREATE TABLE output.
+ * Each input is tried as an --alter text, as SHOW CREATE TABLE output and
+ * as a trigger's stored statement (SHOW CREATE TRIGGER).
  * What parses goes on through the planner (against a fixed source table,
  * and as its own ghost), the dry-run rendering and every SQL builder, so
  * that the whole pure pipeline runs on hostile text. Nothing is asserted
@@ -127,6 +128,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_one_line(&err);
 		if (t.columns_nr)
 			abort();
+	}
+
+	/* As a trigger's stored statement (SHOW CREATE TRIGGER). */
+	strbuf_reset(&err);
+	{
+		struct ddl_trigger_text tt;
+		struct strbuf out = STRBUF_INIT;
+
+		if (ddl_trigger_parse(text, &tt, &err) == 0) {
+			if (tt.on_start > tt.on_end || tt.on_end > size ||
+			    tt.body_start > size)
+				abort();
+			ddl_trigger_retarget(&out, text, &tt, "db", "_t_new");
+		} else {
+			check_one_line(&err);
+			if (tt.columns_nr)
+				abort();
+		}
+		ddl_trigger_text_release(&tt);
+		strbuf_release(&out);
 	}
 
 	ddl_alter_release(&alter);

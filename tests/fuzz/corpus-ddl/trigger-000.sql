@@ -1,0 +1,1 @@
+CREATE DEFINER=`root`@`localhost` trigger tt_bu before update on t  for each row set new.tg_upd = old.tg_upd + 1

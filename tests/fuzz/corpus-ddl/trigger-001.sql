@@ -1,0 +1,1 @@
+CREATE DEFINER="trgdef"@"localhost" TRIGGER IF NOT EXISTS db.tt_ai0 AFTER INSERT ON "t" FOR EACH ROW /*!50003 INSERT INTO aud VALUES ('i', NEW.`id`, OLD . x) */
