@@ -597,6 +597,25 @@ static int apply_alter(struct work *w, const struct ddl_table *src,
 	for (i = 0; i < alter->clauses_nr; i++)
 		if (apply_clause(w, &alter->clauses[i], err) < 0)
 			goto fail;
+	{
+		/*
+		 * The server makes every primary key column NOT NULL, also
+		 * one that a MODIFY or CHANGE left nullable (`MODIFY id INT`
+		 * of the key's `id`): the key is kept, not refused as "no
+		 * shared key" on a NULL the column can never hold.
+		 */
+		const struct ddl_index *pk = ddl_table_primary(&w->t);
+
+		for (j = 0; pk && j < pk->parts_nr; j++) {
+			int pos = pk->parts[j].column
+					  ? ddl_table_column_pos(
+						    &w->t, pk->parts[j].column)
+					  : -1;
+
+			if (pos >= 0)
+				w->t.columns[pos].nullable = false;
+		}
+	}
 	if (!strict)
 		return 0;
 	for (i = 0; i < w->t.columns_nr; i++)

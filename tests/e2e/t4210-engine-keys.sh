@@ -15,7 +15,11 @@
 #     u_i but not id must not leave two rows with one id;
 #  d. ENUM and SET in the primary key, members out of alphabetical order
 #     (refused as "cannot chunk on enum" before): chunks follow the
-#     index's order, by number.
+#     index's order, by number;
+#  e. the primary key's column modified without NOT NULL, in another
+#     letter case (`MODIFY ID BIGINT`, gh-ost's modify-change-case-pk):
+#     the server keeps it NOT NULL and names it `ID`; it was refused as
+#     "no shared key" (the plan took the column for nullable).
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 e2e_init
 start_server primary
@@ -107,4 +111,10 @@ migrate wide_i "DROP PRIMARY KEY, ADD PRIMARY KEY (id, u_i)"
 create enumkey enum
 migrate enumkey "ADD COLUMN note VARCHAR(20) NOT NULL DEFAULT 'x'" \
     "ADD INDEX k_kn (kn), MODIFY c_vc VARCHAR(120) CHARACTER SET utf8mb4"
+
+# e. The key column modified without NOT NULL, in another letter case.
+create pkcase int plain
+migrate pkcase "MODIFY ID BIGINT"
+sql primary "SHOW CREATE TABLE pkcase.t" | grep -q 'PRIMARY KEY (`ID`)' ||
+    e2e_fail "e: the key column was not renamed to ID"
 exit 0

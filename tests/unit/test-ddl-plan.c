@@ -568,6 +568,10 @@ static const struct plan_case plan_cases[] = {
 	  "map: id@0/0 name@1/1 email@2/2 price@4/3 note@5/4 big@6/5 kind@7/6 ts@8/7; dropped: qty; key: PRIMARY(id@0); check u_name_qty[narrowed](name); danger UNIQUE_NARROWED u_name_qty; warning COLUMN_DROPPED qty" },
 	{ src_basic, "DROP COLUMN email", NULL,
 	  "map: id@0/0 name@1/1 qty@3/2 price@4/3 note@5/4 big@6/5 kind@7/6 ts@8/7; dropped: email; key: PRIMARY(id@0); warning COLUMN_DROPPED email" },
+	/* the key's column modified without NOT NULL, letter case changed
+	 * (gh-ost's modify-change-case-pk): the server keeps it NOT NULL */
+	{ src_fk, "MODIFY ID int", NULL,
+	  "map: ID@0/0 pid@1/1; key: PRIMARY(id@0->ID); note FOREIGN_KEYS fk_p" },
 	/* renames */
 	{ src_basic, "CHANGE name full_name VARCHAR(64) NOT NULL DEFAULT ''", NULL,
 	  "map: id@0/0 full_name<-name@1/1 email@2/2 qty@3/3 price@4/4 note@5/5 big@6/6 kind@7/7 ts@8/8; key: PRIMARY(id@0)" },
