@@ -706,6 +706,21 @@ int ddl_build_fit_check(struct strbuf *out, const struct ddl_plan *p,
 			const char *table, struct strbuf *err);
 
 /*
+ * For the foreign key plan->ghost.constraints[i] (one the source does not
+ * have): the rows whose parent row is missing,
+ *   SELECT `osc_c`.`k1` FROM `db`.`table` AS `osc_c` WHERE `osc_c`.`f` IS
+ *   NOT NULL AND NOT EXISTS (SELECT 1 FROM `db`.`parent` AS `osc_p` WHERE
+ *   `osc_p`.`id` = `osc_c`.`f`) LIMIT 1
+ * with the shared key's source columns and the referencing columns'
+ * source names (renames followed). The copy would stop at such a row
+ * (1452), as a native ALTER with foreign_key_checks on would. Fails for
+ * a referencing column the table does not give a value to.
+ */
+int ddl_build_fk_orphan_check(struct strbuf *out, const struct ddl_plan *p,
+			      size_t ghost_constraint, const char *db,
+			      const char *table, struct strbuf *err);
+
+/*
  * For plan->constraint_checks[i], run on the source:
  *   SELECT `k1`, `k2` FROM `db`.`table` WHERE NOT (<expr>) LIMIT 1
  * with the shared key's source columns, and <expr> the constraint's

@@ -583,6 +583,135 @@ int ddl_build_null_check(struct strbuf *out, const struct ddl_plan *p,
 	return 0;
 }
 
+/* The token after `i` in `toks` is the punctuation `punct`. */
+static bool tok_punct(const struct ddl_tokens *toks, size_t i,
+		      const char *punct)
+{
+	return i < toks->nr && toks->t[i].kind == DDL_TOK_PUNCT &&
+	       !strcmp(toks->t[i].val, punct);
+}
+
+static bool tok_name(const struct ddl_tokens *toks, size_t i)
+{
+	return i < toks->nr && (toks->t[i].kind == DDL_TOK_IDENT ||
+				toks->t[i].kind == DDL_TOK_QIDENT);
+}
+
+int ddl_build_fk_orphan_check(struct strbuf *out, const struct ddl_plan *p,
+			      size_t ghost_constraint, const char *db,
+			      const char *table, struct strbuf *err)
+{
+	const struct ddl_constraint *c;
+	struct ddl_tokens toks;
+	struct strbuf e = STRBUF_INIT, cond = STRBUF_INIT;
+	const char *rdb = db, *rtable;
+	size_t old = out->len, i, r, err_off = 0, ncols = 0;
+	int ret = -1;
+
+	if (ghost_constraint >= p->ghost.constraints_nr || !p->key_nr ||
+	    p->ghost.constraints[ghost_constraint].kind !=
+		DDL_CONSTRAINT_FOREIGN_KEY) {
+		if (err)
+			strbuf_addstr(err, "no such foreign key");
+		return -1;
+	}
+	c = &p->ghost.constraints[ghost_constraint];
+	if (!c->text ||
+	    ddl_lex(c->text, strlen(c->text), &toks, &err_off, &e) < 0) {
+		if (err)
+			strbuf_addf(err, "cannot read the foreign key: %s",
+				    e.buf);
+		strbuf_release(&e);
+		return -1;
+	}
+	/* REFERENCES [db .] table ( col, ... ) */
+	for (r = 0; r < toks.nr; r++)
+		if (toks.t[r].kind == DDL_TOK_IDENT &&
+		    !strcasecmp(toks.t[r].val, "REFERENCES"))
+			break;
+	if (!tok_name(&toks, r + 1)) {
+		strbuf_addstr(&e, "no referenced table");
+		goto out;
+	}
+	rtable = toks.t[r + 1].val;
+	i = r + 2;
+	if (tok_punct(&toks, i, ".") && tok_name(&toks, i + 1)) {
+		rdb = rtable;
+		rtable = toks.t[i + 1].val;
+		i += 2;
+	}
+	if (!tok_punct(&toks, i, "(")) {
+		strbuf_addstr(&e, "no referenced columns");
+		goto out;
+	}
+	for (i++; tok_name(&toks, i); i += 2, ncols++) {
+		const struct ddl_col_map *m;
+
+		if (ncols >= c->columns_nr)
+			break;
+		m = ddl_plan_map_ghost(p, c->columns[ncols]);
+		if (!m) {
+			strbuf_addf(&e,
+				    "column `%s` gets no value from the table "
+				    "that could be checked in advance",
+				    c->columns[ncols]);
+			goto out;
+		}
+		if (ncols)
+			strbuf_addstr(&cond, " AND ");
+		strbuf_addstr(&cond, "`osc_p`.");
+		quote_ident(&cond, toks.t[i].val);
+		strbuf_addstr(&cond, " = `osc_c`.");
+		quote_ident(&cond, m->source_name);
+		if (!tok_punct(&toks, i + 1, ",")) {
+			ncols++;
+			break;
+		}
+	}
+	if (!ncols || ncols != c->columns_nr) {
+		strbuf_addstr(&e, "the referenced columns do not match");
+		goto out;
+	}
+	strbuf_addstr(out, "SELECT ");
+	for (i = 0; i < p->key_nr; i++) {
+		if (i)
+			strbuf_addstr(out, ", ");
+		strbuf_addstr(out, "`osc_c`.");
+		quote_ident(out, p->key[i].source_name);
+	}
+	strbuf_addstr(out, " FROM ");
+	if (qualified(out, db, table) < 0) {
+		bad_name(out, old, &e);
+		goto out;
+	}
+	strbuf_addstr(out, " AS `osc_c` WHERE ");
+	for (i = 0; i < c->columns_nr; i++) {
+		const struct ddl_col_map *m = ddl_plan_map_ghost(p,
+								 c->columns[i]);
+
+		strbuf_addstr(out, "`osc_c`.");
+		quote_ident(out, m->source_name);
+		strbuf_addstr(out, " IS NOT NULL AND ");
+	}
+	strbuf_addstr(out, "NOT EXISTS (SELECT 1 FROM ");
+	if (qualified(out, rdb, rtable) < 0) {
+		bad_name(out, old, &e);
+		goto out;
+	}
+	strbuf_addf(out, " AS `osc_p` WHERE %s) LIMIT 1", cond.buf);
+	ret = 0;
+out:
+	if (ret < 0) {
+		strbuf_setlen(out, old);
+		if (err)
+			strbuf_addbuf(err, &e);
+	}
+	ddl_tokens_release(&toks);
+	strbuf_release(&e);
+	strbuf_release(&cond);
+	return ret;
+}
+
 int ddl_build_fit_check(struct strbuf *out, const struct ddl_plan *p,
 			const char *ghost_column, const char *db,
 			const char *table, struct strbuf *err)

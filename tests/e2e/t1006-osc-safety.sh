@@ -148,10 +148,40 @@ expect_status 0
     e2e_fail "the fitting shrink changed the data"
 expect_no_leftovers primary shop
 
+# A foreign key the ALTER adds, over a child row without its parent: the
+# native ALTER refuses it (1452), so do the dry run and --execute.
+sql primary "
+CREATE TABLE shop.parent (id INT PRIMARY KEY);
+INSERT INTO shop.parent VALUES (1);
+CREATE TABLE shop.child (id INT PRIMARY KEY, pid INT, KEY (pid));
+INSERT INTO shop.child VALUES (1, 1), (2, 99), (3, NULL);
+CREATE TABLE shop.probe_child LIKE shop.child;
+INSERT INTO shop.probe_child SELECT * FROM shop.child"
+FK="ADD CONSTRAINT fk_parent FOREIGN KEY (pid) REFERENCES parent (id)"
+sql primary "ALTER TABLE shop.probe_child $FK" 2>/dev/null &&
+    fail "native ALTER with an orphan passed: the case tests nothing"
+run_osc --no-defaults $(osc_conn primary) --alter="$FK" shop.child
+expect_status 1
+expect_err '^error: foreign key `fk_parent` added by the ALTER fails on rows of `shop`\.`child`, e\.g\. key \(2\): their parent row is missing; fix them first or change the ALTER$'
+grep -q "all checks passed" "$E2E_DIR/osc.err" && e2e_fail "FK orphan: the dry run said all checks passed"
+run_osc --no-defaults $(osc_conn primary) --alter="$FK" --execute shop.child
+expect_status 1
+expect_err 'their parent row is missing'
+expect_no_leftovers primary shop
+# With the parent row there (and a NULL, which no foreign key checks),
+# both pass, and the run adds the key.
+sql primary "INSERT INTO shop.parent VALUES (99)"
+run_osc --no-defaults $(osc_conn primary) --alter="$FK" shop.child
+expect_status 0
+expect_err '^preflight: all checks passed$'
+
 # A pt-osc DSN as the table: taken (its keys are the connection options),
 # or refused clearly; its password is never shown, in errors or in ps.
 PW='Dsn-Secret-77'
 sql primary "CREATE USER 'dsn'@'%' IDENTIFIED BY '$PW'; GRANT ALL ON *.* TO 'dsn'@'%'"
+# Replica discovery reaches the replica as this user too: let it arrive.
+wait_for 30 sh -c "[ \"\$(\"$MYSQL\" --no-defaults --socket='$REPLICA_SOCK' -uroot -N -B -e \"SELECT COUNT(*) FROM mysql.user WHERE user = 'dsn'\" 2>/dev/null)\" = 1 ]" ||
+    fail "the replica did not get the user: $(sql replica 'SHOW SLAVE STATUS\G' | grep -E 'Running|Error')"
 DSN="h=127.0.0.1,P=$PRIMARY_PORT,u=dsn,p=$PW,D=shop,t=orders"
 run_osc --no-defaults "$ADD" "$DSN"
 expect_status 0

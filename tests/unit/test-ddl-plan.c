@@ -1297,6 +1297,80 @@ static void test_fit_checks(void **state)
 	strbuf_release(&err);
 }
 
+/* The orphan check of a foreign key the ALTER adds. */
+static void test_fk_orphan_checks(void **state)
+{
+	static const struct {
+		const char *alter;
+		const char *want; /* NULL: error `want_err` */
+		const char *want_err;
+	} cases[] = {
+		{ "ADD CONSTRAINT fk FOREIGN KEY (qty) REFERENCES parent (id)",
+		  "SELECT `osc_c`.`id` FROM `shop`.`t` AS `osc_c` WHERE "
+		  "`osc_c`.`qty` IS NOT NULL AND NOT EXISTS (SELECT 1 FROM "
+		  "`shop`.`parent` AS `osc_p` WHERE `osc_p`.`id` = "
+		  "`osc_c`.`qty`) LIMIT 1",
+		  NULL },
+		/* another database; renames followed; two columns */
+		{ "CHANGE qty amount INT NOT NULL DEFAULT 0, ADD CONSTRAINT fk "
+		  "FOREIGN KEY (amount, name) REFERENCES `o``db`.p (a, `b c`) "
+		  "ON DELETE CASCADE",
+		  "SELECT `osc_c`.`id` FROM `shop`.`t` AS `osc_c` WHERE "
+		  "`osc_c`.`qty` IS NOT NULL AND `osc_c`.`name` IS NOT NULL AND "
+		  "NOT EXISTS (SELECT 1 FROM `o``db`.`p` AS `osc_p` WHERE "
+		  "`osc_p`.`a` = `osc_c`.`qty` AND `osc_p`.`b c` = "
+		  "`osc_c`.`name`) LIMIT 1",
+		  NULL },
+		{ "ADD COLUMN pid INT, ADD CONSTRAINT fk FOREIGN KEY (pid) "
+		  "REFERENCES parent (id)",
+		  NULL,
+		  "column `pid` gets no value from the table that could be "
+		  "checked in advance" },
+	};
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct ddl_plan p = DDL_PLAN_INIT;
+		size_t fk = (size_t)-1;
+		int r;
+
+		plan_from(src_basic, cases[i].alter, &p);
+		for (j = 0; j < p.ghost.constraints_nr; j++)
+			if (p.ghost.constraints[j].kind ==
+			    DDL_CONSTRAINT_FOREIGN_KEY)
+				fk = j;
+		if (fk == (size_t)-1)
+			fail_msg("%s: no foreign key in the ghost",
+				 cases[i].alter);
+		r = ddl_build_fk_orphan_check(&sb, &p, fk, "shop", "t", &err);
+		if (cases[i].want) {
+			if (r)
+				fail_msg("%s: %s", cases[i].alter, err.buf);
+			expect_sql(&sb, cases[i].want);
+		} else {
+			assert_int_equal(r, -1);
+			assert_string_equal(sb.buf, "");
+			assert_string_equal(err.buf, cases[i].want_err);
+		}
+		strbuf_reset(&err);
+		ddl_plan_release(&p);
+	}
+	/* Not a foreign key, or out of range. */
+	{
+		struct ddl_plan p = DDL_PLAN_INIT;
+
+		plan_from(src_basic, "ADD COLUMN x INT", &p);
+		assert_int_equal(ddl_build_fk_orphan_check(&sb, &p, 99, "shop",
+							   "t", &err),
+				 -1);
+		assert_string_equal(err.buf, "no such foreign key");
+		ddl_plan_release(&p);
+	}
+	strbuf_release(&sb);
+	strbuf_release(&err);
+}
+
 /* Ordinals count every column, generated and invisible ones included,
  * as binlog row images do. */
 static void test_plan_ordinals(void **state)
@@ -1380,6 +1454,7 @@ int main(void)
 		cmocka_unit_test(test_plan_table),
 		cmocka_unit_test(test_constraint_checks),
 		cmocka_unit_test(test_fit_checks),
+		cmocka_unit_test(test_fk_orphan_checks),
 		cmocka_unit_test(test_sql_builders),
 		cmocka_unit_test(test_replay_strings),
 		cmocka_unit_test(test_plan_ordinals),
