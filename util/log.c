@@ -129,6 +129,40 @@ void log_write_record(enum log_level level, const char *kind,
 	strbuf_release(&sb);
 }
 
+/*
+ * The run's first and last error lines, for --summary-json: the first is
+ * usually the cause, the last what the run did about it. Any thread may
+ * report, so they are kept under a lock of their own.
+ */
+static pthread_mutex_t errors_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *first_error, *last_error;
+
+static void keep_error(const char *msg)
+{
+	char *copy = strdup(msg);
+
+	if (!copy) /* out of memory: the summary goes without it */
+		return;
+
+	pthread_mutex_lock(&errors_lock);
+	if (!first_error) {
+		first_error = copy;
+	} else {
+		free(last_error);
+		last_error = copy;
+	}
+	pthread_mutex_unlock(&errors_lock);
+}
+
+void log_errors_copy(char **first, char **last)
+{
+	pthread_mutex_lock(&errors_lock);
+	*first = first_error ? strdup(first_error) : NULL;
+	*last = last_error ? strdup(last_error)
+			   : first_error ? strdup(first_error) : NULL;
+	pthread_mutex_unlock(&errors_lock);
+}
+
 static void vreport(enum log_level level, const char *prefix,
 		    const char *fmt, va_list ap)
 {
@@ -141,6 +175,8 @@ static void vreport(enum log_level level, const char *prefix,
 	for (i = 0; i < msg.len; i++)
 		if (msg.buf[i] == '\n' || msg.buf[i] == '\r')
 			msg.buf[i] = ' ';
+	if (level == LOG_ERROR)
+		keep_error(msg.buf);
 	if (cur_format == LOG_FORMAT_JSON) {
 		strbuf_addstr(&line, "\"msg\":");
 		strbuf_addjson(&line, msg.buf, msg.len);

@@ -70,6 +70,13 @@ void debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void log_write_record(enum log_level level, const char *kind,
 		      const char *text, const char *json_fields);
 
+/*
+ * Copies (the caller frees) of the first error line the process reported
+ * and of the last (the first again when there was one; NULL when none):
+ * what --summary-json says went wrong.
+ */
+void log_errors_copy(char **first, char **last);
+
 /* Format the current UTC time as 2026-11-21T05:22:38.123Z into buf. */
 void log_timestamp(char *buf, size_t size);
 

@@ -19,6 +19,9 @@
 #include "osc/migrate/run.h"
 #include "osc/migrate/engine.h"
 #include "osc/migrate/resume.h"
+#include "osc/migrate/history.h"
+#include "osc/ops/summary.h"
+#include "util/clock.h"
 #include "osc/cli/version.h"
 #include "util/db.h"
 #include "util/log.h"
@@ -277,16 +280,108 @@ out:
 	return status;
 }
 
+/*
+ * The end of a run that got past its options: --summary-json and the
+ * --history row, with the final exit status.
+ */
+static void report_outcome(const struct osc_options *opts,
+			   const struct osc_preflight *pf,
+			   const struct osc_run_outcome *oc,
+			   struct osc_history *hist, const char *started_at,
+			   uint64_t start_ms, int status)
+{
+	struct osc_summary s;
+	struct strbuf json = STRBUF_INIT, err = STRBUF_INIT;
+	char *first = NULL, *last = NULL;
+
+	if (!opts->summary_json && !hist->id)
+		return;
+	log_errors_copy(&first, &last);
+	memset(&s, 0, sizeof(s));
+	s.version = osc_version_string();
+	s.db = pf->table.db;
+	s.table = pf->table.table;
+	s.alter = opts->alter;
+	s.mode = opts->execute ? (opts->resume ? "resume" : "execute")
+			       : (opts->resume ? "resume-check" : "dry-run");
+	s.exit_status = status;
+	s.swapped = oc->swapped;
+	s.instant = oc->instant;
+	s.uncertain = oc->uncertain && status == OSC_EXIT_CLEANUP_INCOMPLETE;
+	s.rows_copied = oc->rows_copied;
+	s.changes_replayed = oc->changes_replayed;
+	s.cutover_blocked_ms = oc->cutover_blocked_ms;
+	snprintf(s.started_at, sizeof(s.started_at), "%s", started_at);
+	log_timestamp(s.ended_at, sizeof(s.ended_at));
+	s.elapsed_s = (double)(clock_ms() - start_ms) / 1000.0;
+	s.first_error = first;
+	s.last_error = last;
+	if (opts->summary_json) {
+		summary_render(&json, &s);
+		if (summary_write(opts->summary_json, json.buf, &err) < 0)
+			warning("%s", err.buf);
+	}
+	strbuf_reset(&err);
+	if (hist->id &&
+	    osc_history_end(hist, &pf->dbopts, status, summary_outcome(&s),
+			    first, oc->rows_copied, oc->changes_replayed,
+			    &err) < 0)
+		warning("--history: cannot record the end of the run: %s",
+			err.buf);
+	free(first);
+	free(last);
+	strbuf_release(&json);
+	strbuf_release(&err);
+}
+
+/* --history before the run: its table and the run's row (warnings only). */
+static void history_begin(struct osc_history *hist,
+			  const struct osc_options *opts,
+			  struct osc_preflight *pf)
+{
+	const struct osc_table_facts *t = &pf->table;
+	const char *names[] = {t->table, t->ghost_name, t->old_name,
+			       t->changelog_name};
+	struct strbuf err = STRBUF_INIT;
+
+	if (osc_history_parse(hist, opts->history, t->db, names,
+			      ARRAY_SIZE(names),
+			      pf->server.lower_case_table_names, &err) < 0)
+		die("%s", err.buf);
+	if (osc_history_begin(hist, pf->db, t->db, t->table, opts->alter,
+			      osc_version_string(), &err) < 0)
+		warning("--history: cannot record the run in %s.%s: %s",
+			hist->db, hist->table, err.buf);
+	strbuf_release(&err);
+}
+
 int main(int argc, char **argv)
 {
 	struct osc_options opts;
 	struct osc_preflight pf;
+	struct osc_run_outcome outcome;
+	struct osc_history hist;
 	struct strbuf out = STRBUF_INIT;
+	char started_at[32];
+	uint64_t start_ms = clock_ms();
 	int status;
 
+	log_timestamp(started_at, sizeof(started_at));
+	memset(&outcome, 0, sizeof(outcome));
+	memset(&hist, 0, sizeof(hist));
 	osc_options_init(&opts);
 	memset(&pf, 0, sizeof(pf));
 	gather_options(&opts, argc, argv);
+	if (opts.history) {
+		struct strbuf err = STRBUF_INIT;
+
+		/* The form now (a usage error); the names after preflight. */
+		if (osc_history_parse(&hist, opts.history, "", NULL, 0, 0,
+				      &err) < 0)
+			usage_error(err.buf);
+		osc_history_release(&hist);
+		strbuf_release(&err);
+	}
 	if (opts.show_help) {
 		osc_options_help(&out);
 		fputs(out.buf, stdout);
@@ -306,13 +401,19 @@ int main(int argc, char **argv)
 	} else {
 		struct osc_run run;
 
+		if (opts.history)
+			history_begin(&hist, &opts, &pf);
 		osc_run_init(&run, &opts, &pf);
 		status = osc_engine_run(&run);
+		outcome = run.outcome;
 		osc_run_release(&run);
 	}
 	/* What a failed run left on the stack is undone with pf's connection
 	 * options, while pf's connection still holds the lock. */
 	status = cleanup_finish(status);
+	report_outcome(&opts, &pf, &outcome, &hist, started_at, start_ms,
+		       status);
+	osc_history_release(&hist);
 	osc_preflight_release(&pf);
 	osc_options_release(&opts);
 	strbuf_release(&out);

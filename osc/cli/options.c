@@ -352,6 +352,12 @@ const struct osc_option osc_option_table[] = {
 	      "say more: -v decisions, -vv every SQL statement"),
     OPT_ENUM("log-format", 0, log_format, "FORMAT", log_format_choices, 0,
 	     "text [default] or json (one object per line)"),
+    OPT_STRING("summary-json", 0, summary_json, "PATH", 0,
+	       "write the run's outcome to PATH as one JSON\n"
+	       "object when it ends"),
+    OPT_STRING("history", 0, history, "DB.TABLE", 0,
+	       "record each --execute run (start, end,\n"
+	       "ALTER, outcome) as a row of DB.TABLE"),
     OPT_BOOL("help", 0, show_help, OSC_OPT_CMDLINE, "show this help and exit"),
     OPT_BOOL("version", 'V', show_version, OSC_OPT_CMDLINE,
 	     "show the version and exit"),

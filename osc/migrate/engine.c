@@ -1271,6 +1271,8 @@ int osc_engine_run(struct osc_run *run)
 						    &run->changelog_undo,
 						    &err) < 0)
 					goto fail_after_swap;
+				run->outcome.instant = 1;
+				run->outcome.swapped = 1;
 				info("done: %s migrated instantly "
 				     "(ALGORITHM=INSTANT, no copy); writers "
 				     "blocked %.0f ms, %.1f s in all",
@@ -1339,10 +1341,12 @@ int osc_engine_run(struct osc_run *run)
 		      "`%s` and `%s` before doing anything else",
 		      e->qtable.buf, t->ghost_name, t->old_name);
 		status = OSC_EXIT_CLEANUP_INCOMPLETE;
+		run->outcome.uncertain = 1;
 		goto out;
 	}
 	if (rc != CUTOVER_SWAPPED)
 		goto fail;
+	run->outcome.swapped = 1;
 	/* The ghost is the table now: never drop it. */
 	engine_ops_swapped(e->ops);
 	if (run->ghost_undo >= 0) {
@@ -1368,6 +1372,7 @@ int osc_engine_run(struct osc_run *run)
 		drop_table(e, t->changelog_name, &err);
 		/* Swapped, but not cleanly: not "failed, table untouched". */
 		status = OSC_EXIT_CLEANUP_INCOMPLETE;
+		run->outcome.uncertain = 1;
 		goto out;
 	}
 	info("cut-over: swapped after %d attempt%s; writers waited %.0f ms",
@@ -1466,6 +1471,9 @@ fail:
 		error("%s; %s is unchanged", err.buf, e->qtable.buf);
 	status = OSC_EXIT_FAILED;
 out:
+	run->outcome.rows_copied = e->rows_copied;
+	run->outcome.changes_replayed = e->st.events_applied;
+	run->outcome.cutover_blocked_ms = cres.blocked_ms;
 	engine_ops_finish(e->ops, status, err.buf);
 	e->ops = NULL;
 	engine_release(e);

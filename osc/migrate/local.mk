@@ -18,6 +18,7 @@ osc_migrate_liboscmigrate_a_SOURCES = \
 	osc/migrate/changelog.c osc/migrate/changelog.h \
 	osc/migrate/resume.c osc/migrate/resume.h \
 	osc/migrate/recover.c osc/migrate/recover.h \
+	osc/migrate/history.c osc/migrate/history.h \
 	osc/migrate/preflight.c osc/migrate/preflight.h \
 	osc/migrate/names.c osc/migrate/names.h \
 	osc/migrate/cleanup.c osc/migrate/cleanup.h

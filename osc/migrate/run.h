@@ -15,6 +15,16 @@
 #include "osc/migrate/preflight.h"
 #include "util/strbuf.h"
 
+/* What the engine did, for --summary-json and --history (main.c). */
+struct osc_run_outcome {
+	int swapped;		/* the new table is `t` */
+	int instant;		/* by ALGORITHM=INSTANT */
+	int uncertain;		/* a human must look (exit 4) */
+	uint64_t rows_copied;
+	uint64_t changes_replayed;
+	double cutover_blocked_ms;
+};
+
 struct osc_run {
 	const struct osc_options *opts;
 	struct osc_preflight *pf;
@@ -35,6 +45,8 @@ struct osc_run {
 	 */
 	int instant_ok;
 	struct strbuf instant_why;
+
+	struct osc_run_outcome outcome;
 
 	int lock_held;		/* GET_LOCK taken on pf->db */
 	int ghost_undo;		/* cleanup handle of the ghost, or -1 */

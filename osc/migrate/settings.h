@@ -111,6 +111,8 @@ struct osc_options {
 	/* Output. */
 	int verbosity;	/* -1 quiet (-q), 0 default, 1 -v, 2 -vv */
 	int log_format; /* enum log_format */
+	char *summary_json; /* --summary-json: where the outcome goes */
+	char *history;	    /* --history: DB.TABLE of one row per run */
 	int show_help;
 	int show_version;
 };

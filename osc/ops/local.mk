@@ -8,4 +8,5 @@ osc_ops_liboscops_a_SOURCES = \
 	osc/ops/progress.c osc/ops/progress.h \
 	osc/ops/status-socket.c osc/ops/status-socket.h \
 	osc/ops/hooks.c osc/ops/hooks.h \
-	osc/ops/flags.c osc/ops/flags.h
+	osc/ops/flags.c osc/ops/flags.h \
+	osc/ops/summary.c osc/ops/summary.h
