@@ -772,4 +772,12 @@ int ddl_trigger_retarget(struct strbuf *out, const char *stmt,
 			 const struct ddl_trigger_text *tt, const char *db,
 			 const char *table);
 
+/*
+ * Append a foreign key's definition (FOREIGN KEY (...) REFERENCES tbl
+ * (...) [ON ...], as ddl_constraint.text holds it) with the referenced
+ * table replaced by `db`.`table`. -1 with err when it has no REFERENCES.
+ */
+int ddl_fk_retarget(struct strbuf *out, const char *definition,
+		    const char *db, const char *table, struct strbuf *err);
+
 #endif

@@ -300,3 +300,33 @@ int ddl_trigger_retarget(struct strbuf *out, const char *stmt,
 	strbuf_addstr(out, stmt + tt->on_end);
 	return 0;
 }
+
+int ddl_fk_retarget(struct strbuf *out, const char *definition,
+		    const char *db, const char *table, struct strbuf *err)
+{
+	struct lexer lx = { definition, definition, 0 };
+	struct tok t;
+	const char *start;
+
+	for (next(&lx, &t); t.kind != TOK_END && !is_word(&t, "REFERENCES");
+	     next(&lx, &t))
+		;
+	if (t.kind == TOK_END)
+		goto fail;
+	next(&lx, &t);
+	start = t.p;
+	if (qualified_name(&lx, &t) < 0)
+		goto fail;
+	strbuf_add(out, definition, (size_t)(start - definition));
+	if (quote_qualified(out, db, table) < 0)
+		goto fail;
+	/* What followed the name, from its end (not the next token). */
+	strbuf_addch(out, ' ');
+	strbuf_addstr(out, t.p);
+	return 0;
+fail:
+	if (err)
+		strbuf_addstr(err, "cannot find REFERENCES and the table in the "
+			      "foreign key's definition");
+	return -1;
+}

@@ -67,6 +67,8 @@ struct attempt {
 	 * temporary names, 2 and t has none, 3 the ghost has the real names.
 	 */
 	int fk_stage;
+	/* Per child foreign key: the step of its move done (0 to 3). */
+	unsigned char *child_stage;
 };
 
 /* How an attempt ended. */
@@ -636,6 +638,161 @@ out:
 	return ret;
 }
 
+/* ---- the children's foreign keys (cutover.h) ---- */
+
+static void child_tmp_name(struct strbuf *out, const struct attempt *a,
+			   size_t i)
+{
+	strbuf_reset(out);
+	strbuf_addf(out, "_osc_rfk%zu_", i);
+	strbuf_addstr(out, a->o->ghost);
+	if (out->len > 64)
+		strbuf_setlen(out, 64);
+}
+
+/*
+ * One ALTER of child i: `drop` (NULL: none) then `add` (NULL: none) with
+ * `definition`, metadata only, foreign_key_checks=0.
+ */
+static int child_alter(struct attempt *a, struct db *db, size_t i,
+		       const char *drop, const char *add,
+		       const char *definition, struct strbuf *err)
+{
+	const struct cutover_child_fk *c = &a->o->children[i];
+	struct strbuf sql = STRBUF_INIT;
+	int ret;
+
+	strbuf_addstr(&sql, "ALTER TABLE ");
+	quote_qualified(&sql, c->schema, c->table);
+	if (drop) {
+		strbuf_addstr(&sql, " DROP FOREIGN KEY ");
+		quote_ident(&sql, drop);
+	}
+	if (add) {
+		strbuf_addstr(&sql, drop ? ", ADD CONSTRAINT " :
+			      " ADD CONSTRAINT ");
+		quote_ident(&sql, add);
+		strbuf_addch(&sql, ' ');
+		strbuf_addstr(&sql, definition);
+	}
+	strbuf_addstr(&sql, ", ALGORITHM=INPLACE, LOCK=NONE");
+	ret = fk_exec(db, sql.buf, err);
+	if (ret < 0) {
+		struct strbuf why = STRBUF_INIT;
+
+		strbuf_addbuf(&why, err);
+		strbuf_reset(err);
+		strbuf_addf(err, "cannot move foreign key `%s` of `%s`.`%s`: "
+			    "%s", c->name, c->schema, c->table, why.buf);
+		strbuf_release(&why);
+	}
+	strbuf_release(&sql);
+	return ret;
+}
+
+/* Each child's foreign key to the ghost, on L (which holds the child). */
+static enum attempt_status move_children(struct attempt *a,
+					 struct strbuf *err)
+{
+	const struct cutover_opts *o = a->o;
+	struct strbuf tmp = STRBUF_INIT;
+	double t0 = clock_ms_f();
+	enum attempt_status st = ATTEMPT_SWAPPED;
+	size_t i;
+
+	if (!o->children_nr)
+		return ATTEMPT_SWAPPED;
+	if (!a->child_stage)
+		a->child_stage = xcalloc(o->children_nr, 1);
+	if (o->own_ddl)
+		o->own_ddl(o->ctx, db_thread_id(a->lock));
+	for (i = 0; i < o->children_nr; i++) {
+		const struct cutover_child_fk *c = &o->children[i];
+
+		child_tmp_name(&tmp, a, i);
+		if (child_alter(a, a->lock, i, NULL, tmp.buf, c->to_ghost,
+				err) < 0)
+			goto fail;
+		a->child_stage[i] = 1;
+		if (child_alter(a, a->lock, i, c->name, NULL, NULL, err) < 0)
+			goto fail;
+		a->child_stage[i] = 2;
+		if (child_alter(a, a->lock, i, tmp.buf, c->name, c->to_ghost,
+				err) < 0)
+			goto fail;
+		a->child_stage[i] = 3;
+	}
+	a->res->children_ms = clock_ms_f() - t0;
+	verbose("cut-over: %zu foreign key%s of other tables moved to `%s` "
+		"in %.0f ms", o->children_nr, o->children_nr > 1 ? "s" : "",
+		o->ghost, a->res->children_ms);
+	goto out;
+fail:
+	{
+		unsigned int code = db_errno(a->lock);
+
+		st = db_error_is_transient(code) || db_error_is_disconnect(code)
+			     ? ATTEMPT_RETRY
+			     : ATTEMPT_FATAL;
+	}
+out:
+	strbuf_release(&tmp);
+	return st;
+}
+
+/*
+ * The children's foreign keys back to t, each from the step it reached,
+ * on `db` (L while it holds them, else T). 0, or -1 with err.
+ */
+static int restore_children(struct attempt *a, struct db *db,
+			    struct strbuf *err)
+{
+	const struct cutover_opts *o = a->o;
+	struct strbuf tmp = STRBUF_INIT;
+	int ret = -1;
+	size_t i;
+
+	for (i = 0; a->child_stage && i < o->children_nr; i++) {
+		const struct cutover_child_fk *c = &o->children[i];
+
+		child_tmp_name(&tmp, a, i);
+		switch (a->child_stage[i]) {
+		case 3:	/* the name to the ghost */
+			if (child_alter(a, db, i, NULL, tmp.buf, c->to_table,
+					err) < 0 ||
+			    child_alter(a, db, i, c->name, NULL, NULL, err) < 0 ||
+			    child_alter(a, db, i, tmp.buf, c->name, c->to_table,
+					err) < 0)
+				goto out;
+			break;
+		case 2:	/* only the temporary one, to the ghost */
+			if (child_alter(a, db, i, tmp.buf, c->name, c->to_table,
+					err) < 0)
+				goto out;
+			break;
+		case 1:	/* both */
+			if (child_alter(a, db, i, tmp.buf, NULL, NULL, err) < 0)
+				goto out;
+			break;
+		}
+		a->child_stage[i] = 0;
+	}
+	ret = 0;
+out:
+	strbuf_release(&tmp);
+	return ret;
+}
+
+static int children_moved(const struct attempt *a)
+{
+	size_t i;
+
+	for (i = 0; a->child_stage && i < a->o->children_nr; i++)
+		if (a->child_stage[i])
+			return 1;
+	return 0;
+}
+
 /*
  * Put the triggers back on t after an attempt that did not swap: off the
  * ghost on `gdb`, then (from the original text) on t on `tdb`, which is
@@ -705,6 +862,16 @@ static void settle_triggers(struct attempt *a, int swapped)
 {
 	struct strbuf err = STRBUF_INIT;
 
+	if (!swapped && children_moved(a)) {
+		if (trg_conn(a, &err) < 0 || restore_children(a, a->trg, &err) < 0)
+			error("cut-over: the foreign keys of other tables that "
+			      "referenced `%s`.`%s` could not be pointed back at "
+			      "it: %s; see SHOW CREATE TABLE of each child",
+			      a->o->schema, a->o->table, err.buf);
+		strbuf_reset(&err);
+	}
+	if (swapped && a->child_stage)
+		memset(a->child_stage, 0, a->o->children_nr);
 	if (swapped) {
 		a->fk_stage = 0;
 	} else if (a->fk_stage) {
@@ -766,8 +933,9 @@ static void release_attempt(struct attempt *a)
 
 	rename_kill(a);
 	/* The triggers back on t before writers can see it (cutover.h). */
-	if ((a->trg_dropped || a->trg_created || a->fk_stage) && a->locked &&
-	    a->lock && rename_settled(a)) {
+	if ((a->trg_dropped || a->trg_created || a->fk_stage ||
+	     children_moved(a)) && a->locked && a->lock &&
+	    rename_settled(a)) {
 		struct db *g = a->res->method == CUTOVER_LOCK_RENAME
 				       ? a->lock : NULL;
 
@@ -780,6 +948,10 @@ static void release_attempt(struct attempt *a)
 		if (g && restore_fks(a, g, a->lock, &err) < 0)
 			verbose("cut-over: cannot put the foreign keys back "
 				"under the lock: %s", err.buf);
+		strbuf_reset(&err);
+		if (restore_children(a, a->lock, &err) < 0)
+			verbose("cut-over: cannot point the other tables' "
+				"foreign keys back under the lock: %s", err.buf);
 		strbuf_reset(&err);
 	}
 	if (a->locked && a->lock) {
@@ -1027,12 +1199,28 @@ static enum attempt_status lock_tables(struct attempt *a, const char *second,
 	const struct cutover_opts *o = a->o;
 	struct strbuf sql = STRBUF_INIT;
 	enum attempt_status st = ATTEMPT_SWAPPED;
+	size_t i;
 
 	strbuf_addstr(&sql, "LOCK TABLES ");
 	add_table(&sql, o, o->table);
 	strbuf_addstr(&sql, " WRITE, ");
 	add_table(&sql, o, second);
 	strbuf_addstr(&sql, " WRITE");
+	/* The children, each once: their ALTERs need them (cutover.h). */
+	for (i = 0; i < o->children_nr; i++) {
+		const struct cutover_child_fk *c = &o->children[i];
+		size_t j;
+
+		for (j = 0; j < i; j++)
+			if (!strcmp(o->children[j].schema, c->schema) &&
+			    !strcmp(o->children[j].table, c->table))
+				break;
+		if (j < i)
+			continue;
+		strbuf_addstr(&sql, ", ");
+		quote_qualified(&sql, c->schema, c->table);
+		strbuf_addstr(&sql, " WRITE");
+	}
 	a->lock_sent_ms = clock_ms_f();
 	if (exec_stoppable(a, a->lock, sql.buf, err) < 0) {
 		a->unlocked_ms = clock_ms_f();
@@ -1132,7 +1320,10 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	if (lock_alive(a, "during the catch-up", err) < 0)
 		goto fail;
 
-	/* 2b. The foreign keys and triggers move to the ghost (cutover.h). */
+	/* 2b. Foreign keys and triggers move to the ghost (cutover.h). */
+	st = move_children(a, err);
+	if (st != ATTEMPT_SWAPPED)
+		goto fail;
 	st = move_fks(a, err);
 	if (st != ATTEMPT_SWAPPED)
 		goto fail;
@@ -1237,6 +1428,9 @@ static enum attempt_status attempt_lock_rename(struct attempt *a,
 	if (binlog_server_position(a->lock, &a->res->position, err) < 0)
 		goto fail;
 	st = call_back(a, attempt_no, o->catch_up, err);
+	if (st != ATTEMPT_SWAPPED)
+		goto fail;
+	st = move_children(a, err);
 	if (st != ATTEMPT_SWAPPED)
 		goto fail;
 	st = move_fks(a, err);
@@ -1426,6 +1620,7 @@ int cutover_run(const struct cutover_opts *o, struct cutover_result *res,
 		    res->attempts == 1 ? "" : "s", last.buf);
 out:
 	db_close(a.ctl);
+	free(a.child_stage);
 	strbuf_release(&last);
 	return ret;
 }

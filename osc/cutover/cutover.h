@@ -175,6 +175,28 @@ struct cutover_fk {
 	const char *definition;	/* FOREIGN KEY (...) REFERENCES ... */
 };
 
+/*
+ * A foreign key of another table (a child) that references t: after the
+ * swap it must reference the new t, and a RENAME makes it follow the
+ * renamed table (to `_t_old`). An ALTER of a child waits for the
+ * metadata lock of the table it references, which L holds, so L locks the
+ * children too (LOCK TABLES t WRITE, _t_old WRITE, child WRITE, ...) and
+ * moves each one, metadata only, in three ALTERs of the child: a
+ * temporary constraint to the ghost, the original dropped, the temporary
+ * one swapped for one of the original name to the ghost (one ALTER cannot
+ * drop and add the same name: error 1826). The ghost is not locked by L
+ * (the ALTERs take and release it), so the RENAME still queues on t first,
+ * and makes them follow the ghost to t. The children's writers wait on L
+ * meanwhile; t's rows are held by t's or the ghost's copy, which are
+ * equal. On failure L moves them back before it unlocks.
+ */
+struct cutover_child_fk {
+	const char *schema, *table;	/* the child */
+	const char *name;		/* the constraint */
+	const char *to_ghost;		/* its definition, REFERENCES ghost */
+	const char *to_table;		/* the original definition */
+};
+
 struct cutover_opts {
 	const struct db_options *conn;	/* where t lives */
 	const char *schema;		/* unquoted names */
@@ -227,6 +249,9 @@ struct cutover_opts {
 	 * (then the wait is killed); nonzero: give up. May be NULL.
 	 */
 	int (*should_stop)(void *ctx);
+	/* The children's foreign keys to move; none when 0. */
+	const struct cutover_child_fk *children;
+	size_t children_nr;
 	/* The foreign keys to move; none when 0. */
 	const struct cutover_fk *fks;
 	size_t fks_nr;
@@ -269,6 +294,8 @@ struct cutover_result {
 	double triggers_ms;
 	/* The successful attempt: the foreign keys moved in this long. */
 	double fks_ms;
+	/* The same for the children's foreign keys. */
+	double children_ms;
 };
 
 enum cutover_status {

@@ -923,24 +923,91 @@ static int build_cutover_triggers(struct engine *e,
 	return 0;
 }
 
-/* The table's foreign keys as the cut-over moves them (borrowed). */
-static struct cutover_fk *build_cutover_fks(struct engine *e, size_t *nr)
+/* A foreign key of the table that references the table itself. */
+static int fk_is_self(const struct osc_table_facts *t,
+		      const struct ddl_constraint *c)
+{
+	struct strbuf q = STRBUF_INIT;
+	int self;
+
+	if (!c->ref_table)
+		return 0;
+	strbuf_addf(&q, "%s.%s", t->db, t->table);
+	self = !strcmp(c->ref_table, t->table) || !strcmp(c->ref_table, q.buf);
+	strbuf_release(&q);
+	return self;
+}
+
+/*
+ * The table's foreign keys as the cut-over moves them (names borrowed;
+ * the definitions in `texts`, one per constraint of the source): one
+ * that references the table itself references the ghost on the ghost
+ * (the RENAME then makes it follow the ghost to t).
+ */
+static struct cutover_fk *build_cutover_fks(struct engine *e, size_t *nr,
+					    struct strbuf **texts,
+					    struct strbuf *err)
 {
 	const struct ddl_table *src = &e->run->source;
+	const struct osc_table_facts *t = &e->run->pf->table;
 	struct cutover_fk *fks;
 	size_t i;
 
 	*nr = 0;
 	fks = xcalloc(src->constraints_nr + 1, sizeof(*fks));
+	*texts = xcalloc(src->constraints_nr + 1, sizeof(**texts));
 	for (i = 0; i < src->constraints_nr; i++) {
 		const struct ddl_constraint *c = &src->constraints[i];
+		struct strbuf *text = &(*texts)[i];
 
+		strbuf_init(text, 0);
 		if (c->kind != DDL_CONSTRAINT_FOREIGN_KEY || !c->name)
 			continue;
+		if (fk_is_self(t, c)) {
+			if (ddl_fk_retarget(text, c->text, t->db, t->ghost_name,
+					    err) < 0)
+				return fks;
+		} else {
+			strbuf_addstr(text, c->text);
+		}
 		fks[*nr].name = c->name;
-		fks[(*nr)++].definition = c->text;
+		fks[(*nr)++].definition = text->buf;
 	}
 	return fks;
+}
+
+/*
+ * The foreign keys of other tables that reference the table, pointed at
+ * the ghost and back (texts: two per child, owned by the caller).
+ */
+static struct cutover_child_fk *build_cutover_children(struct engine *e,
+						       struct strbuf **texts,
+						       struct strbuf *err)
+{
+	const struct osc_table_facts *t = &e->run->pf->table;
+	struct cutover_child_fk *ch;
+	size_t i;
+
+	ch = xcalloc(t->fk_referencing_nr + 1, sizeof(*ch));
+	*texts = xcalloc(2 * t->fk_referencing_nr + 1, sizeof(**texts));
+	for (i = 0; i < 2 * t->fk_referencing_nr; i++)
+		strbuf_init(&(*texts)[i], 0);
+	for (i = 0; i < t->fk_referencing_nr; i++) {
+		const struct osc_child_fk *c = &t->children[i];
+
+		if (!c->definition ||
+		    ddl_fk_retarget(&(*texts)[2 * i], c->definition, t->db,
+				    t->ghost_name, err) < 0 ||
+		    ddl_fk_retarget(&(*texts)[2 * i + 1], c->definition, t->db,
+				    t->table, err) < 0)
+			return ch;
+		ch[i].schema = c->schema;
+		ch[i].table = c->table;
+		ch[i].name = c->name;
+		ch[i].to_ghost = (*texts)[2 * i].buf;
+		ch[i].to_table = (*texts)[2 * i + 1].buf;
+	}
+	return ch;
 }
 
 /* R waits on L's lock: the last moment before the swap (tests pause). */
@@ -1160,6 +1227,8 @@ int osc_engine_run(struct osc_run *run)
 	long slipped;
 	struct cutover_trigger *triggers = NULL;
 	struct cutover_fk *fks = NULL;
+	struct cutover_child_fk *children = NULL;
+	struct strbuf *fk_texts = NULL, *child_texts = NULL;
 	struct strbuf *trigger_texts = NULL;
 	size_t i;
 
@@ -1328,8 +1397,13 @@ int osc_engine_run(struct osc_run *run)
 	co.ctx = e;
 	if (build_cutover_triggers(e, &triggers, &trigger_texts, &err) < 0)
 		goto fail;
-	fks = build_cutover_fks(e, &co.fks_nr);
+	fks = build_cutover_fks(e, &co.fks_nr, &fk_texts, &err);
+	children = build_cutover_children(e, &child_texts, &err);
+	if (err.len)
+		goto fail;
 	co.fks = fks;
+	co.children = children;
+	co.children_nr = t->fk_referencing_nr;
 	co.triggers = triggers;
 	co.triggers_nr = t->triggers_nr;
 	co.own_ddl = cutover_own_ddl;
@@ -1377,6 +1451,11 @@ int osc_engine_run(struct osc_run *run)
 	}
 	info("cut-over: swapped after %d attempt%s; writers waited %.0f ms",
 	     cres.attempts, cres.attempts > 1 ? "s" : "", cres.blocked_ms);
+	if (co.children_nr)
+		info("cut-over: %zu foreign key%s of other tables pointed at "
+		     "the new table in %.0f ms, under the lock",
+		     co.children_nr, co.children_nr > 1 ? "s" : "",
+		     cres.children_ms);
 	if (co.fks_nr)
 		info("cut-over: %zu foreign key%s moved to the new table in "
 		     "%.0f ms, under the lock", co.fks_nr,
@@ -1482,6 +1561,13 @@ out:
 	free(trigger_texts);
 	free(triggers);
 	free(fks);
+	free(children);
+	for (i = 0; fk_texts && i < run->source.constraints_nr; i++)
+		strbuf_release(&fk_texts[i]);
+	free(fk_texts);
+	for (i = 0; child_texts && i < 2 * t->fk_referencing_nr; i++)
+		strbuf_release(&child_texts[i]);
+	free(child_texts);
 	strbuf_release(&e->qtable);
 	strbuf_release(&e->copy_prefix);
 	strbuf_release(&e->copy_suffix);

@@ -946,6 +946,52 @@ static int fk_rule_plain(const char *rule)
 	return !strcasecmp(rule, "RESTRICT") || !strcasecmp(rule, "NO ACTION");
 }
 
+/*
+ * The definition of a child's foreign key to the table, from the child's
+ * SHOW CREATE TABLE (the text after CONSTRAINT `name`), as the cut-over
+ * adds it again, pointing at the ghost.
+ */
+static void read_child_fk(struct osc_preflight *pf, struct osc_child_fk *c)
+{
+	struct strbuf sql = STRBUF_INIT, err = STRBUF_INIT;
+	struct strbuf create = STRBUF_INIT, q = STRBUF_INIT;
+	struct ddl_table child = DDL_TABLE_INIT;
+	struct db_result *res = NULL;
+	struct db_row row;
+	size_t i;
+
+	qname(&q, c->schema, c->table);
+	strbuf_addf(&sql, "SHOW CREATE TABLE %s", q.buf);
+	if (db_query(pf->db, sql.buf, &res, &err) < 0 ||
+	    db_result_next(res, &row, &err) <= 0 || row.ncols < 2 ||
+	    !row.values[1]) {
+		fail(pf, "cannot read table %s, which references the table: "
+		     "%s", q.buf, err.len ? err.buf : "no definition");
+		goto out;
+	}
+	strbuf_addstr(&create, row.values[1]);
+	if (ddl_table_from_create(create.buf, &child, &err) < 0) {
+		fail(pf, "cannot read the definition of %s: %s", q.buf,
+		     err.buf);
+		goto out;
+	}
+	for (i = 0; i < child.constraints_nr; i++)
+		if (child.constraints[i].name &&
+		    child.constraints[i].kind == DDL_CONSTRAINT_FOREIGN_KEY &&
+		    !strcmp(child.constraints[i].name, c->name))
+			c->definition = xstrdup(child.constraints[i].text);
+	if (!c->definition)
+		fail(pf, "cannot find foreign key `%s` in SHOW CREATE TABLE %s",
+		     c->name, q.buf);
+out:
+	db_result_free(res);
+	ddl_table_release(&child);
+	strbuf_release(&sql);
+	strbuf_release(&err);
+	strbuf_release(&create);
+	strbuf_release(&q);
+}
+
 static void check_foreign_keys(struct osc_preflight *pf)
 {
 	struct osc_table_facts *t = &pf->table;
@@ -954,6 +1000,7 @@ static void check_foreign_keys(struct osc_preflight *pf)
 	struct strbuf other = STRBUF_INIT;
 	struct db_result *res;
 	struct db_row row;
+	size_t i;
 
 	strbuf_addstr(&sql,
 		      "SELECT CONSTRAINT_SCHEMA, TABLE_NAME, "
@@ -992,17 +1039,7 @@ static void check_foreign_keys(struct osc_preflight *pf)
 			strbuf_addf(&fk, " (to %s)", qname(&other, rdb, rtab));
 			strbuf_addstr(&own, own.len ? ", " : "");
 			strbuf_addbuf(&own, &fk);
-			if (same_name(pf, rdb, t->db) &&
-			    same_name(pf, rtab, t->table))
-				fail(pf,
-				     "foreign key %s of table %s references "
-				     "the table itself; osc does not migrate "
-				     "referenced tables yet (the references "
-				     "would follow the renamed table): drop "
-				     "the constraint first, or use ALTER TABLE "
-				     "directly",
-				     fk.buf, qname(&q, t->db, t->table));
-			else if (!fk_rule_plain(del) || !fk_rule_plain(upd))
+			if (!fk_rule_plain(del) || !fk_rule_plain(upd))
 				fail(pf,
 				     "foreign key %s of table %s has ON "
 				     "DELETE %s ON UPDATE %s; the server does "
@@ -1015,17 +1052,28 @@ static void check_foreign_keys(struct osc_preflight *pf)
 				     upd);
 			strbuf_release(&fk);
 		} else {
-			t->fk_referencing_nr++;
+			struct osc_child_fk *c;
+
+			ALLOC_GROW(t->children, t->fk_referencing_nr + 1,
+				   t->children_alloc);
+			c = &t->children[t->fk_referencing_nr++];
+			c->schema = xstrdup(cdb);
+			c->table = xstrdup(ctab);
+			c->name = xstrdup(cname);
+			c->definition = NULL;
 			strbuf_addstr(&refs, refs.len ? ", " : "");
 			quote_ident(&refs, cname);
 			strbuf_addf(&refs, " of %s", qname(&other, cdb, ctab));
 		}
 	}
 	db_result_free(res);
+	for (i = 0; i < t->fk_referencing_nr; i++)
+		read_child_fk(pf, &t->children[i]);
 	qname(&q, t->db, t->table);
 	if (t->fk_own_nr)
 		t->fk_own_list = xstrdup(own.buf);
-	if (t->fk_own_nr && pf->server.flavor == OSC_FLAVOR_MYSQL)
+	if ((t->fk_own_nr || t->fk_referencing_nr) &&
+	    pf->server.flavor == OSC_FLAVOR_MYSQL)
 		note(pf, "moving foreign keys at the cut-over is tested on "
 		     "MariaDB only; on MySQL the locking connection does it, "
 		     "untested: try it on a copy first");
@@ -1033,14 +1081,12 @@ static void check_foreign_keys(struct osc_preflight *pf)
 		verbose("preflight: foreign key%s %s move%s to the new table "
 			"at the cut-over", t->fk_own_nr > 1 ? "s" : "",
 			own.buf, t->fk_own_nr > 1 ? "" : "s");
-	if (t->fk_referencing_nr)
-		fail(pf,
-		     "table %s is referenced by foreign key%s %s; osc "
-		     "does not migrate referenced tables yet (the references "
-		     "would follow the renamed table): drop the constraint%s "
-		     "first, or use ALTER TABLE directly",
-		     q.buf, t->fk_referencing_nr > 1 ? "s" : "", refs.buf,
-		     t->fk_referencing_nr > 1 ? "s" : "");
+	if (t->fk_referencing_nr) {
+		t->children_list = xstrdup(refs.buf);
+		verbose("preflight: foreign key%s %s move%s to the new table "
+			"at the cut-over", t->fk_referencing_nr > 1 ? "s" : "",
+			refs.buf, t->fk_referencing_nr > 1 ? "" : "s");
+	}
 out:
 	strbuf_release(&sql);
 	strbuf_release(&err);
@@ -1596,6 +1642,16 @@ void osc_preflight_release(struct osc_preflight *pf)
 	while (t->triggers_nr)
 		trigger_clear(&t->triggers[--t->triggers_nr]);
 	free(t->fk_own_list);
+	free(t->children_list);
+	while (t->fk_referencing_nr) {
+		struct osc_child_fk *c = &t->children[--t->fk_referencing_nr];
+
+		free(c->schema);
+		free(c->table);
+		free(c->name);
+		free(c->definition);
+	}
+	free(t->children);
 	free(t->triggers);
 	free(t->ghost_name);
 	free(t->old_name);
@@ -1813,6 +1869,8 @@ void osc_preflight_report(const struct osc_preflight *pf,
 	strbuf_addf(out, "generated cols:  %zu\n", t->generated_columns);
 	strbuf_addf(out, "foreign keys:    %s\n",
 		    t->fk_own_list ? t->fk_own_list : "none");
+	strbuf_addf(out, "referenced by:   %s\n",
+		    t->children_list ? t->children_list : "none");
 	strbuf_addstr(out, "triggers:        ");
 	if (!t->triggers_nr)
 		strbuf_addstr(out, "none");
@@ -1851,13 +1909,21 @@ void osc_preflight_report(const struct osc_preflight *pf,
 	strbuf_addstr(out, ") while replaying every concurrent change\n");
 	if (t->fk_own_nr)
 		strbuf_addf(out,
-			    "  5. lock %s, replay the last changes, move its "
+			    "%s lock %s, replay the last changes, move its "
 			    "%zu foreign key%s to %s with their names "
 			    "(metadata only: the ghost gets them under "
 			    "temporary names, the table drops them, the ghost "
 			    "takes the real names)\n",
-			    q.buf, t->fk_own_nr, t->fk_own_nr > 1 ? "s" : "",
+			    t->fk_referencing_nr ? "    " : "  5.", q.buf,
+			    t->fk_own_nr, t->fk_own_nr > 1 ? "s" : "",
 			    ghost.buf);
+	if (t->fk_referencing_nr)
+		strbuf_addf(out,
+			    "  5. lock %s and the tables that reference it, "
+			    "replay the last changes, point their %zu foreign "
+			    "key%s at %s (metadata only, names kept)\n",
+			    q.buf, t->fk_referencing_nr,
+			    t->fk_referencing_nr > 1 ? "s" : "", ghost.buf);
 	if (t->triggers_nr && t->fk_own_nr)
 		strbuf_addf(out, "     then move its %zu trigger%s to %s "
 			    "(dropped on the table, created again from their "
@@ -1865,16 +1931,18 @@ void osc_preflight_report(const struct osc_preflight *pf,
 			    t->triggers_nr > 1 ? "s" : "", ghost.buf);
 	else if (t->triggers_nr)
 		strbuf_addf(out,
-			    "  5. lock %s, replay the last changes, move its "
+			    "%s lock %s, replay the last changes, move its "
 			    "%zu trigger%s to %s (dropped on the table, created "
 			    "again from their stored text; writers wait on the "
 			    "lock meanwhile)\n",
-			    q.buf, t->triggers_nr,
-			    t->triggers_nr > 1 ? "s" : "", ghost.buf);
+			    t->fk_referencing_nr ? "    " : "  5.", q.buf,
+			    t->triggers_nr, t->triggers_nr > 1 ? "s" : "",
+			    ghost.buf);
 	strbuf_addf(out,
 		    "%s swap the tables with one atomic RENAME: %s "
 		    "becomes %s, %s becomes %s\n",
-		    t->fk_own_nr || t->triggers_nr ? "    " : "  5.", q.buf,
+		    t->fk_own_nr || t->triggers_nr || t->fk_referencing_nr
+			    ? "    " : "  5.", q.buf,
 		    old.buf, ghost.buf, q.buf);
 	strbuf_addf(out, "  6. drop %s and %s\n", changelog.buf, old.buf);
 	if (plan_text) {

@@ -109,6 +109,13 @@ struct osc_table_facts {
 	size_t fk_own_nr;	  /* foreign keys of this table */
 	char *fk_own_list;	  /* "`fk` (to `db`.`p`), ...", or NULL */
 	size_t fk_referencing_nr; /* other tables' keys pointing here */
+	/* Those keys (the parent side), moved to the new table at cut-over. */
+	struct osc_child_fk {
+		char *schema, *table, *name;	/* the child, the constraint */
+		char *definition;	/* FOREIGN KEY ... REFERENCES t ... */
+	} *children;
+	size_t children_alloc;	/* children_nr is fk_referencing_nr */
+	char *children_list;	/* "`fk` of `db`.`c`, ...", or NULL */
 
 	/* Objects a run creates (names.h), unquoted. */
 	char *ghost_name;     /* _t_new */

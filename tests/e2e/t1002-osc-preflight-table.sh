@@ -97,11 +97,13 @@ preflight_fails nodb.good '^error: database `nodb` does not exist on 127\.0\.0\.
 preflight_fails mysql.user '^error: database `mysql` belongs to the server'
 
 # Foreign keys, both ways; triggers.
-# The child side is carried over (t4214); the parent side is refused.
+# Both sides are carried over (t4214, t4215).
 run_osc $CONN "$ADD" shop.child
 expect_status 0
 expect_out '^foreign keys: +`fk_parent` \(to `shop`\.`parent`\)$'
-preflight_fails shop.parent '^error: table `shop`\.`parent` is referenced by foreign key `fk_parent` of `shop`\.`child`; osc does not migrate referenced tables yet'
+run_osc $CONN "$ADD" shop.parent
+expect_status 0
+expect_out '^referenced by: +`fk_parent` of `shop`\.`child`$'
 # Triggers: carried over by default (t4212), refused on request.
 run_osc $CONN --triggers=refuse "$ADD" shop.trig
 expect_status 1

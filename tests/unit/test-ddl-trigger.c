@@ -122,10 +122,46 @@ static void test_trigger_cases(void **state)
 	}
 }
 
+static void test_fk_retarget(void **state)
+{
+	static const char *const fk_cases[][2] = {
+		{ "FOREIGN KEY (`pid`) REFERENCES `t` (`id`) ON DELETE CASCADE",
+		  "FOREIGN KEY (`pid`) REFERENCES `db`.`_t_new` (`id`) ON "
+		  "DELETE CASCADE" },
+		{ "FOREIGN KEY (`a`, `b`) REFERENCES `x`.`t`(`a`, `b`)",
+		  "FOREIGN KEY (`a`, `b`) REFERENCES `db`.`_t_new` (`a`, `b`)" },
+		{ "FOREIGN KEY (`references`) REFERENCES t (id)",
+		  "FOREIGN KEY (`references`) REFERENCES `db`.`_t_new` (id)" },
+		{ "FOREIGN KEY (`a`) REFERENCES", NULL },
+		{ "CHECK (a > 0)", NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(fk_cases) / sizeof(fk_cases[0]); i++) {
+		struct strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+		int rc = ddl_fk_retarget(&out, fk_cases[i][0], "db", "_t_new",
+					 &err);
+
+		if (!fk_cases[i][1]) {
+			assert_int_equal(rc, -1);
+			assert_true(err.len > 0);
+		} else {
+			assert_int_equal(rc, 0);
+			if (strcmp(out.buf, fk_cases[i][1]))
+				fail_msg("case %zu:\n got: %s\nwant: %s", i,
+					 out.buf, fk_cases[i][1]);
+		}
+		strbuf_release(&out);
+		strbuf_release(&err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_trigger_cases),
+		cmocka_unit_test(test_fk_retarget),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
