@@ -250,7 +250,18 @@ static int alter_ghost(struct osc_run *run, const char *alter_sql,
 		run->instant_ok = 1;
 		goto out;
 	}
-	if (!is_instant_refusal(db_errno(db))) {
+	/*
+	 * Partitioning clauses take no ALGORITHM after a comma (MariaDB
+	 * 10.11: a syntax error): the ALTER cannot be asked instantly,
+	 * which is no reason to refuse it.
+	 */
+	if (db_errno(db) == DB_ER_PARSE_ERROR) {
+		verbose("ghost: the ALTER takes no ALGORITHM=INSTANT: %s",
+			run->instant_why.buf);
+		strbuf_reset(&run->instant_why);
+		strbuf_addstr(&run->instant_why,
+			      "the ALTER takes no ALGORITHM clause");
+	} else if (!is_instant_refusal(db_errno(db))) {
 		/* The ALTER itself fails: the same error as without. */
 		strbuf_addbuf(err, &run->instant_why);
 		strbuf_reset(&run->instant_why);
@@ -793,6 +804,44 @@ int osc_ghost_check_data(struct osc_run *run, struct strbuf *err)
 			error("%s, and rows of `%s`.`%s` do not fit, e.g. key "
 			      "(%s); fix them first or change the ALTER",
 			      k->message, t->db, t->table, row.buf);
+			failures++;
+		}
+	}
+	for (i = 0; i < p->map_nr; i++) {
+		const struct ddl_column *sc =
+		    &p->source.columns[p->map[i].source_ordinal];
+		const struct ddl_column *gc =
+		    &p->ghost.columns[p->map[i].ghost_ordinal];
+
+		/*
+		 * A column the ALTER makes AUTO_INCREMENT: a native ALTER
+		 * gives its rows holding 0 new numbers (unless the server's
+		 * sql_mode has NO_AUTO_VALUE_ON_ZERO), where the copy keeps
+		 * the 0 (osc's own mode has it, so that replayed zeros stay
+		 * zeros). Refuse rather than differ.
+		 */
+		if (!gc->auto_increment || sc->auto_increment ||
+		    db_sql_mode_has(run->pf->server.sql_mode,
+				    "NO_AUTO_VALUE_ON_ZERO"))
+			continue;
+		strbuf_reset(&sql);
+		strbuf_reset(&row);
+		strbuf_addstr(&sql, "SELECT 1 FROM ");
+		quote_qualified(&sql, t->db, t->table);
+		strbuf_addstr(&sql, " WHERE ");
+		quote_ident(&sql, sc->name);
+		strbuf_addstr(&sql, " = 0 LIMIT 1");
+		r = check_query(run->pf->db, sql.buf, &row, err);
+		if (r < 0)
+			goto fail;
+		if (r == 1) {
+			error("column `%s` made AUTO_INCREMENT by the ALTER "
+			      "holds 0 in rows of `%s`.`%s`; a native ALTER "
+			      "would give them new numbers, the copy would "
+			      "keep 0: give them numbers first, or set the "
+			      "server's sql_mode NO_AUTO_VALUE_ON_ZERO (then "
+			      "a native ALTER keeps them too)",
+			      gc->name, t->db, t->table);
 			failures++;
 		}
 	}
