@@ -70,6 +70,14 @@ void ddl_constraint_copy(struct ddl_constraint *dst,
 int ddl_name_eq(const char *a, const char *b);
 
 /*
+ * The name the server gives an index declared without one: its first
+ * column's, then _2, _3, ... until no index of `t` has it (an expression
+ * part: "functional_index"). Allocated.
+ */
+char *ddl_index_default_name(const struct ddl_table *t,
+			     const struct ddl_index *ix);
+
+/*
  * The SQL condition, on source column expression `col` (quoted by the
  * caller) of type `o`, that is true for a value that does not fit type
  * `n` (plan.c, beside type_fits(), which decides that a change is lossy):

@@ -2045,6 +2045,20 @@ int ddl_table_from_create(const char *create_sql, struct ddl_table *out,
 			goto out;
 		}
 	}
+	/*
+	 * SHOW CREATE TABLE names every index, but text that declares one
+	 * without a name (UNIQUE (`u`), which the fuzz target produced)
+	 * gets the name the server would give it: the shared key and every
+	 * statement built on it (FORCE INDEX) need one.
+	 */
+	{
+		size_t i;
+
+		for (i = 0; i < out->indexes_nr; i++)
+			if (!out->indexes[i].name)
+				out->indexes[i].name = ddl_index_default_name(
+				    out, &out->indexes[i]);
+	}
 	ddl_table_resolve_charsets(out);
 	ret = 0;
 out:

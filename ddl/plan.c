@@ -253,20 +253,7 @@ static int add_index(struct work *w, const struct ddl_clause *c,
 				   src_ix->name);
 	} else if (!ix.name) {
 		/* the server's rule: the first column, then _2, _3... */
-		struct strbuf name = STRBUF_INIT;
-		int n = 2;
-
-		strbuf_addstr(&name, ix.parts[0].column ? ix.parts[0].column :
-							  "functional_index");
-		while (index_pos(&w->t, name.buf) >= 0 ||
-		       ddl_name_eq(name.buf, "PRIMARY")) {
-			strbuf_reset(&name);
-			strbuf_addf(&name, "%s_%d",
-				    ix.parts[0].column ? ix.parts[0].column :
-							 "functional_index",
-				    n++);
-		}
-		ix.name = strbuf_detach(&name, NULL);
+		ix.name = ddl_index_default_name(&w->t, &ix);
 	}
 	ALLOC_GROW(w->t.indexes, w->t.indexes_nr + 1, w->t.indexes_alloc);
 	w->t.indexes[w->t.indexes_nr++] = ix;

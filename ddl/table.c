@@ -232,6 +232,24 @@ const struct ddl_index *ddl_table_index(const struct ddl_table *t,
 	return NULL;
 }
 
+char *ddl_index_default_name(const struct ddl_table *t,
+			     const struct ddl_index *ix)
+{
+	const char *base = ix->parts_nr && ix->parts[0].column
+				   ? ix->parts[0].column
+				   : "functional_index";
+	struct strbuf name = STRBUF_INIT;
+	int n = 2;
+
+	strbuf_addstr(&name, base);
+	while (ddl_table_index(t, name.buf) ||
+	       ddl_name_eq(name.buf, "PRIMARY")) {
+		strbuf_reset(&name);
+		strbuf_addf(&name, "%s_%d", base, n++);
+	}
+	return strbuf_detach(&name, NULL);
+}
+
 const struct ddl_index *ddl_table_primary(const struct ddl_table *t)
 {
 	size_t i;

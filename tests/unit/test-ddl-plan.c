@@ -1297,6 +1297,41 @@ static void test_fit_checks(void **state)
 	strbuf_release(&err);
 }
 
+/*
+ * An index declared without a name (not in SHOW CREATE TABLE output, but
+ * valid CREATE TABLE text) gets the server's name for it: the shared key
+ * built on it has a name for FORCE INDEX (the fuzz target found a plan
+ * without one, and a NULL quoted as a name).
+ */
+static void test_unnamed_index(void **state)
+{
+	static const char create[] =
+		"CREATE TABLE `t` (\n"
+		"  `u` varchar(30) NOT NULL,\n"
+		"  `v` int NOT NULL,\n"
+		"  KEY `u` (`v`),\n"
+		"  UNIQUE (`u`),\n"
+		"  KEY (`v`, `u`)\n"
+		") ENGINE=InnoDB";
+	struct ddl_table t = DDL_TABLE_INIT;
+	struct ddl_plan p = DDL_PLAN_INIT;
+	struct ddl_alter a = DDL_ALTER_INIT;
+	struct strbuf err = STRBUF_INIT;
+
+	assert_int_equal(ddl_table_from_create(create, &t, &err), 0);
+	assert_int_equal(t.indexes_nr, 3);
+	assert_string_equal(t.indexes[0].name, "u");
+	assert_string_equal(t.indexes[1].name, "u_2");
+	assert_string_equal(t.indexes[2].name, "v");
+	assert_int_equal(ddl_parse_alter("FORCE", &a, &err), 0);
+	assert_int_equal(ddl_plan_build(&t, &a, NULL, &p, &err), 0);
+	assert_string_equal(p.key_source_index, "u_2");
+	ddl_plan_release(&p);
+	ddl_alter_release(&a);
+	ddl_table_release(&t);
+	strbuf_release(&err);
+}
+
 /* The orphan check of a foreign key the ALTER adds. */
 static void test_fk_orphan_checks(void **state)
 {
@@ -1455,6 +1490,7 @@ int main(void)
 		cmocka_unit_test(test_constraint_checks),
 		cmocka_unit_test(test_fit_checks),
 		cmocka_unit_test(test_fk_orphan_checks),
+		cmocka_unit_test(test_unnamed_index),
 		cmocka_unit_test(test_sql_builders),
 		cmocka_unit_test(test_replay_strings),
 		cmocka_unit_test(test_plan_ordinals),
