@@ -182,6 +182,17 @@ unsigned long long chunk_size_next(const struct chunk_size_params *p,
 				   unsigned long long rows, double elapsed_ms);
 
 /*
+ * The adapted chunk's row bound for rows of about `row_bytes` each: at
+ * most `max_bytes` per chunk (a wide-row table must not make a 100k-row
+ * chunk of gigabytes: it holds its locks, its binlog cache and its
+ * writeset for as long), never below `min_rows` nor above `max_rows`.
+ * row_bytes or max_bytes 0: no bound by bytes. Pure.
+ */
+unsigned long long chunk_rows_for_bytes(unsigned long long max_rows,
+					unsigned long long min_rows,
+					uint64_t max_bytes, uint64_t row_bytes);
+
+/*
  * Is a warning of a chunk's INSERT IGNORE the expected kind: a duplicate
  * (1062) on the ghost's shared key `key`, i.e. a row the applier wrote
  * first? MariaDB writes "Duplicate entry 'v' for key 'PRIMARY'", MySQL 8

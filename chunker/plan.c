@@ -450,6 +450,22 @@ static unsigned long long clamp_rows(unsigned long long v,
 #define RATE_WEIGHT_SLOWER 0.5
 #define RATE_WEIGHT_FASTER 0.25
 
+unsigned long long chunk_rows_for_bytes(unsigned long long max_rows,
+					unsigned long long min_rows,
+					uint64_t max_bytes, uint64_t row_bytes)
+{
+	unsigned long long rows;
+
+	if (!max_bytes || !row_bytes)
+		return max_rows;
+	rows = max_bytes / row_bytes;
+	if (rows < min_rows)
+		rows = min_rows;
+	if (rows < 1)
+		rows = 1;
+	return rows < max_rows ? rows : max_rows;
+}
+
 unsigned long long chunk_size_next(const struct chunk_size_params *p,
 				   double *rows_per_ms,
 				   unsigned long long prev_rows,

@@ -237,6 +237,10 @@ const struct osc_option osc_option_table[] = {
 	    "smallest adapted chunk [100]"),
     OPT_U64("chunk-size-max", 0, chunk_rows_max, "ROWS", 1, 10000000, 0,
 	    "largest adapted chunk [100000]"),
+    OPT_SIZE("chunk-size-max-bytes", 0, chunk_max_bytes, 65536,
+	     UINT64_C(1) << 32, 0,
+	     "largest adapted chunk in bytes, from the\n"
+	     "table's average row length [32M]"),
     OPT_DURATION("cut-over-lock-timeout", 0, cut_over_lock_timeout_ms, 0,
 		 1000, 3600 * 1000, 0,
 		 "writers wait at most this, per attempt [2s]"),
@@ -377,6 +381,7 @@ void osc_options_init(struct osc_options *o)
 	o->chunk_time_ms = 500;
 	o->chunk_rows_min = 100;
 	o->chunk_rows_max = 100000;
+	o->chunk_max_bytes = UINT64_C(32) << 20;
 	o->max_lag_ms = THROTTLE_DEFAULT_MAX_LAG_MS;
 	o->max_lag_unknown_ms = 60 * 1000;
 	o->discover_replicas = 1;

@@ -44,9 +44,11 @@ int osc_throttle_start(struct osc_throttle *ot, struct strbuf *err);
 /*
  * The chunk sizing of the options into the copier's options (pure):
  * fixed --chunk-size, or --chunk-time adapting between --chunk-size-min
- * and --chunk-size-max from a first chunk of 1000 rows (bounded).
+ * and --chunk-size-max from a first chunk of 1000 rows (bounded), and
+ * for rows of about `row_bytes` (0: unknown) at most
+ * --chunk-size-max-bytes per chunk.
  */
-void osc_throttle_copy_sizing(const struct osc_options *o,
+void osc_throttle_copy_sizing(const struct osc_options *o, uint64_t row_bytes,
 			      struct chunk_copy_opts *co);
 
 /*

@@ -235,7 +235,7 @@ int osc_throttle_start(struct osc_throttle *ot, struct strbuf *err)
 }
 
 void osc_throttle_copy_sizing(const struct osc_options *o,
-			      struct chunk_copy_opts *co)
+			      uint64_t row_bytes, struct chunk_copy_opts *co)
 {
 	unsigned long long first = FIRST_ADAPTIVE_CHUNK_ROWS;
 
@@ -246,7 +246,8 @@ void osc_throttle_copy_sizing(const struct osc_options *o,
 	}
 	co->chunk_time_ms = (unsigned int)o->chunk_time_ms;
 	co->min_rows = o->chunk_rows_min;
-	co->max_rows = o->chunk_rows_max;
+	co->max_rows = chunk_rows_for_bytes(o->chunk_rows_max, o->chunk_rows_min,
+					    o->chunk_max_bytes, row_bytes);
 	if (first < co->min_rows)
 		first = co->min_rows;
 	if (first > co->max_rows)

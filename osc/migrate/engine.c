@@ -694,7 +694,17 @@ static int run_copy(struct engine *e, struct strbuf *err)
 	co.key = &e->key;
 	co.prefix = e->copy_prefix.buf;
 	co.suffix = e->copy_suffix.buf;
-	osc_throttle_copy_sizing(o, &co);
+	{
+		const struct osc_table_facts *t = &e->run->pf->table;
+		uint64_t row_bytes =
+			t->rows_estimate ? t->data_bytes / t->rows_estimate : 0;
+
+		osc_throttle_copy_sizing(o, row_bytes, &co);
+		if (!o->chunk_rows_fixed && co.max_rows < o->chunk_rows_max)
+			info("copy: rows of about %" PRIu64 " bytes: at most "
+			     "%llu rows per chunk (--chunk-size-max-bytes)",
+			     row_bytes, co.max_rows);
+	}
 	/* Read each chunk's warnings: INSERT IGNORE turns a value the ghost
 	 * cannot hold into a warning and a silent change. */
 	co.ghost_key_name = e->run->plan.key_ghost_index;

@@ -70,6 +70,7 @@ struct osc_options {
 	uint64_t chunk_time_ms;		   /* --chunk-time: target per chunk */
 	uint64_t chunk_rows_min;	   /* --chunk-size-min */
 	uint64_t chunk_rows_max;	   /* --chunk-size-max */
+	uint64_t chunk_max_bytes;	   /* --chunk-size-max-bytes */
 	uint64_t cut_over_lock_timeout_ms; /* lock_wait_timeout at cut-over */
 	uint64_t cut_over_retries;
 	int no_drop_old_table;

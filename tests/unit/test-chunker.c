@@ -503,6 +503,19 @@ static void test_chunk_size(void **state)
 }
 
 /* Whatever the samples, the result stays in bounds and grows <= x2. */
+static void test_chunk_rows_for_bytes(void **state)
+{
+	(void)state;
+	assert_int_equal(chunk_rows_for_bytes(100000, 100, 0, 2048), 100000);
+	assert_int_equal(chunk_rows_for_bytes(100000, 100, 1 << 20, 0), 100000);
+	assert_int_equal(chunk_rows_for_bytes(100000, 100, 1 << 20, 1024), 1024);
+	/* Never below --chunk-size-min, never above --chunk-size-max. */
+	assert_int_equal(chunk_rows_for_bytes(100000, 100, 1 << 20, 1 << 16),
+			 100);
+	assert_int_equal(chunk_rows_for_bytes(500, 100, 1 << 30, 10), 500);
+	assert_int_equal(chunk_rows_for_bytes(100000, 0, 10, 1 << 20), 1);
+}
+
 static void test_chunk_size_bounds(void **state)
 {
 	const struct chunk_size_params p = { 250, 20, 50000 };
@@ -537,6 +550,7 @@ int main(void)
 		cmocka_unit_test(test_warning_classes),
 		cmocka_unit_test(test_chunk_size),
 		cmocka_unit_test(test_chunk_size_bounds),
+		cmocka_unit_test(test_chunk_rows_for_bytes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

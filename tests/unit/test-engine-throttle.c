@@ -261,7 +261,7 @@ static void test_copy_sizing(void **state)
 		o.chunk_rows_min = cases[i].min;
 		o.chunk_rows_max = cases[i].max;
 		memset(&co, 0, sizeof(co));
-		osc_throttle_copy_sizing(&o, &co);
+		osc_throttle_copy_sizing(&o, 0, &co);
 		assert_int_equal(co.chunk_rows, cases[i].want_rows);
 		assert_int_equal(co.chunk_time_ms, cases[i].want_time_ms);
 		if (!cases[i].fixed) {
@@ -270,6 +270,37 @@ static void test_copy_sizing(void **state)
 		}
 		osc_options_release(&o);
 	}
+}
+
+/* Wide rows bound the adapted chunk by --chunk-size-max-bytes. */
+static void test_copy_sizing_bytes(void **state)
+{
+	struct osc_options o;
+	struct chunk_copy_opts co;
+
+	(void)state;
+	osc_options_init(&o);
+	/* 32M default, 2 KiB rows: 16384 rows, not 100000. */
+	memset(&co, 0, sizeof(co));
+	osc_throttle_copy_sizing(&o, 2048, &co);
+	assert_int_equal(co.max_rows, 16384);
+	assert_int_equal(co.chunk_rows, 1000);
+	/* 64 KiB rows: the bound is below the first chunk, which follows. */
+	memset(&co, 0, sizeof(co));
+	osc_throttle_copy_sizing(&o, 65536, &co);
+	assert_int_equal(co.max_rows, 512);
+	assert_int_equal(co.chunk_rows, 512);
+	/* Narrow rows: --chunk-size-max. */
+	memset(&co, 0, sizeof(co));
+	osc_throttle_copy_sizing(&o, 100, &co);
+	assert_int_equal(co.max_rows, 100000);
+	/* A fixed --chunk-size is the user's: no bound. */
+	o.chunk_rows_fixed = 1;
+	o.chunk_rows = 50000;
+	memset(&co, 0, sizeof(co));
+	osc_throttle_copy_sizing(&o, 65536, &co);
+	assert_int_equal(co.chunk_rows, 50000);
+	osc_options_release(&o);
 }
 
 /* A NULL throttle (no run yet) never pauses and never aborts. */
@@ -297,6 +328,7 @@ int main(void)
 	    cmocka_unit_test(test_replica_password_wiped),
 	    cmocka_unit_test(test_option_file),
 	    cmocka_unit_test(test_copy_sizing),
+		cmocka_unit_test(test_copy_sizing_bytes),
 	    cmocka_unit_test(test_null_throttle),
 	};
 
