@@ -762,6 +762,19 @@ static int check_table(struct osc_preflight *pf)
 		     "case-sensitive on this server unless "
 		     "lower_case_table_names is set)",
 		     q.buf);
+	} else if (!strcasecmp(type, "SYSTEM VERSIONED")) {
+		/*
+		 * MariaDB's system-versioned tables: the copy would give
+		 * every row new row_start/row_end and lose the history; a
+		 * native ALTER refuses too (error 4119) unless
+		 * system_versioning_alter_history=KEEP.
+		 */
+		fail(pf,
+		     "table %s is system-versioned; osc cannot copy its "
+		     "history: use ALTER TABLE directly (with "
+		     "system_versioning_alter_history=KEEP)",
+		     q.buf);
+		t->table_exists = 0;
 	} else if (strcmp(type, "BASE TABLE")) {
 		fail(pf,
 		     "%s is a %s, not a table; osc changes base tables "

@@ -21,6 +21,7 @@ CREATE TABLE shop.prefix (a VARCHAR(100) NOT NULL, UNIQUE KEY p (a(10)));
 CREATE TABLE shop.ignored (a INT NOT NULL, b INT NOT NULL, c INT NOT NULL, UNIQUE KEY bc (b, c), UNIQUE KEY a (a) IGNORED);
 CREATE TABLE shop.isam (id INT PRIMARY KEY) ENGINE=MyISAM;
 CREATE VIEW shop.vw AS SELECT id FROM shop.good;
+CREATE TABLE shop.hist (id INT PRIMARY KEY, v INT) WITH SYSTEM VERSIONING;
 CREATE TABLE shop.parent (id INT PRIMARY KEY);
 CREATE TABLE shop.child (id INT PRIMARY KEY, pid INT, CONSTRAINT fk_parent FOREIGN KEY (pid) REFERENCES shop.parent (id));
 CREATE TABLE shop.trig (id INT PRIMARY KEY);
@@ -92,6 +93,8 @@ expect_out '^key: +bc \(`b`, `c`\)$'
 # Engine, views, missing objects.
 preflight_fails shop.isam '^error: table `shop`\.`isam` uses the MyISAM engine; osc needs InnoDB .*ALTER TABLE `shop`\.`isam` ENGINE=InnoDB$'
 preflight_fails shop.vw '^error: `shop`\.`vw` is a view, not a table'
+# A native ALTER refuses it too (4119); the copy would lose the history.
+preflight_fails shop.hist '^error: table `shop`\.`hist` is system-versioned; osc cannot copy its history: use ALTER TABLE directly'
 preflight_fails shop.nosuch '^error: table `shop`\.`nosuch` does not exist'
 preflight_fails nodb.good '^error: database `nodb` does not exist on 127\.0\.0\.1:[0-9]+'
 preflight_fails mysql.user '^error: database `mysql` belongs to the server'
