@@ -180,6 +180,13 @@ static int add_ignore_replica(struct osc_options *o,
 	return throttle_replica_parse(&o->ignore_replicas, value, err);
 }
 
+static int add_galera_node(struct osc_options *o,
+			   const struct osc_option *opt, const char *value,
+			   struct strbuf *err)
+{
+	return throttle_replica_parse(&o->galera_nodes, value, err);
+}
+
 /* A load spec, checked now and kept in its canonical form. */
 static int set_load_spec(char **field, const struct osc_option *opt,
 			 const char *value, struct strbuf *err)
@@ -270,6 +277,9 @@ const struct osc_option osc_option_table[] = {
 	     "also watch the replicas the server lists [on]"),
     OPT_STRING_CB("ignore-replica", 0, add_ignore_replica, "HOST[:PORT]", 0,
 		  "never watch this replica (repeatable)"),
+    OPT_STRING_CB("galera-node", 0, add_galera_node, "HOST[:PORT]", 0,
+		  "a Galera node to watch for flow control\n"
+		  "(repeatable) [wsrep_incoming_addresses]"),
     OPT_STRING("replica-user", 0, replica_user, "USER", 0,
 	       "user on the replicas [--user]"),
     OPT_STRING("replica-password", 0, replica_password, "PASS", OSC_OPT_SECRET,
@@ -429,6 +439,7 @@ void osc_options_release(struct osc_options *o)
 	/* What the callbacks keep. */
 	throttle_replica_list_release(&o->replicas);
 	throttle_replica_list_release(&o->ignore_replicas);
+	throttle_replica_list_release(&o->galera_nodes);
 	free(o->max_load);
 	free(o->critical_load);
 	free(o->database);

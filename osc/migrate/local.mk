@@ -20,5 +20,6 @@ osc_migrate_liboscmigrate_a_SOURCES = \
 	osc/migrate/recover.c osc/migrate/recover.h \
 	osc/migrate/history.c osc/migrate/history.h \
 	osc/migrate/preflight.c osc/migrate/preflight.h \
+	osc/migrate/galera.c osc/migrate/galera.h \
 	osc/migrate/names.c osc/migrate/names.h \
 	osc/migrate/cleanup.c osc/migrate/cleanup.h

@@ -286,40 +286,79 @@ static int check_server(struct osc_preflight *pf)
 }
 
 /*
- * Galera (issue 12, item 11): on a node with wsrep_on=ON, LOCK TABLES
- * does not stop the other nodes' writers and the cut-over's DDL runs in
- * total order isolation behind them; a run was seen to hang at the
- * cut-over and wedge the cluster. Refuse until that is supported.
- * SHOW VARIABLES rather than @@wsrep_on: the variable does not exist on
- * MySQL (or a MariaDB built without wsrep), where LIKE matches nothing.
+ * Galera (issue 16; galera.h says what was measured): a node is
+ * supported when it is Synced in the primary component, runs its DDL in
+ * total order isolation (TOI), and its nodes can be reached, with server
+ * ids of their own (a change made on another node is told by the server
+ * id of its row events). The binlog settings are checked above for every
+ * server: on 10.11 a node with log_bin binlogs every writeset it applies,
+ * in total order, with or without log_slave_updates. The primary key is
+ * checked in check_galera_key(), once the key is known.
  */
-static const char SQL_WSREP_ON[] =
-    "SHOW GLOBAL VARIABLES LIKE 'wsrep\\_on'";
+static void report_lines(struct osc_preflight *pf, struct strbuf *lines,
+			 int failing, const char *suffix);
 
-static void check_galera(struct osc_preflight *pf)
+static void check_galera(struct osc_preflight *pf,
+			 const struct osc_options *opts)
 {
 	struct osc_server_facts *s = &pf->server;
-	struct db_result *res;
-	struct db_row row;
-	struct strbuf err = STRBUF_INIT;
+	struct osc_galera_facts *g = &pf->galera;
+	struct strbuf err = STRBUF_INIT, notes = STRBUF_INIT;
+	struct strbuf problems = STRBUF_INIT;
+	struct db_options no = pf->dbopts;
+	unsigned int timeout_s;
 
-	res = query(pf, SQL_WSREP_ON, "the server's wsrep_on setting");
-	if (!res)
-		return;
-	if (db_result_next(res, &row, &err) > 0 && row.ncols >= 2 &&
-	    row.values[1] &&
-	    (!strcasecmp(row.values[1], "ON") || !strcmp(row.values[1], "1")))
-		s->wsrep_on = 1;
-	db_result_free(res);
-	strbuf_release(&err);
-	if (s->wsrep_on)
+	if (osc_galera_read(pf->db, g, &err) < 0) {
+		fail(pf, "cannot read the wsrep settings of %s: %s", s->where,
+		     err.buf);
+		goto out;
+	}
+	s->wsrep_on = g->on;
+	if (!g->on)
+		goto out;
+	if (opts->replica_user)
+		no.user = opts->replica_user;
+	if (opts->replica_password)
+		no.password = opts->replica_password;
+	timeout_s = pf->dbopts.connect_timeout_s ? pf->dbopts.connect_timeout_s
+						 : 10;
+	osc_galera_check(g, s->where, s->server_id, &opts->galera_nodes, &no,
+			 timeout_s, &notes, &problems);
+	report_lines(pf, &notes, 0, "");
+	report_lines(pf, &problems, 1, "");
+	/* Until the cut-over knows the other nodes' writes (issue 16). */
+	if (opts->execute)
 		fail(pf,
-		     "%s is a Galera cluster node (wsrep_on=ON); osc does not "
-		     "support Galera yet (its cut-over can hang the cluster): "
-		     "use ALTER TABLE directly (total order isolation, or "
-		     "wsrep_OSU_method=RSU node by node), or "
-		     "pt-online-schema-change",
+		     "%s is a Galera cluster node; osc checks Galera nodes "
+		     "(the dry run) but does not migrate on them yet: use "
+		     "ALTER TABLE directly, or pt-online-schema-change",
 		     s->where);
+out:
+	strbuf_release(&err);
+	strbuf_release(&notes);
+	strbuf_release(&problems);
+}
+
+/*
+ * Galera certifies and applies row changes by the primary key: a table
+ * without one replicates badly (or, with wsrep_certify_nonPK off, not at
+ * all), and osc's chunks are writesets like any other.
+ */
+static void check_galera_key(struct osc_preflight *pf)
+{
+	struct osc_table_facts *t = &pf->table;
+	struct strbuf q = STRBUF_INIT;
+
+	if (!pf->galera.on || !t->key_name || t->key_is_primary)
+		goto out;
+	qname(&q, t->db, t->table);
+	fail(pf,
+	     "table %s has no PRIMARY KEY; on a Galera cluster osc needs one "
+	     "(writesets are certified and applied by it): add a primary "
+	     "key first",
+	     q.buf);
+out:
+	strbuf_release(&q);
 }
 
 /*
@@ -1602,15 +1641,16 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 	verbose("preflight: %s %s at %s, user %s",
 		osc_flavor_name(pf->server.flavor), pf->server.version,
 		pf->server.where, pf->server.user);
-	check_galera(pf);
 	check_replica_role(pf, opts);
 	check_privileges(pf, t->db, t->table);
 	check_replicas(pf, opts);
+	check_galera(pf, opts);
 	if (check_database(pf) < 0 || check_table(pf) < 0)
 		goto out;
 	/* The server's spelling of the names decides the object names. */
 	set_object_names(t);
 	check_key(pf);
+	check_galera_key(pf);
 	check_foreign_keys(pf);
 	check_triggers(pf, opts);
 	read_generated_columns(pf);
@@ -1670,6 +1710,7 @@ void osc_preflight_release(struct osc_preflight *pf)
 	free(t->old_name);
 	free(t->changelog_name);
 	free(t->lock_name);
+	osc_galera_facts_release(&pf->galera);
 	memset(pf, 0, sizeof(*pf));
 }
 
@@ -1773,6 +1814,28 @@ static void report_json(const struct osc_preflight *pf,
 	JSTR("sql_mode", s->sql_mode);
 	strbuf_addch(out, ',');
 	JSTR("copy_sql_mode_extra", s->sql_mode_extra);
+	if (pf->galera.on) {
+		struct strbuf gd = STRBUF_INIT;
+
+		strbuf_addstr(out, ",\"galera\":{");
+		JSTR("cluster_name", pf->galera.cluster_name);
+		strbuf_addf(out, ",\"cluster_size\":%lu,",
+			    pf->galera.cluster_size);
+		JSTR("cluster_status", pf->galera.cluster_status);
+		strbuf_addch(out, ',');
+		JSTR("local_state", pf->galera.local_state);
+		strbuf_addch(out, ',');
+		JSTR("provider", pf->galera.provider_name);
+		strbuf_addch(out, ',');
+		JSTR("provider_version", pf->galera.provider_version);
+		strbuf_addch(out, ',');
+		JSTR("osu_method", pf->galera.osu_method);
+		osc_galera_describe_nodes(&pf->galera, &gd);
+		strbuf_addch(out, ',');
+		JSTR("nodes", gd.buf);
+		strbuf_addch(out, '}');
+		strbuf_release(&gd);
+	}
 	strbuf_addstr(out, "},\"table\":{");
 	JSTR("database", t->db);
 	strbuf_addch(out, ',');
@@ -1867,6 +1930,15 @@ void osc_preflight_report(const struct osc_preflight *pf,
 		    s->sql_mode ? s->sql_mode : "", DB_SQL_MODE,
 		    s->sql_mode_extra && *s->sql_mode_extra ? "," : "",
 		    s->sql_mode_extra ? s->sql_mode_extra : "");
+	if (pf->galera.on) {
+		strbuf_addstr(out, "galera:          ");
+		osc_galera_describe(&pf->galera, out);
+		strbuf_addstr(out, "\ngalera nodes:    ");
+		osc_galera_describe_nodes(&pf->galera, out);
+		strbuf_addstr(out, "\n                a change to the table "
+				   "made on another node stops the run: "
+				   "writes must go to this node only\n");
+	}
 	strbuf_addf(out, "user:            %s\n", s->user);
 	strbuf_addf(out, "table:           %s, %s, about %" PRIu64 " rows, ",
 		    q.buf, t->engine, t->rows_estimate);

@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "ddl/ddl.h"
+#include "osc/migrate/galera.h"
 #include "osc/migrate/settings.h"
 #include "util/db.h"
 #include "util/strbuf.h"
@@ -134,6 +135,8 @@ struct osc_preflight {
 	 * uuid) once; those --ignore-replica names have `ignored` set.
 	 */
 	struct throttle_replica_list replicas;
+	/* A Galera node (galera.h): its cluster and the nodes; on = 0. */
+	struct osc_galera_facts galera;
 	size_t failures; /* error lines printed */
 	size_t warnings;
 };

@@ -85,6 +85,7 @@ struct osc_options {
 	uint64_t max_lag_unknown_ms;	/* unreachable replica: abort; 0 never */
 	struct throttle_replica_list replicas;	      /* --replica */
 	struct throttle_replica_list ignore_replicas; /* --ignore-replica */
+	struct throttle_replica_list galera_nodes;    /* --galera-node */
 	char *replica_user;	/* NULL: the primary's user */
 	char *replica_password; /* NULL: the primary's; wiped on release */
 	int discover_replicas;

@@ -1,11 +1,15 @@
 #!/bin/sh
-# Preflight refuses a Galera node (issue 12, item 11): on a 3-node
-# MariaDB Galera cluster (galera-lib.sh, on free loopback ports), with
-# the mirror writer running on `t` and its mirror all the while, both
-# the dry run and --execute exit 1 with one line naming wsrep_on and the alternatives, and nothing is created: no
-# _t_new, _t_osc or _t_old, no lock taken, t still equal to its mirror.
-# A plain server's wsrep_on=OFF (the variable exists on every MariaDB)
-# passes, which every other test shows.
+# Preflight on a Galera node (issue 16, item 3): on a 3-node MariaDB
+# Galera cluster (galera-lib.sh, free loopback ports), with the mirror
+# writer running on `t` all the while:
+#  - the dry run passes and reports the cluster (name, 3 nodes, Primary,
+#    Synced, TOI) and every node with its server id, this node marked;
+#  - the text and JSON reports say so;
+#  - refusals, one line each, exit 1, nothing created, no lock held:
+#    a table without a PRIMARY KEY (a NOT NULL unique key is not enough
+#    on Galera), wsrep_OSU_method=RSU, a --galera-node that does not
+#    answer, and two nodes that share a server_id;
+#  - t equals its mirror at the end.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 . "$OSC_SRCDIR/tests/e2e/engine-lib.sh"
 . "$OSC_SRCDIR/tests/e2e/galera-lib.sh"
@@ -14,37 +18,75 @@ galera_init
 start_galera_cluster
 [ "$(sql_value primary 'SELECT @@global.wsrep_on')" = 1 ] ||
     fail "the server does not run with wsrep_on=ON"
-e2e_log "galera: cluster size $(galera_status primary wsrep_cluster_size)"
 
 sql primary "CREATE DATABASE g" || fail "cannot create the database"
 "$OSC_BUILDDIR/tests/tools/writer" -S "$PRIMARY_SOCK" -uroot --database=g \
     --create=int --rows=500 --seed=5 >/dev/null || fail "writer --create failed"
+sql primary "CREATE TABLE g.nopk (id INT NOT NULL, v INT, UNIQUE KEY u (id)) ENGINE=InnoDB;
+    INSERT INTO g.nopk VALUES (1, 1), (2, 2)" || fail "cannot create g.nopk"
 start_writer g --threads=2 --seed=6 --rate=200
 sleep 1
 
-check_refused() {
-    expect_status 1
-    expect_err "^error: 127\.0\.0\.1:$PRIMARY_PORT is a Galera cluster node \(wsrep_on=ON\); osc does not support Galera yet .*: use ALTER TABLE .* or pt-online-schema-change$"
-    [ "$(grep -c 'Galera' "$E2E_DIR/osc.err")" = 1 ] ||
-        { e2e_fail "$1: the refusal is not one line"; show_osc_output; }
-    [ ! -s "$E2E_DIR/osc.out" ] ||
-        { e2e_fail "$1: a refused run printed a plan"; show_osc_output; }
+nothing_created() {
     expect_no_leftovers primary g
     [ "$(sql_value primary "SELECT IS_FREE_LOCK('osc.g.t')")" = 1 ] ||
         e2e_fail "$1: the osc lock is held"
 }
 
-# The dry run refuses.
+refused() {
+    expect_status 1
+    expect_err "$2"
+    [ "$(grep -c '^error: ' "$E2E_DIR/osc.err")" = 1 ] ||
+        { e2e_fail "$1: not one error line"; show_osc_output; }
+    [ ! -s "$E2E_DIR/osc.out" ] ||
+        { e2e_fail "$1: a refused run printed a plan"; show_osc_output; }
+    nothing_created "$1"
+}
+
+# The dry run passes and reports the cluster and its nodes.
 run_osc_bounded 60 --no-defaults $(osc_conn primary) \
     --alter='ADD COLUMN note VARCHAR(20)' g.t
-check_refused "dry run"
-# --execute refuses the same way, before creating anything.
+expect_status 0
+expect_out "^galera: +node of cluster 'osc_e2e', 3 nodes, Primary, Synced; Galera .*wsrep_OSU_method=TOI "
+expect_out "^galera nodes: +127\.0\.0\.1:$PRIMARY_PORT \(this node, server_id 1\), 127\.0\.0\.1:$NODE2_PORT \(server_id 2\), 127\.0\.0\.1:$NODE3_PORT \(server_id 3\)$"
+expect_out "writes must go to this node only"
+nothing_created "dry run"
+run_osc_bounded 60 --no-defaults $(osc_conn primary) --log-format=json \
+    --alter='ADD COLUMN note VARCHAR(20)' g.t
+expect_status 0
+expect_out '"galera":\{"cluster_name":"osc_e2e","cluster_size":3,"cluster_status":"Primary","local_state":"Synced"'
+# Given nodes replace the incoming addresses.
 run_osc_bounded 60 --no-defaults $(osc_conn primary) \
-    --alter='ADD COLUMN note VARCHAR(20)' --execute g.t
-check_refused "--execute"
+    --galera-node=127.0.0.1:$NODE3_PORT --alter='ADD COLUMN note VARCHAR(20)' g.t
+expect_status 0
+expect_out "^galera nodes: +127\.0\.0\.1:$NODE3_PORT \(server_id 3\), this node \(server_id 1\)$"
+
+# No primary key: refused, even with a NOT NULL unique key.
+run_osc_bounded 60 --no-defaults $(osc_conn primary) \
+    --alter='ADD COLUMN note VARCHAR(20)' g.nopk
+refused "no primary key" "^error: table \`g\`\.\`nopk\` has no PRIMARY KEY; on a Galera cluster osc needs one .*: add a primary key first$"
+
+# wsrep_OSU_method=RSU: refused.
+sql primary "SET GLOBAL wsrep_OSU_method = 'RSU'"
+run_osc_bounded 60 --no-defaults $(osc_conn primary) \
+    --alter='ADD COLUMN note VARCHAR(20)' g.t
+refused "RSU" "^error: wsrep_OSU_method is RSU on Galera node 127\.0\.0\.1:$PRIMARY_PORT: .*SET GLOBAL wsrep_OSU_method = 'TOI'$"
+sql primary "SET GLOBAL wsrep_OSU_method = 'TOI'"
+
+# A node that does not answer: refused.
+DEAD=$(free_port)
+run_osc_bounded 60 --no-defaults $(osc_conn primary) \
+    --galera-node=127.0.0.1:$DEAD --alter='ADD COLUMN note VARCHAR(20)' g.t
+refused "unreachable node" "^error: cannot reach Galera node 127\.0\.0\.1:$DEAD: .*--galera-node=HOST:PORT$"
+
+# Two nodes with one server_id: a change from node 2 could not be told.
+sql node2 "SET GLOBAL server_id = 1"
+run_osc_bounded 60 --no-defaults $(osc_conn primary) \
+    --alter='ADD COLUMN note VARCHAR(20)' g.t
+refused "shared server_id" "^error: Galera nodes 127\.0\.0\.1:$PRIMARY_PORT and 127\.0\.0\.1:$NODE2_PORT share server_id 1: .*give each node its own server_id$"
+sql node2 "SET GLOBAL server_id = 2"
 
 stop_writer g
-# The table was never touched: the ALTER did not happen.
 sql primary "SHOW CREATE TABLE g.t" | grep -q '`note`' &&
     e2e_fail "the column was added"
 table_is_usable g
