@@ -276,9 +276,9 @@ out:
 }
 
 /*
- * The ghost's DDL (CREATE TABLE ... LIKE, the counter, the user's ALTER)
- * and the instant ALTER of the table run under the server's global
- * sql_mode, as a DBA's own ALTER would (issue 12, item 4): a zero date DEFAULT under NO_ZERO_DATE, a DEFAULT
+ * The user's ALTER on the ghost, and the instant ALTER of the table, run
+ * under the server's global sql_mode, as a DBA's own ALTER would (issue
+ * 12, item 4): a zero date DEFAULT under NO_ZERO_DATE, a DEFAULT
  * too long for the column in strict mode, are refused as ALTER refuses
  * them. `saved` keeps the session's mode (SQL text, quoted) until
  * ddl_mode_leave() puts it back and empties it.
@@ -435,8 +435,6 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 	if (ddl_build_ghost_create(&sql, t->db, t->table, t->ghost_name, err) <
 	    0)
 		goto out;
-	if (ddl_mode_enter(run, &saved_mode, err) < 0)
-		goto out;
 	verbose("ghost: %s", sql.buf);
 	if (db_exec(db, sql.buf, &e) < 0) {
 		/* Not ours: never drop a table this run did not create. */
@@ -457,6 +455,14 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 		if (db_exec(db, sql.buf, err) < 0)
 			goto out;
 	}
+	/*
+	 * Only the user's ALTER under the server's mode: CREATE TABLE ...
+	 * LIKE there would refuse a table whose old zero-date DEFAULT the
+	 * mode no longer allows, even when the ALTER is the one that fixes
+	 * it (a native ALTER checks the definition it makes).
+	 */
+	if (ddl_mode_enter(run, &saved_mode, err) < 0)
+		goto out;
 	strbuf_reset(&e);
 	if (alter_ghost(run, alter_sql.buf, &e) < 0) {
 		strbuf_addf(err,

@@ -13,6 +13,9 @@
 #     - ADD COLUMN with a valid default migrates, the rows holding zero
 #       dates kept as they are (as the native ALTER keeps them), and the
 #       plan names the mode;
+#  c. a column whose old zero-date DEFAULT the mode now refuses: an ALTER
+#     that keeps it is refused as natively (1067), the one that changes
+#     the DEFAULT migrates (CREATE TABLE ... LIKE refused both);
 #  b. TIME_ROUND_FRACTIONAL: MODIFY a TIME(6) column to TIME rounds the
 #     fractions in a native ALTER; osc's copied and replayed rows must
 #     round the same way (they were truncated).
@@ -30,11 +33,12 @@ create() {
         --seed=21 >/dev/null || fail "writer --create for $1 failed"
 }
 
-# A native copy of t with its rows (zero dates included: the copy runs
-# under an empty session sql_mode, the table's ALTER under the global).
+# A native copy of t with its rows (zero dates and zero-date defaults
+# included: the copy runs under an empty session sql_mode, the table's
+# ALTER under the global).
 native_copy() {
-    sql primary "DROP TABLE IF EXISTS $1.native; CREATE TABLE $1.native LIKE $1.t;
-        SET SESSION sql_mode = ''; INSERT INTO $1.native SELECT * FROM $1.t" ||
+    sql primary "SET SESSION sql_mode = ''; DROP TABLE IF EXISTS $1.native;
+        CREATE TABLE $1.native LIKE $1.t; INSERT INTO $1.native SELECT * FROM $1.t" ||
         fail "$1: cannot copy t"
 }
 
@@ -63,7 +67,7 @@ refused() {
 # and t's definition a native ALTER's.
 migrated() {
     db=$1 alter=$2
-    sql primary "DROP TABLE IF EXISTS $db.native; CREATE TABLE $db.native LIKE $db.t"
+    sql primary "SET SESSION sql_mode = ''; DROP TABLE IF EXISTS $db.native; CREATE TABLE $db.native LIKE $db.t"
     start_writer "$db" --threads=2 --seed=22 --rate=300 --exclude-column=c_decs
     sleep 1
     : >"$E2E_DIR/postpone"
@@ -115,6 +119,21 @@ expect_out "^sql_mode: +the ghost is built under the server's '$ZMODE'"
 migrated z "ADD COLUMN c_new DATETIME NOT NULL DEFAULT '2001-02-03 04:05:06'"
 [ "$(sql_value primary "SELECT COUNT(*) FROM z.t WHERE c_date = '0000-00-00' OR c_dt = '0000-00-00 00:00:00'")" -gt 0 ] ||
     e2e_fail "a: the zero dates are gone"
+
+# c. A legacy zero-date DEFAULT the server's mode no longer allows: a
+#    native ALTER refuses every ALTER that keeps it (1067), and takes the
+#    one that fixes it; CREATE TABLE ... LIKE of the ghost used to refuse
+#    both.
+sql primary "SET GLOBAL sql_mode = '$ZMODE'"
+for tb in t t_mirror; do
+    sql primary "SET SESSION sql_mode = ''; ALTER TABLE z.$tb ADD COLUMN legacy DATETIME NOT NULL DEFAULT '0000-00-00 00:00:00'" ||
+        fail "c: cannot add the legacy column"
+done
+start_writer z --threads=2 --seed=24 --rate=200 --exclude-column=c_decs
+sleep 1
+refused z "ADD COLUMN c_other INT" "Invalid default value for 'legacy'"
+stop_writer z
+migrated z "MODIFY legacy DATETIME NOT NULL DEFAULT '2000-01-01 00:00:00'"
 
 # b. TIME_ROUND_FRACTIONAL: copied and replayed rows round.
 sql primary "SET GLOBAL sql_mode = 'STRICT_TRANS_TABLES,TIME_ROUND_FRACTIONAL,NO_ENGINE_SUBSTITUTION'"
