@@ -1,11 +1,12 @@
 #!/bin/sh
 # Resume (osc(1) RESUMING). One migration of w.t under the mirror writer
-# (inserts, updates that change the primary key, deletes) is stopped four
+# (inserts, updates that change the primary key, deletes) is stopped five
 # times and resumed each time, the writer running throughout:
 #   1. SIGKILL at a chunk boundary of the first run (test pause);
 #   2. `panic --keep` on the status socket, in the first resumed run;
 #   3. SIGKILL at a random point of the copy (maybe inside a chunk);
 #   4. SIGKILL after the copy, while the cut-over is postponed;
+#   5. SIGKILL in the catch-up, held there by a throttle;
 # then a last `osc --resume --execute` finishes it, and t must equal its
 # mirror row for row, with the new column and nothing left over. A plain
 # rerun over the leftovers refuses and says --resume would save the copy.
@@ -127,9 +128,25 @@ finish_osc
 [ "$OSC_STATUS" = 137 ] || e2e_fail "4: SIGKILL: status $OSC_STATUS"
 expect_kept w
 
-# 5. The last resume finishes: the copy was complete, only the replay and
-# the cut-over are left.
+# 5. SIGKILL in the catch-up: held there by the throttle flag file (the
+# replay goes on while throttled, the swap waits).
 rm -f "$E2E_DIR/postpone"
+touch "$E2E_DIR/throttle"
+start_osc $(osc_conn primary) -v --resume --execute \
+    --throttle-flag-file="$E2E_DIR/throttle" w.t
+wait_osc_line "phase: catch-up" 150
+sleep 2.5
+kill -KILL "$OSC_PID"
+finish_osc
+[ "$OSC_STATUS" = 137 ] || e2e_fail "5: SIGKILL: status $OSC_STATUS"
+expect_kept w
+sql primary "SELECT value FROM w._t_osc WHERE hint = 'checkpoint'" |
+    grep -q ' phase=catch-up ' ||
+    e2e_fail "5: no checkpoint of the catch-up"
+rm -f "$E2E_DIR/throttle"
+
+# 6. The last resume finishes: the copy was complete, only the replay and
+# the cut-over are left.
 run_osc_bounded "$OSC_TIMEOUT" $(osc_conn primary) --resume --execute w.t
 expect_status 0
 expect_err "resume: the checkpoint's copy was complete"
