@@ -24,9 +24,9 @@ ENGINE_RUN_E2E = \
 	tests/e2e/t4212-engine-triggers.sh \
 	tests/e2e/t4213-engine-implicit.sh \
 	tests/e2e/t4214-engine-fk-child.sh \
-	tests/e2e/t4215-engine-fk-parent.sh \
 	tests/e2e/t4215-engine-harmless.sh \
 	tests/e2e/t4216-engine-partition.sh \
+	tests/e2e/t4218-engine-fk-parent.sh \
 	tests/e2e/t4220-engine-instant.sh \
 	tests/e2e/t4230-engine-resume.sh \
 	tests/e2e/t4240-engine-kill-cutover.sh

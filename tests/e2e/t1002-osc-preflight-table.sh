@@ -100,7 +100,7 @@ preflight_fails nodb.good '^error: database `nodb` does not exist on 127\.0\.0\.
 preflight_fails mysql.user '^error: database `mysql` belongs to the server'
 
 # Foreign keys, both ways; triggers.
-# Both sides are carried over (t4214, t4215).
+# Both sides are carried over (t4214, t4218).
 run_osc $CONN "$ADD" shop.child
 expect_status 0
 expect_out '^foreign keys: +`fk_parent` \(to `shop`\.`parent`\)$'
