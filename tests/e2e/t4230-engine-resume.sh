@@ -10,6 +10,7 @@
 # then a last `osc --resume --execute` finishes it, and t must equal its
 # mirror row for row, with the new column and nothing left over. A plain
 # rerun over the leftovers refuses and says --resume would save the copy.
+# The same, once, for u.t, whose copy takes locks (a second unique key).
 # Then on r.t the refusals, each changing nothing: a different --alter,
 # another server_id, the binary log purged past the checkpoint, the table
 # changed, and nothing to resume.
@@ -155,6 +156,31 @@ expect_no_leftovers primary w
 sql primary "SHOW CREATE TABLE w.t" | grep -q '`note`' ||
     e2e_fail "the resumed run did not add the column"
 stop_writer w
+
+# ---- the copy with locks (the ghost keeps a second unique key) ---------
+
+"$TOOLS/writer" -S "$PRIMARY_SOCK" -uroot --database=u --create=int \
+    --create-extra=unique --rows=8000 --seed=44 >/dev/null ||
+    fail "writer --create u failed"
+start_writer u --threads=2 --seed=45
+sleep 1
+OSC_TEST_PAUSE_AT="copy-rows-3000:60000" start_osc $(osc_conn primary) -v \
+    --chunk-size=200 --instant=never --alter="$ALTER" --execute u.t
+wait_osc_line "test pause at copy-rows-3000" 90
+grep -q "copy: LOCK IN SHARE MODE" "$E2E_DIR/osc.err" ||
+    e2e_fail "u: the copy should take locks (a second unique key)"
+kill -KILL "$OSC_PID"
+finish_osc
+[ "$OSC_STATUS" = 137 ] || e2e_fail "u: SIGKILL: status $OSC_STATUS"
+expect_kept u
+run_osc_bounded "$OSC_TIMEOUT" $(osc_conn primary) --chunk-size=200 \
+    --resume --execute u.t
+expect_status 0
+n=$(resumed_rows)
+[ -n "$n" ] && [ "$n" -ge 3000 ] ||
+    e2e_fail "u: the resume did not start from the checkpoint ($n)"
+expect_no_leftovers primary u
+stop_writer u
 
 # ---- refusals, each leaving everything in place ----------------------
 
