@@ -736,6 +736,51 @@ int ddl_build_constraint_check(struct strbuf *out, const struct ddl_plan *p,
 			       size_t check_index, const char *db,
 			       const char *table, struct strbuf *err);
 
+/* ---- verify (verify.c) ---- */
+
+/*
+ * --verify compares each chunk of the table with the same key range of
+ * the ghost by a checksum of the mapped columns, and must compare what
+ * the ALTER means, not bytes. ddl_verify_column() appends, for
+ * plan->map[map_index], the expression of each side whose binary text is
+ * equal exactly when the ghost holds what the copy stores from the
+ * source's value:
+ *   CAST(`c` AS BINARY)                          the same type on both
+ *   CAST(CAST(`c` AS DATETIME(3)) AS BINARY)     the source side of a
+ *   CAST(CONVERT(`c` USING latin1) AS BINARY)    type or charset change
+ * and returns 0; or -1 with the reason in `why` (one phrase, nothing
+ * appended to the expressions) for a change osc knows no exact
+ * conversion for (to FLOAT or DOUBLE, fewer fractional seconds, to JSON
+ * or BIT): that column is left out of the checksum, and the caller says
+ * so. Pure.
+ */
+int ddl_verify_column(const struct ddl_plan *p, size_t map_index,
+		      struct strbuf *source_expr, struct strbuf *ghost_expr,
+		      struct strbuf *why);
+
+/*
+ * 1 when a key range of the source (its boundaries in the source's
+ * values) selects the same rows on the ghost: every shared key column
+ * orders alike on both sides (no charset, collation or ENUM change, no
+ * BINARY(N) padding change). 0 with the reason in `why` otherwise: verify
+ * cannot compare chunk by chunk. Pure.
+ */
+int ddl_verify_key_ok(const struct ddl_plan *p, struct strbuf *why);
+
+/*
+ * The checksum of one side of a chunk:
+ *   SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS('#', e1, e2, ...,
+ *   CONCAT(ISNULL(`c1`), ISNULL(`c2`), ...)))), 0) FROM `db`.`table`
+ *   FORCE INDEX (`key`)
+ * with the ddl_verify_column() expressions of `side` (the columns it
+ * refuses left out; the ISNULL flags tell NULL from ''), and the shared
+ * key's index of that side. The caller appends " WHERE " and the range,
+ * and the source side's " LOCK IN SHARE MODE".
+ */
+int ddl_build_verify_checksum(struct strbuf *out, const struct ddl_plan *p,
+			      enum ddl_side side, const char *db,
+			      const char *table, struct strbuf *err);
+
 /* ---- triggers (trigger.c) ---- */
 
 /*

@@ -12,6 +12,7 @@ ddl_libddl_a_SOURCES = \
 	ddl/table.c \
 	ddl/plan.c \
 	ddl/sql.c \
+	ddl/verify.c \
 	ddl/trigger.c
 # libFuzzer builds instrument the module for coverage too, not only the
 # fuzz target (tests/fuzz/ddl.mk). The per-target CFLAGS replace

@@ -20,6 +20,7 @@
 #include "osc/migrate/engine.h"
 #include "osc/migrate/resume.h"
 #include "osc/migrate/history.h"
+#include "osc/migrate/verify.h"
 #include "osc/ops/summary.h"
 #include "util/clock.h"
 #include "osc/cli/version.h"
@@ -223,6 +224,19 @@ static int dry_run(struct osc_preflight *pf, const struct osc_options *opts)
 		info("preflight: all checks passed");
 	ddl_plan_render(&plan, &run.plan, pf->table.db, pf->table.table,
 			pf->table.ghost_name);
+	strbuf_addstr(&plan, "verify: ");
+	if (!opts->verify)
+		strbuf_addstr(&plan, "off (--no-verify): the ghost is not "
+				     "compared with the table");
+	else if (!osc_verify_describe(&run.plan, &plan))
+		;
+	else if (!opts->verify_repair)
+		strbuf_addstr(&plan, "; a chunk that differs fails the run "
+				     "(--no-verify-repair)");
+	else
+		strbuf_addstr(&plan, "; a chunk that differs is copied again, "
+				     "up to 3 times");
+	strbuf_addch(&plan, '\n');
 	render_instant(&instant, &run, opts);
 	osc_options_settings(opts, &settings);
 	osc_preflight_report(pf, opts, plan.buf, run.ghost_create,

@@ -262,6 +262,13 @@ const struct osc_option osc_option_table[] = {
     OPT_ENUM("triggers", 0, triggers, "MODE", triggers_choices, 0,
 	     "carry [default]: the table's triggers move to\n"
 	     "the new table under the cut-over lock; refuse"),
+    OPT_BOOL("verify", 0, verify, 0,
+	     "before the cut-over, compare the table and\n"
+	     "the ghost chunk by chunk [on]; --no-verify"),
+    OPT_BOOL("verify-repair", 0, verify_repair, 0,
+	     "copy a chunk that differs again and compare\n"
+	     "it again, up to 3 times [on]; without it the\n"
+	     "first difference aborts"),
 
     OPT_SECTION("Throttling"),
     OPT_DURATION("max-lag", 0, max_lag_ms, 0, 100, 3600 * 1000, 0,
@@ -405,6 +412,8 @@ void osc_options_init(struct osc_options *o)
 	o->log_format = LOG_FORMAT_TEXT;
 	/* Issue 15: instant when the server can (--instant=never copies). */
 	o->instant = OSC_INSTANT_AUTO;
+	o->verify = 1;
+	o->verify_repair = 1;
 }
 
 static void free_secret(char **p)
@@ -874,6 +883,8 @@ static const struct osc_option *lookup_long(const char *name, size_t len,
 	} bool_prefixes[] = {
 	    {"skip-", 1},
 	    {"disable-", 1},
+	    /* --no-verify: the spelling of osc's own switches */
+	    {"no-", 1},
 	    {"enable-", 0},
 	};
 	const struct osc_option *opt;

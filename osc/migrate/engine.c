@@ -30,6 +30,7 @@
 #include "osc/migrate/checkpoint.h"
 #include "osc/migrate/cleanup.h"
 #include "osc/migrate/resume.h"
+#include "osc/migrate/verify.h"
 #include "osc/cutover/cutover.h"
 #include "osc/migrate/engine-ops.h"
 #include "osc/migrate/engine-throttle-internal.h"
@@ -89,6 +90,8 @@ struct engine {
 	int checkpoint_warned;
 	uint64_t checkpoints;	/* written by this run */
 	int paused_at_rows;	/* test_pause_at_rows() */
+	uint64_t copy_ms;	/* how long this run's copy took */
+	struct osc_verify_result verify;
 };
 
 /* How often a checkpoint is written while the run goes on. */
@@ -202,6 +205,10 @@ static void show_progress(struct engine *e, int force)
 					   : e->run->pf->table.rows_estimate;
 	e->st.events_applied = as.rows;
 	e->st.elapsed_ms = clock_ms() - e->start_ms;
+	e->st.verify_chunks = e->verify.chunks;
+	e->st.verify_rows = e->verify.rows;
+	e->st.verify_repaired = e->verify.repaired;
+	e->st.verify_ms = (uint64_t)e->verify.elapsed_ms;
 	progress_rate_add(&e->rate, clock_ms(), e->rows_copied);
 	e->st.rows_per_second = progress_rate_get(&e->rate);
 	fill_backlog(e, &as);
@@ -544,8 +551,8 @@ static int checkpoint(struct engine *e, int force)
 	int ret = -1;
 
 	if (!e->applier || !e->fp.version || !e->phase ||
-	    (strcmp(e->phase, "copy") && strcmp(e->phase, "catch-up") &&
-	     strcmp(e->phase, "cut-over")))
+	    (strcmp(e->phase, "copy") && strcmp(e->phase, "verify") &&
+	     strcmp(e->phase, "catch-up") && strcmp(e->phase, "cut-over")))
 		return -1;
 	if (!force && clock_ms() - e->checkpoint_ms < CHECKPOINT_INTERVAL_MS)
 		return -1;
@@ -757,6 +764,129 @@ static int run_copy(struct engine *e, struct strbuf *err)
 		return -1;
 	}
 	return rc;
+}
+
+/* ---- verify (verify.h) ----------------------------------- */
+
+/* Until the applier has replayed up to `pos`, checking for a stop. */
+static int verify_wait_applied(void *ctx, const struct binlog_pos *pos,
+			       struct strbuf *err)
+{
+	struct engine *e = ctx;
+	int rc;
+
+	do {
+		if (cleanup_should_stop() || engine_ops_should_stop(e->ops)) {
+			strbuf_addstr(err, "interrupted during verify");
+			return -1;
+		}
+		if (lock_lost(e)) {
+			strbuf_addstr(err, e->failure);
+			return -1;
+		}
+		rc = osc_applier_wait_for(e->applier, pos, 1000, err);
+		show_progress(e, 0);
+	} while (rc > 0);
+	return rc;
+}
+
+/* Throttled or paused like the copy. */
+static int verify_should_pause(void *ctx)
+{
+	struct engine *e = ctx;
+	int pause = osc_throttle_should_pause(e->throttle, e->rows_copied);
+
+	pause = engine_ops_should_pause(e->ops) || pause;
+	if (pause)
+		refresh_progress(e);
+	return pause;
+}
+
+static void verify_on_chunk(void *ctx)
+{
+	struct engine *e = ctx;
+
+	e->st.verify_started = 1;
+	refresh_progress(e);
+}
+
+/*
+ * --verify: compare the table and the ghost before the cut-over, repair
+ * what differs (--verify-repair). Returns 0 (also when verify is off or
+ * cannot run on this plan: said, never silent), -1 with err.
+ */
+static int run_verify(struct engine *e, struct strbuf *err)
+{
+	const struct osc_options *o = e->run->opts;
+	const struct osc_table_facts *t = &e->run->pf->table;
+	struct osc_verify_opts vo;
+	struct chunk_copy_opts sizing;
+	struct strbuf what = STRBUF_INIT;
+	int rc;
+
+	if (!o->verify) {
+		info("verify: off (--no-verify): the ghost is not compared "
+		     "with the table before the cut-over");
+		return 0;
+	}
+	if (!osc_verify_describe(&e->run->plan, &what)) {
+		warning("verify: %s", what.buf);
+		strbuf_release(&what);
+		return 0;
+	}
+	set_phase(e, "verify");
+	info("verify: %s", what.buf);
+	strbuf_release(&what);
+	memset(&sizing, 0, sizeof(sizing));
+	osc_throttle_copy_sizing(o,
+				 t->rows_estimate ? t->data_bytes /
+							    t->rows_estimate
+						  : 0,
+				 &sizing);
+	memset(&vo, 0, sizeof(vo));
+	vo.dbopts = &e->run->pf->dbopts;
+	vo.plan = &e->run->plan;
+	vo.db = t->db;
+	vo.table = t->table;
+	vo.ghost = t->ghost_name;
+	vo.key = &e->key;
+	vo.copy_prefix = e->copy_prefix.buf;
+	vo.copy_suffix = e->copy_suffix.buf;
+	vo.chunk_rows = sizing.chunk_rows;
+	vo.chunk_time_ms = sizing.chunk_time_ms;
+	vo.min_rows = sizing.min_rows;
+	vo.max_rows = sizing.max_rows;
+	vo.repair = o->verify_repair;
+	vo.mysql = e->run->pf->server.flavor == OSC_FLAVOR_MYSQL;
+	vo.should_stop = copy_should_stop;
+	vo.should_pause = verify_should_pause;
+	vo.wait_applied = verify_wait_applied;
+	vo.on_chunk = verify_on_chunk;
+	vo.ctx = e;
+	e->st.verify_started = 1;
+	rc = osc_verify_run(&vo, &e->verify, err);
+	show_progress(e, 1);
+	if (rc == 1) {
+		if (e->failure)
+			strbuf_addstr(err, e->failure);
+		else if (!osc_applier_failed(e->applier, err) &&
+			 !osc_throttle_aborted(e->throttle, err))
+			strbuf_addstr(err, "interrupted during verify");
+		return -1;
+	}
+	if (rc < 0)
+		return -1;
+	info("verify: %" PRIu64 " rows in %llu chunks equal in %.1f s (%.0f%% "
+	     "of the copy's %.1f s); %llu chunk%s differed and %s copied "
+	     "again",
+	     (uint64_t)e->verify.rows, e->verify.chunks,
+	     e->verify.elapsed_ms / 1000.0,
+	     e->copy_ms ? 100.0 * e->verify.elapsed_ms / (double)e->copy_ms
+			: 0.0,
+	     (double)e->copy_ms / 1000.0, e->verify.repaired,
+	     e->verify.repaired == 1 ? "" : "s",
+	     e->verify.repaired == 1 ? "was" : "were");
+	return 0;
 }
 
 /* ---- catch-up and cut-over ------------------------------------------ */
@@ -1368,8 +1498,13 @@ int osc_engine_run(struct osc_run *run)
 	set_phase(e, "copy");
 	if (e->copy_done)
 		info("resume: the checkpoint's copy was complete");
-	else if (run_copy(e, &err) < 0)
-		goto fail;
+	else {
+		uint64_t copy_start = clock_ms();
+
+		if (run_copy(e, &err) < 0)
+			goto fail;
+		e->copy_ms = clock_ms() - copy_start;
+	}
 	e->copy_done = 1;
 	checkpoint(e, 1);
 	show_progress(e, 1);
@@ -1379,6 +1514,9 @@ int osc_engine_run(struct osc_run *run)
 	/* --postpone-cut-over-flag-file, on-before-cut-over. */
 	if (engine_ops_cut_over_gate(e->ops, refresh_progress,
 				     copy_should_stop, e, &err) < 0)
+		goto fail;
+	/* Phase 5: the table and the ghost compared (the replay goes on). */
+	if (run_verify(e, &err) < 0)
 		goto fail;
 
 	/* Phase 6: catch up, then swap; never while throttled. */

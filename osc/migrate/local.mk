@@ -3,7 +3,7 @@
 # data checks, names, the cleanup stack and signals, checkpoints and
 # resume, and the engine's glue to throttling and operations. Public
 # headers engine.h, preflight.h, run.h, settings.h, cleanup.h, names.h,
-# checkpoint.h, changelog.h, resume.h, engine-ops.h;
+# checkpoint.h, changelog.h, resume.h, engine-ops.h, verify.h;
 # engine-throttle-internal.h is for this folder only. DESIGN.md 8.
 noinst_LIBRARIES += osc/migrate/liboscmigrate.a
 OSC_MODULE_LIBS += osc/migrate/liboscmigrate.a
@@ -14,6 +14,7 @@ osc_migrate_liboscmigrate_a_SOURCES = \
 	osc/migrate/engine-throttle.c osc/migrate/engine-throttle-internal.h \
 	osc/migrate/engine-ops.c osc/migrate/engine-ops.h \
 	osc/migrate/ghost.c \
+	osc/migrate/verify.c osc/migrate/verify.h \
 	osc/migrate/checkpoint.c osc/migrate/checkpoint.h \
 	osc/migrate/changelog.c osc/migrate/changelog.h \
 	osc/migrate/resume.c osc/migrate/resume.h \

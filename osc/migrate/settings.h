@@ -76,6 +76,8 @@ struct osc_options {
 	int no_drop_old_table;
 	int instant; /* enum osc_instant (--instant) */
 	int triggers;	/* --triggers: enum osc_triggers_mode */
+	int verify;	/* --verify: compare before the cut-over */
+	int verify_repair; /* --verify-repair: copy a differing chunk again */
 
 	/*
 	 * Throttling (osc/migrate/engine-throttle.c turns these into a throttler).

@@ -198,6 +198,11 @@ void progress_format_line(const struct progress_status *st, const char *ts,
 	}
 	if (st->cut_over_postponed)
 		strbuf_addstr(out, "; cut-over postponed");
+	if (st->verify_started)
+		strbuf_addf(out, "; verified %" PRIu64 " rows in %" PRIu64
+				 " chunks, %" PRIu64 " repaired",
+			    st->verify_rows, st->verify_chunks,
+			    st->verify_repaired);
 	strbuf_addstr(out, "; elapsed ");
 	progress_format_duration(out, st->elapsed_ms / 1000);
 }
@@ -266,6 +271,12 @@ void progress_format_json_fields(const struct progress_status *st,
 		 st->chunk_size ? (int64_t)st->chunk_size : -1);
 	strbuf_addf(out, ",\"elapsed_seconds\":%" PRIu64,
 		    st->elapsed_ms / 1000);
+	if (st->verify_started)
+		strbuf_addf(out, ",\"verify\":{\"chunks\":%" PRIu64
+				 ",\"rows\":%" PRIu64 ",\"repaired\":%" PRIu64
+				 ",\"seconds\":%" PRIu64 "}",
+			    st->verify_chunks, st->verify_rows,
+			    st->verify_repaired, st->verify_ms / 1000);
 	/* Every field was added with a leading comma: drop the first. */
 	memmove(out->buf + start, out->buf + start + 1, out->len - start - 1);
 	strbuf_setlen(out, out->len - 1);

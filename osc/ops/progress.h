@@ -61,6 +61,9 @@ struct progress_status {
 	int cut_over_postponed;
 	uint64_t chunk_size;		/* rows per chunk; 0: unknown */
 	uint64_t elapsed_ms;
+	/* --verify, once it has started (the fields are shown then). */
+	int verify_started;
+	uint64_t verify_chunks, verify_rows, verify_repaired, verify_ms;
 };
 
 #define PROGRESS_STATUS_INIT                                              \

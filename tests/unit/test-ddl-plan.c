@@ -1406,6 +1406,113 @@ static void test_fk_orphan_checks(void **state)
 	strbuf_release(&err);
 }
 
+/* --verify: each side's expression of a column, or why it is left out. */
+static void test_verify_columns(void **state)
+{
+	static const struct {
+		const char *alter;
+		const char *column;	/* ghost name */
+		const char *source;	/* NULL: not compared */
+		const char *ghost;	/* or the reason */
+	} cases[] = {
+		{ "ADD COLUMN x INT", "qty", "CAST(`qty` AS BINARY)",
+		  "CAST(`qty` AS BINARY)" },
+		{ "MODIFY qty BIGINT NOT NULL DEFAULT 0", "qty",
+		  "CAST(`qty` AS BINARY)", "CAST(`qty` AS BINARY)" },
+		{ "MODIFY qty INT(5) ZEROFILL NOT NULL DEFAULT 0", "qty",
+		  "CAST(CAST(`qty` AS UNSIGNED) AS BINARY)",
+		  "CAST(CAST(`qty` AS UNSIGNED) AS BINARY)" },
+		{ "MODIFY qty DECIMAL(12,3) NOT NULL DEFAULT 0", "qty",
+		  "CAST(CAST(`qty` AS DECIMAL(12,3)) AS BINARY)",
+		  "CAST(`qty` AS BINARY)" },
+		{ "MODIFY ts DATETIME(6)", "ts", "CAST(`ts` AS BINARY)",
+		  "CAST(`ts` AS BINARY)" },
+		{ "MODIFY ts DATETIME", "ts", NULL,
+		  "fewer fractional digits (rounded or truncated by sql_mode) "
+		  "(datetime to datetime)" },
+		{ "MODIFY ts TIMESTAMP(6) NULL", "ts",
+		  "CAST(CAST(`ts` AS DATETIME(6)) AS BINARY)",
+		  "CAST(`ts` AS BINARY)" },
+		{ "MODIFY note TEXT CHARACTER SET latin1", "note",
+		  "CAST(CONVERT(`note` USING latin1) AS BINARY)",
+		  "CAST(`note` AS BINARY)" },
+		{ "MODIFY name CHAR(64) NOT NULL DEFAULT ''", "name",
+		  "CAST(TRIM(TRAILING ' ' FROM CONVERT(`name` USING utf8mb4)) "
+		  "AS BINARY)",
+		  "CAST(`name` AS BINARY)" },
+		{ "MODIFY name VARCHAR(64) COLLATE utf8mb4_bin NOT NULL "
+		  "DEFAULT ''", "name",
+		  "CAST(`name` AS BINARY)", "CAST(`name` AS BINARY)" },
+		{ "CHANGE email mail VARBINARY(200)", "mail",
+		  "CAST(`email` AS BINARY)", "CAST(`mail` AS BINARY)" },
+		{ "MODIFY email BINARY(200)", "email",
+		  "CAST(`email` AS BINARY(200))", "CAST(`email` AS BINARY)" },
+		{ "MODIFY kind ENUM('c','b','a','d') NOT NULL DEFAULT 'a'",
+		  "kind", "CAST(CONVERT(`kind` USING utf8mb4) AS BINARY)",
+		  "CAST(`kind` AS BINARY)" },
+		{ "MODIFY price DOUBLE", "price", NULL,
+		  "a change of this type (decimal to double)" },
+	};
+	struct strbuf se = STRBUF_INIT, ge = STRBUF_INIT, why = STRBUF_INIT;
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct ddl_plan p = DDL_PLAN_INIT;
+		int r = 1;
+
+		plan_from(src_basic, cases[i].alter, &p);
+		for (j = 0; j < p.map_nr; j++)
+			if (!strcmp(p.map[j].ghost_name, cases[i].column))
+				r = ddl_verify_column(&p, j, &se, &ge, &why);
+		if (cases[i].source) {
+			if (r)
+				fail_msg("%s: %s", cases[i].alter, why.buf);
+			expect_sql(&se, cases[i].source);
+			expect_sql(&ge, cases[i].ghost);
+		} else {
+			assert_int_equal(r, -1);
+			assert_string_equal(se.buf, "");
+			assert_string_equal(ge.buf, "");
+			expect_sql(&why, cases[i].ghost);
+		}
+		strbuf_reset(&why);
+		ddl_plan_release(&p);
+	}
+	strbuf_release(&se);
+	strbuf_release(&ge);
+	strbuf_release(&why);
+}
+
+/* The checksum statement, and keys verify cannot range over. */
+static void test_verify_checksum(void **state)
+{
+	struct ddl_plan p = DDL_PLAN_INIT;
+	struct strbuf sb = STRBUF_INIT, why = STRBUF_INIT;
+
+	(void)state;
+	plan_from(src_three, "MODIFY d BIGINT, ADD COLUMN e INT", &p);
+	assert_int_equal(ddl_verify_key_ok(&p, &why), 1);
+	assert_int_equal(ddl_build_verify_checksum(&sb, &p, DDL_SIDE_SOURCE,
+						   "db", "three", NULL), 0);
+	expect_sql(&sb, "SELECT COUNT(*), COALESCE(BIT_XOR(CRC32(CONCAT_WS("
+			"'#', CAST(`a` AS BINARY), CAST(`b` AS BINARY), "
+			"CAST(`c` AS BINARY), CAST(`d` AS BINARY), "
+			"CONCAT(ISNULL(`a`), ISNULL(`b`), ISNULL(`c`), "
+			"ISNULL(`d`))))), 0) FROM `db`.`three` FORCE INDEX "
+			"(`PRIMARY`)");
+	ddl_plan_release(&p);
+	plan_from(src_three, "MODIFY b VARCHAR(10) CHARACTER SET latin1 "
+			     "NOT NULL", &p);
+	assert_int_equal(ddl_verify_key_ok(&p, &why), 0);
+	expect_sql(&why, "the ALTER changes how key column `b` orders "
+			 "(varchar to varchar), so a key range of the table "
+			 "is not the same range of the ghost");
+	ddl_plan_release(&p);
+	strbuf_release(&sb);
+	strbuf_release(&why);
+}
+
 /* Ordinals count every column, generated and invisible ones included,
  * as binlog row images do. */
 static void test_plan_ordinals(void **state)
@@ -1491,6 +1598,8 @@ int main(void)
 		cmocka_unit_test(test_fit_checks),
 		cmocka_unit_test(test_fk_orphan_checks),
 		cmocka_unit_test(test_unnamed_index),
+		cmocka_unit_test(test_verify_columns),
+		cmocka_unit_test(test_verify_checksum),
 		cmocka_unit_test(test_sql_builders),
 		cmocka_unit_test(test_replay_strings),
 		cmocka_unit_test(test_plan_ordinals),
