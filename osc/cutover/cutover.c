@@ -1268,6 +1268,36 @@ static int lock_alive(struct attempt *a, const char *when, struct strbuf *err)
 	return -1;
 }
 
+/*
+ * Galera: an applier thread (user 'system user') waiting for a metadata
+ * lock while L holds t is a change made on another node that waits for
+ * t (measured on 10.11.19: state "Waiting for table metadata lock", the
+ * change's statement in INFO). Swapping now would leave it to land in
+ * the old table after the unlock: the attempt fails instead.
+ */
+static const char SQL_GALERA_WAITING_APPLIERS[] =
+    "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE "
+    "USER = 'system user' AND STATE LIKE 'Waiting for table metadata lock%'";
+
+static enum attempt_status galera_foreign_waits(struct attempt *a,
+						struct strbuf *err)
+{
+	const struct cutover_opts *o = a->o;
+	unsigned long long n = 0;
+
+	if (db_query_u64(a->ctl, SQL_GALERA_WAITING_APPLIERS, &n, err) < 0)
+		return ATTEMPT_RETRY;
+	if (!n)
+		return ATTEMPT_SWAPPED;
+	strbuf_addf(err,
+		    "table `%s`.`%s` is written on several Galera nodes (a "
+		    "change from another node waits for the cut-over lock); "
+		    "osc needs a single writer node: send the table's writes "
+		    "to the node osc runs on, and run it again",
+		    o->schema, o->table);
+	return ATTEMPT_RETRY;
+}
+
 static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 					  struct strbuf *err)
 {
@@ -1277,6 +1307,16 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 
 	if (open_connections(a, 1, err) < 0)
 		goto fail;
+
+	/* Galera: the sentry is this node's alone (cutover.h). */
+	if (o->galera &&
+	    (db_session_set(a->lock, "wsrep_on", "OFF", err) < 0 ||
+	     db_session_set(a->ctl, "wsrep_on", "OFF", err) < 0)) {
+		strbuf_addstr(err, " (osc sets wsrep_on=OFF for its cut-over "
+			      "sessions on a Galera node: it needs SUPER)");
+		st = ATTEMPT_FATAL;
+		goto fail;
+	}
 
 	/* 1. The sentry, then the locks on t and on the sentry. */
 	strbuf_addstr(&sql, "CREATE TABLE ");
@@ -1345,6 +1385,12 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	 * every writer (0 of 20). The catch-up is done, so the ghost equals
 	 * t; L is checked alive again before the unlock.
 	 */
+	if (o->galera) {
+		st = galera_foreign_waits(a, err);
+		if (st != ATTEMPT_SWAPPED)
+			goto fail;
+		st = ATTEMPT_RETRY;
+	}
 	strbuf_reset(&sql);
 	strbuf_addstr(&sql, "DROP TABLE ");
 	add_table(&sql, o, o->old);

@@ -273,6 +273,17 @@ struct cutover_opts {
 	 * NULL.
 	 */
 	void (*hold_replay)(void *ctx, int on);
+	/*
+	 * A Galera node (issue 16; SENTRY only). L and C run with
+	 * wsrep_on=OFF, so the sentry is created and dropped on this node
+	 * alone: no statement of L waits in total order isolation while L
+	 * holds t (measured: such a DDL waits for ever once another node's
+	 * change to t waits for L's lock, and KILL does not end it). Before
+	 * the sentry is dropped, C looks for an applier thread waiting for
+	 * a metadata lock: a change from another node waiting for L's lock
+	 * on t. Then the attempt does not swap (it fails, and is retried).
+	 */
+	int galera;
 	void *ctx;
 };
 

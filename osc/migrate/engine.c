@@ -706,11 +706,40 @@ static int run_copy(struct engine *e, struct strbuf *err)
 		uint64_t row_bytes =
 			t->rows_estimate ? t->data_bytes / t->rows_estimate : 0;
 
+		uint64_t ws_rows;
+
 		osc_throttle_copy_sizing(o, row_bytes, &co);
 		if (!o->chunk_rows_fixed && co.max_rows < o->chunk_rows_max)
 			info("copy: rows of about %" PRIu64 " bytes: at most "
 			     "%llu rows per chunk (--chunk-size-max-bytes)",
 			     row_bytes, co.max_rows);
+		/*
+		 * Galera: a chunk is one writeset; it must stay under
+		 * wsrep_max_ws_rows and wsrep_max_ws_size (half of each).
+		 */
+		ws_rows = osc_galera_max_chunk_rows(&e->run->pf->galera,
+						    row_bytes ? row_bytes
+							      : 1024);
+		if (ws_rows) {
+			int capped = 0;
+
+			if (co.chunk_rows > ws_rows) {
+				co.chunk_rows = ws_rows;
+				capped = 1;
+			}
+			if (co.max_rows > ws_rows) {
+				co.max_rows = ws_rows;
+				capped = 1;
+			}
+			if (co.min_rows > co.max_rows)
+				co.min_rows = co.max_rows;
+			if (capped)
+				info("copy: at most %" PRIu64 " rows per chunk "
+				     "(half of wsrep_max_ws_rows=%" PRIu64
+				     " / wsrep_max_ws_size=%" PRIu64 ")",
+				     ws_rows, e->run->pf->galera.max_ws_rows,
+				     e->run->pf->galera.max_ws_size);
+		}
 	}
 	/* Read each chunk's warnings: INSERT IGNORE turns a value the ghost
 	 * cannot hold into a warning and a silent change. */
@@ -1263,6 +1292,9 @@ static int start_applier(struct engine *e, const struct binlog_pos *from,
 		.dbopts = &run->pf->dbopts,
 		.lower_case_table_names = run->pf->server.lower_case_table_names,
 		.lockless_copy = e->lockless,
+		.galera_server_id = run->pf->galera.on
+					    ? (uint32_t)run->pf->server.server_id
+					    : 0,
 	};
 
 	if (from)
@@ -1556,6 +1588,7 @@ int osc_engine_run(struct osc_run *run)
 	co.triggers_nr = t->triggers_nr;
 	co.own_ddl = cutover_own_ddl;
 	co.hold_replay = cutover_hold_replay;
+	co.galera = run->pf->galera.on;
 	rc = cutover_run(&co, &cres, &err);
 	if (rc == CUTOVER_UNKNOWN) {
 		error("%s", err.buf);

@@ -326,13 +326,6 @@ static void check_galera(struct osc_preflight *pf,
 			 timeout_s, &notes, &problems);
 	report_lines(pf, &notes, 0, "");
 	report_lines(pf, &problems, 1, "");
-	/* Until the cut-over knows the other nodes' writes (issue 16). */
-	if (opts->execute)
-		fail(pf,
-		     "%s is a Galera cluster node; osc checks Galera nodes "
-		     "(the dry run) but does not migrate on them yet: use "
-		     "ALTER TABLE directly, or pt-online-schema-change",
-		     s->where);
 out:
 	strbuf_release(&err);
 	strbuf_release(&notes);
@@ -349,14 +342,29 @@ static void check_galera_key(struct osc_preflight *pf)
 	struct osc_table_facts *t = &pf->table;
 	struct strbuf q = STRBUF_INIT;
 
-	if (!pf->galera.on || !t->key_name || t->key_is_primary)
+	if (!pf->galera.on)
 		goto out;
 	qname(&q, t->db, t->table);
-	fail(pf,
-	     "table %s has no PRIMARY KEY; on a Galera cluster osc needs one "
-	     "(writesets are certified and applied by it): add a primary "
-	     "key first",
-	     q.buf);
+	if (t->key_name && !t->key_is_primary)
+		fail(pf,
+		     "table %s has no PRIMARY KEY; on a Galera cluster osc "
+		     "needs one (writesets are certified and applied by it): "
+		     "add a primary key first",
+		     q.buf);
+	/*
+	 * Moving triggers and foreign keys at the cut-over is DDL under
+	 * L's lock, which on Galera runs in total order isolation and can
+	 * wait for ever behind another node's change to t (galera.c).
+	 */
+	if (t->triggers_nr || t->fk_own_nr || t->fk_referencing_nr)
+		fail(pf,
+		     "table %s has %s; on a Galera cluster osc cannot move "
+		     "them at the cut-over yet (that DDL would run in total "
+		     "order isolation under the lock): drop them first and "
+		     "create them again afterwards, or use ALTER TABLE "
+		     "directly",
+		     q.buf,
+		     t->triggers_nr ? "triggers" : "foreign keys");
 out:
 	strbuf_release(&q);
 }
@@ -1650,9 +1658,9 @@ int osc_preflight_run(struct osc_preflight *pf, const struct osc_options *opts)
 	/* The server's spelling of the names decides the object names. */
 	set_object_names(t);
 	check_key(pf);
-	check_galera_key(pf);
 	check_foreign_keys(pf);
 	check_triggers(pf, opts);
+	check_galera_key(pf);
 	read_generated_columns(pf);
 	lock_held = check_lock(pf);
 	check_leftovers(pf, lock_held, opts->resume);

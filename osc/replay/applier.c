@@ -635,6 +635,24 @@ static void *applier_main(void *arg)
 		case BINLOG_EVENT_ROWS:
 			if (!is_our_table(a, ev->u.rows.table))
 				break;
+			if (a->cfg.galera_server_id &&
+			    ev->server_id != a->cfg.galera_server_id) {
+				struct strbuf msg = STRBUF_INIT;
+
+				strbuf_addf(&msg,
+					    "table `%s`.`%s` is written on "
+					    "several Galera nodes (a change "
+					    "made on the node with server_id "
+					    "%u reached this one); osc needs a "
+					    "single writer node: send the "
+					    "table's writes to the node osc "
+					    "runs on, and run it again",
+					    a->cfg.db, a->cfg.table,
+					    (unsigned)ev->server_id);
+				fail(a, msg.buf);
+				strbuf_release(&msg);
+				goto out;
+			}
 			pthread_mutex_lock(&a->mu);
 			if (a->watching)
 				a->slipped_rows += (long)ev->u.rows.nrows;

@@ -54,6 +54,14 @@ struct osc_applier_config {
 	 * osc_applier_chunk_begin() and osc_applier_chunk_end().
 	 */
 	int lockless_copy;
+	/*
+	 * A Galera node (issue 16): its server id. A row change of the
+	 * table whose event carries another server id was made on another
+	 * node (Galera keeps the origin's id in the binlog), and fails the
+	 * run: the cut-over's lock cannot stop writers on other nodes.
+	 * 0: not Galera, no such check.
+	 */
+	uint32_t galera_server_id;
 };
 
 /*

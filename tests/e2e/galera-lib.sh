@@ -173,3 +173,46 @@ start_galera_cluster() {
     [ "$(galera_status primary wsrep_cluster_size)" = 3 ] ||
         fail "the galera cluster has $(galera_status primary wsrep_cluster_size) nodes, not 3"
 }
+
+# start_galera_writer NODE DB TAG [ARGS]: the mirror writer through node
+# NODE (its own socket) on DB; stop it with stop_galera_writer TAG.
+start_galera_writer() {
+    local node=$1 db=$2 tag=$3 sock
+    shift 3
+    sock=$E2E_DIR/$node/s
+    rm -f "$E2E_DIR/stop.$tag"
+    "$OSC_BUILDDIR/tests/tools/writer" -S "$sock" -uroot \
+        --database="$db" --stop-file="$E2E_DIR/stop.$tag" "$@" \
+        >"$E2E_DIR/writer.$tag" 2>&1 &
+    eval "GALERA_WRITER_$tag=\$!"
+    ENGINE_WRITERS="$ENGINE_WRITERS $!"
+}
+
+# stop_galera_writer TAG: stop it; fail the test on its errors.
+stop_galera_writer() {
+    local tag=$1 pid
+    pid=$(eval echo "\$GALERA_WRITER_$tag")
+    touch "$E2E_DIR/stop.$tag"
+    if ! wait "$pid"; then
+        cat "$E2E_DIR/writer.$tag" >&2
+        e2e_fail "$tag: the writer saw errors"
+    fi
+    ENGINE_WRITERS=$(echo "$ENGINE_WRITERS" | tr ' ' '\n' | grep -vx "$pid" | tr '\n' ' ')
+    e2e_log "$tag: $(tail -n 1 "$E2E_DIR/writer.$tag")"
+}
+
+# galera_same_everywhere DB TABLE: the table has the same checksum on the
+# three nodes (after waiting for node 2 and 3 to apply what node 1 has).
+galera_same_everywhere() {
+    local db=$1 tbl=$2 c1 c2 c3
+    sql node2 "SET SESSION wsrep_sync_wait = 1; SELECT 1" >/dev/null
+    sql node3 "SET SESSION wsrep_sync_wait = 1; SELECT 1" >/dev/null
+    c1=$(sql primary "CHECKSUM TABLE $db.$tbl" | cut -f2)
+    c2=$(sql node2 "SET SESSION wsrep_sync_wait = 1; CHECKSUM TABLE $db.$tbl" | cut -f2)
+    c3=$(sql node3 "SET SESSION wsrep_sync_wait = 1; CHECKSUM TABLE $db.$tbl" | cut -f2)
+    if [ "$c1" != "$c2" ] || [ "$c1" != "$c3" ]; then
+        e2e_fail "$db.$tbl differs between the nodes: $c1 $c2 $c3"
+        return 1
+    fi
+    return 0
+}

@@ -7,7 +7,7 @@
 #  - the text and JSON reports say so;
 #  - refusals, one line each, exit 1, nothing created, no lock held:
 #    a table without a PRIMARY KEY (a NOT NULL unique key is not enough
-#    on Galera), wsrep_OSU_method=RSU, a --galera-node that does not
+#    on Galera), a table with a trigger, wsrep_OSU_method=RSU, a --galera-node that does not
 #    answer, and two nodes that share a server_id;
 #  - t equals its mirror at the end.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
@@ -65,6 +65,15 @@ expect_out "^galera nodes: +127\.0\.0\.1:$NODE3_PORT \(server_id 3\), this node 
 run_osc_bounded 60 --no-defaults $(osc_conn primary) \
     --alter='ADD COLUMN note VARCHAR(20)' g.nopk
 refused "no primary key" "^error: table \`g\`\.\`nopk\` has no PRIMARY KEY; on a Galera cluster osc needs one .*: add a primary key first$"
+
+# A trigger: refused on Galera (moving it is DDL under the lock).
+sql primary "CREATE TABLE g.trg (id INT PRIMARY KEY, v INT) ENGINE=InnoDB;
+    CREATE TRIGGER g.trg_bi BEFORE INSERT ON g.trg FOR EACH ROW SET NEW.v = 1" ||
+    fail "cannot create g.trg"
+run_osc_bounded 60 --no-defaults $(osc_conn primary) \
+    --alter='ADD COLUMN note VARCHAR(20)' g.trg
+refused "trigger" "^error: table \`g\`\.\`trg\` has triggers; on a Galera cluster osc cannot move them at the cut-over yet .*create them again afterwards, or use ALTER TABLE directly$"
+sql primary "DROP TABLE g.trg"
 
 # wsrep_OSU_method=RSU: refused.
 sql primary "SET GLOBAL wsrep_OSU_method = 'RSU'"
