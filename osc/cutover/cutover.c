@@ -775,6 +775,10 @@ static int restore_children(struct attempt *a, struct db *db,
 				goto out;
 			break;
 		}
+		if (a->child_stage[i])
+			verbose("cut-over: foreign key `%s` of `%s`.`%s` "
+				"references `%s` again", c->name, c->schema,
+				c->table, o->table);
 		a->child_stage[i] = 0;
 	}
 	ret = 0;

@@ -7,8 +7,10 @@
 # migrations. Then t equals its mirror, each child equals its mirror's
 # child row for row, the children's constraints are what they were and
 # point at the new t (a delete cascades; the old table is referenced by
-# nothing), and nothing of the run is left. A self-referencing table
-# migrates too, its constraint kept and enforced.
+# nothing), and nothing of the run is left. Between the two, a cut-over
+# that fails with a child's constraint already on the ghost: it goes back
+# to t under the lock. A self-referencing table migrates too, its
+# constraint kept and enforced.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 e2e_init
 . "$OSC_SRCDIR/tests/e2e/engine-lib.sh"
@@ -48,8 +50,32 @@ grep -q 'CONSTRAINT `kid_n_ibfk_1` FOREIGN KEY (`pid`) REFERENCES `t` (`id`) ON 
 
 start_writer $DB --threads=2 --seed=52 --rate=${OSC_TEST_RATE:-300}
 sleep 1
-for alter in "ADD COLUMN note VARCHAR(32) NOT NULL DEFAULT 'x'" \
+# For the failing cut-over: a constraint of kid_n that takes the
+# temporary name osc would give kid_n's (it references another table).
+sql primary "CREATE TABLE $DB.zz (id INT PRIMARY KEY);
+    ALTER TABLE $DB.kid_n ADD COLUMN z INT NULL" || fail "cannot add zz"
+for alter in "ADD COLUMN note VARCHAR(32) NOT NULL DEFAULT 'x'" fail \
     "ADD INDEX k_i (c_i)"; do
+    if [ "$alter" = fail ]; then
+        # A cut-over that fails once kid_c's constraint points at the
+        # ghost (kid_c moves first, kid_n's temporary name is taken): L
+        # points it back at t before it unlocks, t stays, and the child
+        # comparisons below show that no write saw the wrong parent.
+        sql primary "ALTER TABLE $DB.kid_n ADD CONSTRAINT _osc_rfk1__t_new
+            FOREIGN KEY (z) REFERENCES $DB.zz (id)" || fail "cannot add the clash"
+        run_osc_bounded "$OSC_TIMEOUT" $(osc_conn primary) --chunk-size=500 \
+            -v --instant=never --alter="ADD COLUMN z INT" --execute $DB.t
+        expect_status 1
+        expect_err 'cannot move foreign key `kid_n_ibfk_1` of `fkp`.`kid_n`'
+        expect_err 'cut-over: foreign key `fk_kid_c` of `fkp`.`kid_c` references `t` again'
+        expect_err '`fkp`.`t` is unchanged'
+        sql primary "ALTER TABLE $DB.kid_n DROP FOREIGN KEY _osc_rfk1__t_new,
+            DROP COLUMN z" || fail "cannot drop the clash"
+        kids_fk >"$E2E_DIR/kids.fail"
+        diff "$E2E_DIR/kids.before" "$E2E_DIR/kids.fail" >&2 ||
+            e2e_fail "the children's constraints are not back on t"
+        continue
+    fi
     run_osc_bounded "$OSC_TIMEOUT" $(osc_conn primary) --chunk-size=500 \
         --instant=never --alter="$alter" --execute $DB.t
     expect_status 0 || fail "osc failed on '$alter'"
