@@ -470,6 +470,11 @@ static enum attempt_status move_triggers(struct attempt *a,
 		}
 		a->trg_created = i + 1;
 	}
+	/* Back to the session's own charset for the catalog query. */
+	if (db_session_set(g, "character_set_client", "'utf8mb4'", err) < 0 ||
+	    db_session_set(g, "collation_connection", "'utf8mb4_general_ci'",
+			   err) < 0)
+		return ATTEMPT_RETRY;
 	if (trg_check(a, g, o->ghost, err) < 0)
 		return ATTEMPT_FATAL;
 	a->res->triggers_ms = clock_ms_f() - t0;
