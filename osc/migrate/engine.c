@@ -841,8 +841,9 @@ static void verify_on_chunk(void *ctx)
 
 /*
  * --verify: compare the table and the ghost before the cut-over, repair
- * what differs (--verify-repair). Returns 0 (also when verify is off or
- * cannot run on this plan: said, never silent), -1 with err.
+ * what differs (--verify-repair). Returns 1 when the table was compared,
+ * 0 when verify is off or cannot run on this plan (said, never silent),
+ * -1 with err.
  */
 static int run_verify(struct engine *e, struct strbuf *err)
 {
@@ -915,7 +916,7 @@ static int run_verify(struct engine *e, struct strbuf *err)
 	     (double)e->copy_ms / 1000.0, e->verify.repaired,
 	     e->verify.repaired == 1 ? "" : "s",
 	     e->verify.repaired == 1 ? "was" : "were");
-	return 0;
+	return 1;
 }
 
 /* ---- catch-up and cut-over ------------------------------------------ */
@@ -1547,18 +1548,28 @@ int osc_engine_run(struct osc_run *run)
 	if (engine_ops_cut_over_gate(e->ops, refresh_progress,
 				     copy_should_stop, e, &err) < 0)
 		goto fail;
-	/* Phase 5: the table and the ghost compared (the replay goes on). */
-	if (run_verify(e, &err) < 0)
-		goto fail;
-
-	/* Phase 6: catch up, then swap; never while throttled. */
-	set_phase(e, "catch-up");
-	do {
-		if (osc_throttle_wait(e->throttle, copy_should_stop,
-				      refresh_progress, e, &err) < 0 ||
-		    catch_up(e, &err) < 0)
+	/*
+	 * Phase 5: catch up, compare the table and the ghost (the replay
+	 * goes on), catch up again after verify's time; then swap, never
+	 * while throttled. Caught up first, so that verify's chunks find a
+	 * short backlog while they hold their locks.
+	 */
+	for (n = 0; n < 2; n++) {
+		set_phase(e, "catch-up");
+		do {
+			if (osc_throttle_wait(e->throttle, copy_should_stop,
+					      refresh_progress, e, &err) < 0 ||
+			    catch_up(e, &err) < 0)
+				goto fail;
+		} while (osc_throttle_paused(e->throttle));
+		if (n)
+			break;
+		rc = run_verify(e, &err);
+		if (rc < 0)
 			goto fail;
-	} while (osc_throttle_paused(e->throttle));
+		if (!rc)
+			break;	/* nothing ran: no time to catch up on */
+	}
 	set_phase(e, "cut-over");
 	memset(&co, 0, sizeof(co));
 	memset(&cres, 0, sizeof(cres));
