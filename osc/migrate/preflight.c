@@ -1871,6 +1871,19 @@ static void report_json(const struct osc_preflight *pf,
 		strbuf_addjson(out, t->triggers[i].name,
 			       strlen(t->triggers[i].name));
 	}
+	/* The constraints moved at the cut-over: [[schema, table, name]]. */
+	strbuf_addstr(out, "],\"referenced_by\":[");
+	for (i = 0; i < t->fk_referencing_nr; i++) {
+		const struct osc_child_fk *c = &t->children[i];
+
+		strbuf_addstr(out, i ? ",[" : "[");
+		strbuf_addjson(out, c->schema, strlen(c->schema));
+		strbuf_addch(out, ',');
+		strbuf_addjson(out, c->table, strlen(c->table));
+		strbuf_addch(out, ',');
+		strbuf_addjson(out, c->name, strlen(c->name));
+		strbuf_addch(out, ']');
+	}
 	strbuf_addstr(out, "]},");
 	JSTR("alter", opts->alter);
 	strbuf_addstr(out, ",\"objects\":{");

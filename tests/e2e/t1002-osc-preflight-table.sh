@@ -107,6 +107,9 @@ expect_out '^foreign keys: +`fk_parent` \(to `shop`\.`parent`\)$'
 run_osc $CONN "$ADD" shop.parent
 expect_status 0
 expect_out '^referenced by: +`fk_parent` of `shop`\.`child`$'
+run_osc $CONN --log-format=json "$ADD" shop.parent
+expect_status 0
+expect_out '"triggers":\[\],"referenced_by":\[\["shop","child","fk_parent"\]\]\}'
 # Triggers: carried over by default (t4212), refused on request.
 run_osc $CONN --triggers=refuse "$ADD" shop.trig
 expect_status 1
