@@ -1240,7 +1240,8 @@ static enum attempt_status lock_tables(struct attempt *a, const char *second,
 	} else {
 		a->locked = 1;
 		a->locked_ms = clock_ms_f();
-		verbose("cut-over: `%s` locked after %.0f ms", o->table,
+		verbose("cut-over: `%s` locked by connection %lu after %.0f ms",
+			o->table, db_thread_id(a->lock),
 			a->locked_ms - a->lock_sent_ms);
 	}
 	strbuf_release(&sql);
@@ -1407,6 +1408,19 @@ static enum attempt_status attempt_sentry(struct attempt *a, int attempt_no,
 	if (db_exec(a->lock, sql.buf, err) < 0)
 		goto fail;
 	a->sentry_created = 0;
+	st = call_back(a, attempt_no, o->before_rename, err);
+	if (st != ATTEMPT_SWAPPED)
+		goto fail;
+	st = ATTEMPT_RETRY;
+	/*
+	 * With the sentry gone, a RENAME sent after L's death would run at
+	 * once over writes made to t since (a stopped osc whose L hit its
+	 * wait_timeout): L must be alive when R is sent. From then on the
+	 * server grants R before the writers queued on t, also when L's
+	 * connection closes (DESIGN.md 5).
+	 */
+	if (lock_alive(a, "before the rename", err) < 0)
+		goto fail;
 
 	/* 4. R's rename, which must be seen waiting on L's lock on t. */
 	strbuf_reset(&sql);

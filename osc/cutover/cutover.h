@@ -236,6 +236,13 @@ struct cutover_opts {
 	int (*catch_up)(void *ctx, const struct cutover_catch_up *cc,
 			struct strbuf *err);
 	/*
+	 * SENTRY only: called once the sentry is dropped, with t still
+	 * locked by L, just before R's RENAME is sent (a place for tests to
+	 * stop). Same returns as catch_up. May be NULL.
+	 */
+	int (*before_rename)(void *ctx, const struct cutover_catch_up *cc,
+			     struct strbuf *err);
+	/*
 	 * Called last before the unlock, with everything still locked: with
 	 * SENTRY once R is seen waiting, with LOCK_RENAME after the rename.
 	 * A place to check that the binlog holds no change to t after the

@@ -1180,6 +1180,16 @@ static struct cutover_child_fk *build_cutover_children(struct engine *e,
 	return ch;
 }
 
+/* The sentry is gone, R not yet sent (tests pause here). */
+static int cutover_before_rename(void *ctx, const struct cutover_catch_up *cc,
+				 struct strbuf *err)
+{
+	(void)cc;
+	(void)err;
+	test_pause_at(ctx, "cut-over-dropped");
+	return 0;
+}
+
 /* R waits on L's lock: the last moment before the swap (tests pause). */
 static int cutover_before_unlock(void *ctx, const struct cutover_catch_up *cc,
 				 struct strbuf *err)
@@ -1584,6 +1594,7 @@ int osc_engine_run(struct osc_run *run)
 	co.retries = (int)o->cut_over_retries;
 	co.catch_up = cutover_catch_up;
 	co.before_unlock = cutover_before_unlock;
+	co.before_rename = cutover_before_rename;
 	co.should_stop = cutover_should_stop;
 	co.ctx = e;
 	if (build_cutover_triggers(e, &triggers, &trigger_texts, &err) < 0)

@@ -36,7 +36,7 @@ trial() {
     start_writer w --threads=3 --seed=$((n + 100))
     sleep 1
     case $point in
-    random) line='cut-over: `t` locked after' ;;
+    random) line='cut-over: `t` locked by connection' ;;
     *) line="test pause at $point" ;;
     esac
     OSC_TEST_PAUSE_AT="$point:600000" start_osc $(osc_conn primary) -v \
@@ -79,6 +79,29 @@ trial 3 cut-over-renaming 0.5
 for n in 4 5 6 7; do
     trial "$n" random "0.0$(awk "BEGIN { srand($n); printf \"%d\", rand() * 90 + 10 }")"
 done
+
+# L's connection dies (its wait_timeout while osc is stopped, a proxy, a
+# KILL) after the sentry is dropped and before R is sent: t is unlocked
+# and written meanwhile, so R must not be sent; the attempt fails and the
+# next one swaps, exactly.
+sql primary "DROP DATABASE IF EXISTS w"
+"$TOOLS/writer" -S "$PRIMARY_SOCK" -uroot --database=w --create=int \
+    --rows=${OSC_TEST_ROWS:-3000} --seed=80 >/dev/null || fail "L: writer --create failed"
+start_writer w --threads=3 --seed=81
+sleep 1
+OSC_TEST_PAUSE_AT="cut-over-dropped:600000" OSC_TEST_RESUME_FILE="$E2E_DIR/resume-l" \
+    start_osc $(osc_conn primary) -v --chunk-size=500 --alter="$ALTER" --execute w.t
+wait_osc_line 'test pause at cut-over-dropped' "$OSC_TIMEOUT"
+lid=$(sed -n 's/.*locked by connection \([0-9]*\) after.*/\1/p' "$E2E_DIR/osc.err" | tail -n 1)
+[ -n "$lid" ] || fail "L: osc did not name the lock connection"
+sql primary "KILL $lid"
+sleep 1
+touch "$E2E_DIR/resume-l"
+finish_osc
+expect_status 0 || fail "L: the migration failed after L was lost"
+expect_err 'the lock connection was lost before the rename'
+stop_writer w
+expect_no_leftovers primary w
 
 # Writes that slipped past the lock, made by hand.
 sql primary "DROP DATABASE IF EXISTS s; CREATE DATABASE s;
