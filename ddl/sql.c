@@ -703,8 +703,10 @@ int ddl_build_fk_orphan_check(struct strbuf *out, const struct ddl_plan *p,
 out:
 	if (ret < 0) {
 		strbuf_setlen(out, old);
-		if (err)
+		if (err) {
+			ddl_oneline(&e, 0); /* names may hold newlines */
 			strbuf_addbuf(err, &e);
+		}
 	}
 	ddl_tokens_release(&toks);
 	strbuf_release(&e);
@@ -858,8 +860,11 @@ int ddl_build_constraint_check(struct strbuf *out, const struct ddl_plan *p,
 out:
 	if (ret < 0) {
 		strbuf_setlen(out, old);
-		if (err)
+		if (err) {
+			/* a name in it may hold a newline: one line */
+			ddl_oneline(&e, 0);
 			strbuf_addbuf(err, &e);
+		}
 	}
 	ddl_tokens_release(&toks);
 	strbuf_release(&expr);

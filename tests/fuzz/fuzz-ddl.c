@@ -65,11 +65,29 @@ static void exercise_plan(const struct ddl_plan *p)
 	}
 	for (i = 0; i < p->unique_checks_nr; i++)
 		ddl_build_dup_check(&sb, p, i, "db", "t", &err);
-	for (i = 0; i < p->constraint_checks_nr; i++)
+	for (i = 0; i < p->constraint_checks_nr; i++) {
+		strbuf_reset(&err);
 		ddl_build_constraint_check(&sb, p, i, "db", "t", &err);
+		check_one_line(&err); /* it becomes a warning's text */
+	}
 	for (i = 0; i < p->map_nr; i++)
 		ddl_build_null_check(&sb, p, p->map[i].ghost_name, "db", "t",
 				     &err);
+	/* The dry run's data checks (their errors are warnings' text). */
+	for (i = 0; i < p->risks_nr; i++) {
+		if (p->risks[i].kind != DDL_RISK_LOSSY_TYPE ||
+		    !p->risks[i].subject)
+			continue;
+		strbuf_reset(&err);
+		ddl_build_fit_check(&sb, p, p->risks[i].subject, "db", "t",
+				    &err);
+		check_one_line(&err);
+	}
+	for (i = 0; i < p->ghost.constraints_nr; i++) {
+		strbuf_reset(&err);
+		ddl_build_fk_orphan_check(&sb, p, i, "db", "t", &err);
+		check_one_line(&err);
+	}
 	strbuf_release(&sb);
 	strbuf_release(&err);
 }
