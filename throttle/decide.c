@@ -440,6 +440,61 @@ static int check_lag(const struct throttle_limits *limits,
 	return 0;
 }
 
+/*
+ * Galera flow control: a node not read (or read too long ago) pauses, as
+ * a replica without a lag reading does; a receive queue at or over the
+ * node's flow-control limit pauses, and holds until it is at or below
+ * THROTTLE_RESUME_PERCENT of it; with --max-flow-ctl, a node paused by
+ * flow control for more than that fraction of the last interval pauses.
+ */
+static int check_flow(const struct throttle_limits *limits,
+		      const struct throttle_inputs *in, uint64_t stale_ms,
+		      struct throttle_decide_state *st, struct strbuf *reason)
+{
+	size_t i;
+	int hit = 0;
+
+	for (i = 0; i < in->nr_galera && !hit; i++) {
+		const struct throttle_galera_reading *g = &in->galera[i];
+		uint64_t limit = g->recv_limit ? g->recv_limit : 16;
+
+		if (!g->at_ms || is_stale(g->at_ms, in->now_ms, stale_ms)) {
+			strbuf_addf(reason, "flow control unknown on %s (",
+				    g->name);
+			if (g->at_ms)
+				add_age(reason, g->at_ms, in->now_ms);
+			else
+				strbuf_addstr(reason, "not read yet");
+			strbuf_addch(reason, ')');
+			hit = 1;
+		} else if (!g->ok) {
+			strbuf_addf(reason, "flow control unknown on %s: %s",
+				    g->name,
+				    g->problem ? g->problem : "unknown error");
+			hit = 1;
+		} else if (st->flow_holding
+				   ? g->recv_queue > resume_level(limit)
+				   : g->recv_queue >= limit) {
+			strbuf_addf(reason,
+				    "flow control: wsrep_local_recv_queue %"
+				    PRIu64 " on %s (limit %" PRIu64 ")",
+				    g->recv_queue, g->name, limit);
+			hit = 1;
+		} else if (limits->max_flow_ctl_set && g->fc_paused >= 0 &&
+			   (g->fc_paused > limits->max_flow_ctl ||
+			    (limits->max_flow_ctl <= 0 && g->fc_paused > 0))) {
+			strbuf_addf(reason,
+				    "flow control: paused %.0f%% of the last "
+				    "interval on %s (--max-flow-ctl=%g)",
+				    g->fc_paused * 100, g->name,
+				    limits->max_flow_ctl);
+			hit = 1;
+		}
+	}
+	st->flow_holding = hit;
+	return hit;
+}
+
 static int check_query(const struct throttle_inputs *in, uint64_t stale_ms,
 		       struct strbuf *reason)
 {
@@ -479,8 +534,8 @@ void throttle_decide(const struct throttle_limits *limits,
 					     : THROTTLE_DEFAULT_STALE_MS;
 	struct strbuf r_crit = STRBUF_INIT, r_query = STRBUF_INIT;
 	struct strbuf r_load = STRBUF_INIT, r_lag = STRBUF_INIT;
-	struct strbuf r_gone = STRBUF_INIT;
-	int crit, query, load, lag, gone;
+	struct strbuf r_gone = STRBUF_INIT, r_flow = STRBUF_INIT;
+	int crit, query, load, lag, gone, flow;
 
 	strbuf_reset(&out->reason);
 	out->action = THROTTLE_RUN;
@@ -497,6 +552,7 @@ void throttle_decide(const struct throttle_limits *limits,
 	query = check_query(in, stale_ms, &r_query);
 	load = check_load(limits, in, stale_ms, st, &r_load);
 	lag = check_lag(limits, in, stale_ms, st, out, &r_lag);
+	flow = check_flow(limits, in, stale_ms, st, &r_flow);
 	gone = check_unreachable(limits, in, &r_gone);
 
 	if (crit) {
@@ -524,6 +580,10 @@ void throttle_decide(const struct throttle_limits *limits,
 		out->action = THROTTLE_PAUSE;
 		out->cause = THROTTLE_CAUSE_LOAD;
 		strbuf_addbuf(&out->reason, &r_load);
+	} else if (flow) {
+		out->action = THROTTLE_PAUSE;
+		out->cause = THROTTLE_CAUSE_FLOW_CONTROL;
+		strbuf_addbuf(&out->reason, &r_flow);
 	} else if (lag) {
 		out->action = THROTTLE_PAUSE;
 		out->cause = THROTTLE_CAUSE_LAG;
@@ -533,5 +593,6 @@ void throttle_decide(const struct throttle_limits *limits,
 	strbuf_release(&r_query);
 	strbuf_release(&r_load);
 	strbuf_release(&r_lag);
+	strbuf_release(&r_flow);
 	strbuf_release(&r_gone);
 }

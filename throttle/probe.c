@@ -54,6 +54,21 @@ struct load_probe {
 	unsigned char *present;
 };
 
+/* A Galera node's flow control (throttle.h). */
+struct galera_probe {
+	struct probe_conn conn;
+	char *name;
+	uint64_t fc_limit;	/* gcs.fc_limit, read once; 0: not yet */
+	int have_prev;
+	uint64_t prev_paused_ns, prev_at_ns;
+	/* latest reading, under the throttler lock */
+	uint64_t at_ms;
+	int ok;
+	struct strbuf problem;
+	uint64_t recv_queue;
+	double fc_paused;
+};
+
 struct throttler {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -73,6 +88,11 @@ struct throttler {
 	size_t nr_replicas;
 	struct probe_conn primary;	/* status variables and the query */
 	int have_primary;
+
+	struct galera_probe *galera;
+	size_t nr_galera;
+	unsigned int flow_interval_ms;
+	uint64_t next_flow_ms;
 
 	struct load_probe max_load, critical_load;
 	int max_load_changed;	/* spec changed: re-read before deciding */
@@ -507,11 +527,110 @@ static void probe_flags(struct throttler *t)
 	pthread_mutex_unlock(&t->lock);
 }
 
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* "... gcs.fc_limit = 16; ..." of wsrep_provider_options; 16 if absent. */
+static uint64_t parse_fc_limit(const char *opts)
+{
+	const char *p = opts ? strstr(opts, "gcs.fc_limit") : NULL;
+
+	if (!p)
+		return 16;
+	p += strlen("gcs.fc_limit");
+	while (*p == ' ' || *p == '=')
+		p++;
+	return *p >= '0' && *p <= '9' ? strtoull(p, NULL, 10) : 16;
+}
+
+static const char SQL_FLOW_STATUS[] =
+    "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_local_recv_queue', "
+    "'wsrep_flow_control_paused_ns')";
+
+/*
+ * One node: its receive queue now, and the share of the time since the
+ * last reading that flow control held the cluster paused, as the node
+ * counts it (wsrep_flow_control_paused_ns grows while paused).
+ */
+static void probe_galera_node(struct throttler *t, struct galera_probe *gp,
+			      uint64_t now_ms)
+{
+	struct strbuf err = STRBUF_INIT, val = STRBUF_INIT;
+	struct db_result *res = NULL;
+	struct db_row row;
+	uint64_t queue = 0, paused_ns = 0, at_ns;
+	double frac = -1;
+	int ok = 0, n, have_paused = 0;
+
+	if (conn_ensure(&gp->conn, now_ms, t->retry_connect_ms, &err) < 0)
+		goto done;
+	if (!gp->fc_limit) {
+		n = db_query_value(gp->conn.db, "SELECT @@wsrep_provider_options",
+				   &val, NULL, &err);
+		if (n < 0) {
+			conn_check(&gp->conn, now_ms, t->retry_connect_ms);
+			goto done;
+		}
+		gp->fc_limit = parse_fc_limit(n > 0 ? val.buf : NULL);
+	}
+	if (db_query(gp->conn.db, SQL_FLOW_STATUS, &res, &err) < 0) {
+		conn_check(&gp->conn, now_ms, t->retry_connect_ms);
+		goto done;
+	}
+	at_ns = mono_ns();
+	while ((n = db_result_next(res, &row, &err)) > 0) {
+		if (row.ncols < 2 || !row.values[0] || !row.values[1])
+			continue;
+		if (!strcasecmp(row.values[0], "wsrep_local_recv_queue")) {
+			queue = strtoull(row.values[1], NULL, 10);
+		} else {
+			paused_ns = strtoull(row.values[1], NULL, 10);
+			have_paused = 1;
+		}
+	}
+	if (n < 0)
+		goto done;
+	if (have_paused && gp->have_prev && at_ns > gp->prev_at_ns) {
+		uint64_t d = paused_ns > gp->prev_paused_ns
+				     ? paused_ns - gp->prev_paused_ns
+				     : 0;
+
+		frac = (double)d / (double)(at_ns - gp->prev_at_ns);
+		if (frac > 1)
+			frac = 1;
+	}
+	if (have_paused) {
+		gp->have_prev = 1;
+		gp->prev_paused_ns = paused_ns;
+		gp->prev_at_ns = at_ns;
+	}
+	ok = 1;
+done:
+	pthread_mutex_lock(&t->lock);
+	gp->at_ms = throttle_now_ms();
+	gp->ok = ok;
+	gp->recv_queue = queue;
+	gp->fc_paused = frac;
+	strbuf_reset(&gp->problem);
+	if (!ok)
+		strbuf_addbuf(&gp->problem, &err);
+	pthread_mutex_unlock(&t->lock);
+	db_result_free(res);
+	strbuf_release(&err);
+	strbuf_release(&val);
+}
+
 /* Under the lock: decide from the latest readings. */
 static void decide_locked(struct throttler *t, uint64_t now_ms,
 			  struct throttle_decision *out)
 {
 	struct throttle_replica_reading *reps = NULL;
+	struct throttle_galera_reading *gal = NULL;
 	struct throttle_load_reading ml, cl;
 	struct throttle_query_reading q;
 	struct throttle_inputs in;
@@ -560,6 +679,19 @@ static void decide_locked(struct throttler *t, uint64_t now_ms,
 	}
 	in.flag_file = t->flag_present;
 	in.user_throttle = t->user_throttle;
+	if (t->nr_galera)
+		gal = xcalloc(t->nr_galera, sizeof(*gal));
+	for (i = 0; i < t->nr_galera; i++) {
+		gal[i].name = t->galera[i].name;
+		gal[i].at_ms = t->galera[i].at_ms;
+		gal[i].ok = t->galera[i].ok;
+		gal[i].problem = t->galera[i].problem.buf;
+		gal[i].recv_queue = t->galera[i].recv_queue;
+		gal[i].recv_limit = t->galera[i].fc_limit;
+		gal[i].fc_paused = t->galera[i].fc_paused;
+	}
+	in.galera = gal;
+	in.nr_galera = t->nr_galera;
 
 	t->limits.max_load = &t->max_load.spec;
 	t->limits.critical_load = &t->critical_load.spec;
@@ -587,6 +719,7 @@ static void decide_locked(struct throttler *t, uint64_t now_ms,
 		out->max_lag_replica = t->last.max_lag_replica;
 	}
 	free(reps);
+	free(gal);
 }
 
 void throttle_run_probes(struct throttler *t, uint64_t now_ms)
@@ -605,6 +738,13 @@ void throttle_run_probes(struct throttler *t, uint64_t now_ms)
 	if (now_ms >= t->next_load_ms || load_changed) {
 		t->next_load_ms = now_ms + t->load_interval_ms;
 		probe_load(t, now_ms);
+	}
+	if (t->nr_galera && now_ms >= t->next_flow_ms) {
+		size_t i;
+
+		t->next_flow_ms = now_ms + t->flow_interval_ms;
+		for (i = 0; i < t->nr_galera; i++)
+			probe_galera_node(t, &t->galera[i], now_ms);
 	}
 	if (t->query_sql && now_ms >= t->next_query_ms) {
 		t->next_query_ms = now_ms + t->query_interval_ms;
@@ -708,6 +848,36 @@ struct throttler *throttle_new(const struct throttle_config *cfg,
 			  "load-probe", timeout_s);
 		t->have_primary = 1;
 	}
+	t->flow_interval_ms =
+		cfg->flow_interval_ms ? cfg->flow_interval_ms : 1000;
+	if (cfg->galera_nodes && cfg->galera_nodes->nr) {
+		t->galera = xcalloc(cfg->galera_nodes->nr, sizeof(*t->galera));
+		for (i = 0; i < cfg->galera_nodes->nr; i++) {
+			const struct throttle_replica *r =
+				&cfg->galera_nodes->items[i];
+			struct galera_probe *gp = &t->galera[t->nr_galera];
+			struct strbuf name = STRBUF_INIT;
+
+			if (!*r->host) {
+				if (!cfg->primary_opts)
+					continue;
+				conn_init(&gp->conn, cfg->primary_opts, NULL,
+					  0, "flow-probe", timeout_s);
+				gp->name = xstrdup(gp->conn.where);
+			} else {
+				if (!cfg->replica_opts)
+					continue;
+				throttle_replica_name(&name, r);
+				gp->name = strbuf_detach(&name, NULL);
+				conn_init(&gp->conn, cfg->replica_opts,
+					  r->host, r->port ? r->port : 3306,
+					  "flow-probe", timeout_s);
+			}
+			strbuf_init(&gp->problem, 0);
+			gp->fc_paused = -1;
+			t->nr_galera++;
+		}
+	}
 	load_probe_init(&t->max_load, cfg->limits.max_load);
 	load_probe_init(&t->critical_load, cfg->limits.critical_load);
 	t->limits.max_load = &t->max_load.spec;
@@ -785,6 +955,12 @@ void throttle_free(struct throttler *t)
 		strbuf_release(&t->replicas[i].problem);
 	}
 	free(t->replicas);
+	for (i = 0; i < t->nr_galera; i++) {
+		conn_release(&t->galera[i].conn);
+		free(t->galera[i].name);
+		strbuf_release(&t->galera[i].problem);
+	}
+	free(t->galera);
 	if (t->have_primary)
 		conn_release(&t->primary);
 	load_probe_release(&t->max_load);

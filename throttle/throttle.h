@@ -93,6 +93,16 @@ struct throttle_limits {
 	 * while lag is checked (max_lag_ms > 0).
 	 */
 	uint64_t max_unknown_ms;
+	/*
+	 * Galera flow control (issue 16): with max_flow_ctl_set, pause
+	 * while the fraction of the last probe interval that a node spent
+	 * paused by flow control (wsrep_flow_control_paused_ns) is over
+	 * max_flow_ctl (0..1; 0: any flow control pauses). A node's
+	 * receive queue at or over its flow-control limit (gcs.fc_limit)
+	 * pauses whenever Galera nodes are probed.
+	 */
+	int max_flow_ctl_set;
+	double max_flow_ctl;
 };
 
 /* The latest lag reading of one replica. */
@@ -118,6 +128,17 @@ struct throttle_load_reading {
 	const unsigned char *present;	/* 0: the server has no such variable */
 };
 
+/* The latest flow-control reading of one Galera node. */
+struct throttle_galera_reading {
+	const char *name;	/* "127.0.0.1:3306" */
+	uint64_t at_ms;		/* 0: never */
+	int ok;			/* 0: not reached or queried, see problem */
+	const char *problem;
+	uint64_t recv_queue;	/* wsrep_local_recv_queue */
+	uint64_t recv_limit;	/* gcs.fc_limit of the node */
+	double fc_paused;	/* fraction of the last interval; <0: none */
+};
+
 struct throttle_query_reading {
 	uint64_t at_ms;		/* 0: never */
 	int ok;			/* 0: the query failed, see problem */
@@ -135,6 +156,8 @@ struct throttle_inputs {
 	int query_configured;
 	const struct throttle_query_reading *query;
 	const char *flag_file;	/* the flag file that exists, or NULL */
+	const struct throttle_galera_reading *galera;
+	size_t nr_galera;
 	int user_throttle;	/* "throttle" from the status socket */
 };
 
@@ -154,6 +177,7 @@ enum throttle_cause {
 	THROTTLE_CAUSE_LOAD,
 	THROTTLE_CAUSE_LAG,
 	THROTTLE_CAUSE_UNREACHABLE,	/* ABORT: --max-lag-unknown */
+	THROTTLE_CAUSE_FLOW_CONTROL,	/* a Galera node (after load) */
 };
 
 /*
@@ -164,11 +188,12 @@ enum throttle_cause {
 struct throttle_decide_state {
 	int lag_holding;
 	int load_holding;
+	int flow_holding;
 	unsigned int critical_hits;
 	uint64_t critical_seen_at_ms;
 };
 
-#define THROTTLE_DECIDE_STATE_INIT { 0, 0, 0, 0 }
+#define THROTTLE_DECIDE_STATE_INIT { 0, 0, 0, 0, 0 }
 
 struct throttle_decision {
 	enum throttle_action action;
@@ -188,7 +213,9 @@ const char *throttle_action_name(enum throttle_action action);
  * reason is reset first). Reasons are one line, for example
  * "lag 4.2s on 127.0.0.1:3307", "load Threads_running=40>25",
  * "flag file '/x' exists", "throttle query returned 1",
- * "throttled by user", and for ABORT
+ * "throttled by user", "flow control: wsrep_local_recv_queue 40 on
+ * 127.0.0.1:3308 (limit 16)", "flow control: paused 35% of the last
+ * interval on 127.0.0.1:3306 (--max-flow-ctl=0.2)", and for ABORT
  * "critical load Threads_running=90>80 in 3 consecutive checks" or
  * "lag unknown on 127.0.0.1:3307 for 1m0.0s: <problem>" (a replica that
  * could not be reached for max_unknown_ms).
@@ -356,6 +383,13 @@ struct throttle_config {
 	/* The primary, for status variables and the throttle query. */
 	const struct db_options *primary_opts;
 	const char *throttle_query;	/* NULL: none */
+	/*
+	 * Galera nodes to watch for flow control (NULL: none): host "" is
+	 * the primary itself (primary_opts); the others are reached like
+	 * replicas, with replica_opts.
+	 */
+	const struct throttle_replica_list *galera_nodes;
+	unsigned int flow_interval_ms;	/* [1000] */
 	const char *const *flag_files;	/* NULL-terminated; NULL: none */
 	/* Probe periods; 0 gives the default in brackets. */
 	unsigned int lag_interval_ms;	/* [500] */

@@ -187,6 +187,27 @@ static int add_galera_node(struct osc_options *o,
 	return throttle_replica_parse(&o->galera_nodes, value, err);
 }
 
+/* --max-flow-ctl: a fraction of time, 0..1 (pt-online-schema-change's). */
+static int set_max_flow_ctl(struct osc_options *o,
+			    const struct osc_option *opt, const char *value,
+			    struct strbuf *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(value, &end);
+	if (errno || end == value || *end || !(v >= 0 && v <= 1)) {
+		strbuf_addf(err, "--%s takes a fraction of time from 0 to 1 "
+			    "(0.1: paused a tenth of the time), not '%s'",
+			    opt->long_name, value);
+		return -1;
+	}
+	o->max_flow_ctl = v;
+	o->max_flow_ctl_set = 1;
+	return 0;
+}
+
 /* A load spec, checked now and kept in its canonical form. */
 static int set_load_spec(char **field, const struct osc_option *opt,
 			 const char *value, struct strbuf *err)
@@ -287,6 +308,10 @@ const struct osc_option osc_option_table[] = {
     OPT_STRING_CB("galera-node", 0, add_galera_node, "HOST[:PORT]", 0,
 		  "a Galera node to watch for flow control\n"
 		  "(repeatable) [wsrep_incoming_addresses]"),
+    OPT_STRING_CB("max-flow-ctl", 0, set_max_flow_ctl, "FRACTION", 0,
+		  "pause while Galera flow control held a node\n"
+		  "more than this fraction of the time (0..1;\n"
+		  "0: any) [off]"),
     OPT_STRING("replica-user", 0, replica_user, "USER", 0,
 	       "user on the replicas [--user]"),
     OPT_STRING("replica-password", 0, replica_password, "PASS", OSC_OPT_SECRET,
@@ -769,6 +794,10 @@ void osc_options_settings(const struct osc_options *o, struct strbuf *out)
 	strbuf_addf(out, "critical-load=%s\n",
 		    o->critical_load && *o->critical_load ? o->critical_load
 							  : "off");
+	if (o->max_flow_ctl_set)
+		strbuf_addf(out, "max-flow-ctl=%g\n", o->max_flow_ctl);
+	else
+		strbuf_addstr(out, "max-flow-ctl=off\n");
 }
 
 /*

@@ -179,11 +179,31 @@ struct osc_throttle *osc_throttle_new(struct osc_run *run, struct strbuf *err)
 	cfg.ignore_replicas = &o->ignore_replicas;
 	cfg.primary_opts = &run->pf->dbopts;
 	cfg.throttle_query = o->throttle_query;
+	/* Galera: every node's flow control (galera.h found the nodes). */
+	if (run->pf->galera.on) {
+		cfg.galera_nodes = &run->pf->galera.nodes;
+		cfg.limits.max_flow_ctl_set = o->max_flow_ctl_set;
+		cfg.limits.max_flow_ctl = o->max_flow_ctl;
+	}
 	cfg.flag_files = flag_files;
 	t = throttle_new(&cfg, err);
 	if (!t)
 		goto out;
 	report_replicas(o, replicas);
+	if (run->pf->galera.on) {
+		struct strbuf nodes = STRBUF_INIT;
+
+		osc_galera_describe_nodes(&run->pf->galera, &nodes);
+		if (o->max_flow_ctl_set)
+			info("throttle: watching flow control on %s: receive "
+			     "queues, and paused time over %g "
+			     "(--max-flow-ctl)",
+			     nodes.buf, o->max_flow_ctl);
+		else
+			info("throttle: watching flow control on %s: receive "
+			     "queues", nodes.buf);
+		strbuf_release(&nodes);
+	}
 	if (max_load.nr || critical.nr) {
 		struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 

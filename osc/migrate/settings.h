@@ -88,6 +88,8 @@ struct osc_options {
 	struct throttle_replica_list replicas;	      /* --replica */
 	struct throttle_replica_list ignore_replicas; /* --ignore-replica */
 	struct throttle_replica_list galera_nodes;    /* --galera-node */
+	double max_flow_ctl;	/* --max-flow-ctl, 0..1 */
+	int max_flow_ctl_set;	/* given: the fraction is checked */
 	char *replica_user;	/* NULL: the primary's user */
 	char *replica_password; /* NULL: the primary's; wiped on release */
 	int discover_replicas;

@@ -462,6 +462,108 @@ static void test_decide(void **state)
 	}
 }
 
+/*
+ * Galera flow control (issue 16): one node's readings, step by step, with
+ * --max-flow-ctl off (-1) or a fraction.
+ */
+static const struct {
+	const char *name;
+	double max_flow_ctl;	/* < 0: not given */
+	struct {
+		uint64_t now, at;
+		int ok;
+		uint64_t queue, limit;
+		double paused;
+		enum throttle_action want;
+		const char *reason;
+	} steps[5];
+} flow_cases[] = {
+	{ "no reading yet pauses", -1, {
+		{ 1000, 0, 0, 0, 16, -1, THROTTLE_PAUSE,
+		  "flow control unknown on 127.0.0.1:3306 (not read yet)" },
+		{ 0 } } },
+	{ "a queue at the limit pauses until 80% of it", -1, {
+		{ 1000, 1000, 1, 3, 16, -1, THROTTLE_RUN, "" },
+		{ 2000, 2000, 1, 16, 16, -1, THROTTLE_PAUSE,
+		  "flow control: wsrep_local_recv_queue 16 on 127.0.0.1:3306 "
+		  "(limit 16)" },
+		{ 3000, 3000, 1, 13, 16, -1, THROTTLE_PAUSE,
+		  "flow control: wsrep_local_recv_queue 13 on 127.0.0.1:3306 "
+		  "(limit 16)" },
+		{ 4000, 4000, 1, 12, 16, -1, THROTTLE_RUN, "" },
+		{ 0 } } },
+	{ "paused time is not checked without --max-flow-ctl", -1, {
+		{ 1000, 1000, 1, 0, 16, 0.9, THROTTLE_RUN, "" },
+		{ 0 } } },
+	{ "paused time over --max-flow-ctl pauses", 0.25, {
+		{ 1000, 1000, 1, 0, 16, 0.2, THROTTLE_RUN, "" },
+		{ 2000, 2000, 1, 0, 16, 0.5, THROTTLE_PAUSE,
+		  "flow control: paused 50% of the last interval on "
+		  "127.0.0.1:3306 (--max-flow-ctl=0.25)" },
+		{ 3000, 3000, 1, 0, 16, 0, THROTTLE_RUN, "" },
+		{ 0 } } },
+	{ "--max-flow-ctl=0 pauses on any flow control", 0, {
+		{ 1000, 1000, 1, 0, 16, 0.01, THROTTLE_PAUSE,
+		  "flow control: paused 1% of the last interval on "
+		  "127.0.0.1:3306 (--max-flow-ctl=0)" },
+		{ 2000, 2000, 1, 0, 16, 0, THROTTLE_RUN, "" },
+		{ 0 } } },
+	{ "a node that cannot be read pauses", 0.5, {
+		{ 1000, 1000, 0, 0, 16, -1, THROTTLE_PAUSE,
+		  "flow control unknown on 127.0.0.1:3306: gone" },
+		{ 0 } } },
+	{ "a stale reading pauses", -1, {
+		{ 10000, 1000, 1, 0, 16, -1, THROTTLE_PAUSE,
+		  "flow control unknown on 127.0.0.1:3306 (last reading 9.0s ago)" },
+		{ 0 } } },
+};
+
+static void test_decide_flow(void **state)
+{
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(flow_cases); i++) {
+		struct throttle_decide_state st = THROTTLE_DECIDE_STATE_INIT;
+		struct throttle_limits limits;
+
+		memset(&limits, 0, sizeof(limits));
+		limits.max_flow_ctl_set = flow_cases[i].max_flow_ctl >= 0;
+		limits.max_flow_ctl = flow_cases[i].max_flow_ctl;
+		for (j = 0; flow_cases[i].steps[j].now; j++) {
+			struct throttle_galera_reading g;
+			struct throttle_inputs in;
+			struct throttle_decision d;
+
+			memset(&in, 0, sizeof(in));
+			g.name = "127.0.0.1:3306";
+			g.at_ms = flow_cases[i].steps[j].at;
+			g.ok = flow_cases[i].steps[j].ok;
+			g.problem = "gone";
+			g.recv_queue = flow_cases[i].steps[j].queue;
+			g.recv_limit = flow_cases[i].steps[j].limit;
+			g.fc_paused = flow_cases[i].steps[j].paused;
+			in.now_ms = flow_cases[i].steps[j].now;
+			in.galera = &g;
+			in.nr_galera = 1;
+			throttle_decision_init(&d);
+			throttle_decide(&limits, &in, &st, &d);
+			if (d.action != flow_cases[i].steps[j].want ||
+			    strcmp(d.reason.buf, flow_cases[i].steps[j].reason))
+				fail_msg("case '%s' step %zu: got %s '%s', "
+					 "want '%s'",
+					 flow_cases[i].name, j,
+					 throttle_action_name(d.action),
+					 d.reason.buf,
+					 flow_cases[i].steps[j].reason);
+			if (d.action == THROTTLE_PAUSE)
+				assert_int_equal(d.cause,
+						 THROTTLE_CAUSE_FLOW_CONTROL);
+			throttle_decision_release(&d);
+		}
+	}
+}
+
 /* ---- replica specs, seconds, heartbeat ----------------------------- */
 
 static const struct {
@@ -656,6 +758,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_spec_parse),
 		cmocka_unit_test(test_decide),
+		cmocka_unit_test(test_decide_flow),
 		cmocka_unit_test(test_replica_parse),
 		cmocka_unit_test(test_format_seconds),
 		cmocka_unit_test(test_heartbeat_text),
