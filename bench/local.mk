@@ -1,5 +1,6 @@
 # bench/: benchmark scripts (never run by make check).
-EXTRA_DIST += bench/alter-bench.sh bench/compare bench/replay-rate.sh
+EXTRA_DIST += bench/alter-bench.sh bench/compare bench/replay-rate.sh \
+	bench/verify.sh
 
 # binlog decoder throughput (binlog/ owner): make bench-binlog
 EXTRA_DIST += bench/binlog-decode.sh
