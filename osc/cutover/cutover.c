@@ -200,6 +200,20 @@ static void rename_kill(struct attempt *a)
 
 	if (!job->started)
 		return;
+	/*
+	 * Galera: the RENAME was replicated in total order isolation when
+	 * it was sent, so the other nodes run it whatever happens here; a
+	 * KILL that ended it on this node alone would split the cluster
+	 * (and one waiting in isolation does not end: measured). It runs
+	 * once L lets go, and the attempt counts as a swap; the engine's
+	 * slip check then says whether a change reached the old table.
+	 */
+	if (a->o->galera && !atomic_load(&job->done)) {
+		verbose("cut-over: Galera: the rename is replicated and is "
+			"not stopped; it runs once the lock is released");
+		strbuf_release(&err);
+		return;
+	}
 	if (!atomic_load(&job->done)) {
 		unsigned long id = db_thread_id(job->db);
 

@@ -560,6 +560,39 @@ static void test_server_version(void **state)
 	assert_string_equal(osc_flavor_name(OSC_FLAVOR_MYSQL), "MySQL");
 }
 
+/* Galera (issue 16): a copy chunk is one writeset, under half the limits. */
+static void test_galera_chunk_rows(void **state)
+{
+	static const struct {
+		int on;
+		uint64_t max_rows, max_size, row_bytes, want;
+	} cases[] = {
+		{ 0, 100, 1000, 10, 0 },	  /* not Galera: no cap */
+		{ 1, 0, 0, 100, 0 },		  /* no limits */
+		{ 1, 0, 2147483647, 100, 10737418 },
+		{ 1, 1000, 2147483647, 100, 500 }, /* rows bind */
+		{ 1, 1000, 100000, 1000, 50 },	  /* bytes bind */
+		{ 1, 1, 0, 100, 1 },		  /* never 0 rows */
+		{ 1, 0, 100, 1000, 1 },		  /* a row over the limit */
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct osc_galera_facts g = OSC_GALERA_FACTS_INIT;
+
+		g.on = cases[i].on;
+		g.max_ws_rows = cases[i].max_rows;
+		g.max_ws_size = cases[i].max_size;
+		if (osc_galera_max_chunk_rows(&g, cases[i].row_bytes) !=
+		    cases[i].want)
+			fail_msg("case %zu: got %" PRIu64 ", want %" PRIu64, i,
+				 osc_galera_max_chunk_rows(&g,
+							   cases[i].row_bytes),
+				 cases[i].want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +601,7 @@ int main(void)
 	    cmocka_unit_test(test_object_names_any),
 	    cmocka_unit_test(test_utf8_chars),
 	    cmocka_unit_test(test_lock_names),
+	    cmocka_unit_test(test_galera_chunk_rows),
 	    cmocka_unit_test(test_cleanup_order),
 	    cmocka_unit_test(test_cleanup_status),
 	    cmocka_unit_test(test_cleanup_exit_paths),
