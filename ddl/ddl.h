@@ -460,6 +460,16 @@ struct ddl_plan {
 
 	struct ddl_risk *risks;
 	size_t risks_nr, risks_alloc;
+
+	/*
+	 * The server's @@global.time_zone when it is not UTC ('SYSTEM' on a
+	 * machine whose zone is not UTC, '+05:00', 'Europe/Paris'), NULL for
+	 * UTC; owned by the plan, set by the caller after ddl_plan_build().
+	 * osc's sessions run in UTC, but a native ALTER converts a TIMESTAMP
+	 * to or from any other type in the DBA's session zone, which is
+	 * this one: see ddl_build_tz_convert().
+	 */
+	char *time_zone;
 };
 
 #define DDL_PLAN_INIT { 0 }
@@ -649,6 +659,23 @@ void ddl_build_implicit_values(struct strbuf *out, const struct ddl_plan *p);
  */
 void ddl_build_replay_string(struct strbuf *out, const struct ddl_plan *p,
 			     size_t map_index, const char *bytes, size_t len);
+
+/*
+ * `expr`, a value of the source column of map entry `map_index` (the
+ * column itself in the copy, a literal in the replay, both read and
+ * written in osc's UTC session), as the ghost column must receive it for
+ * the result to be a native ALTER's, run in the server's zone
+ * (plan->time_zone): when the ALTER turns a TIMESTAMP into another type
+ * (DATETIME, a string, a number)
+ *   COALESCE(CONVERT_TZ(expr, '+00:00', 'zone'), expr)
+ * and another type into a TIMESTAMP
+ *   COALESCE(CONVERT_TZ(expr, 'zone', '+00:00'), expr)
+ * (CONVERT_TZ gives NULL for a zero date, which goes in as it is, as in
+ * the native ALTER). Otherwise, or without plan->time_zone, `expr` as it
+ * is. Returns 1 when it converted, 0 when not.
+ */
+int ddl_build_tz_convert(struct strbuf *out, const struct ddl_plan *p,
+			 size_t map_index, const char *expr);
 
 /*
  * The replay of a delete (and of the before-image of an update that

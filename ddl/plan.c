@@ -1056,6 +1056,7 @@ void ddl_plan_release(struct ddl_plan *p)
 		free(p->risks[i].message);
 	}
 	free(p->risks);
+	free(p->time_zone);
 	ddl_plan_init(p);
 }
 

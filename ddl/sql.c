@@ -234,18 +234,53 @@ int ddl_build_key_predicate(struct strbuf *out, const struct ddl_plan *p,
 	return 0;
 }
 
+static bool is_timestamp(const struct ddl_type *t)
+{
+	return t->base && !strcmp(t->base, "timestamp");
+}
+
+int ddl_build_tz_convert(struct strbuf *out, const struct ddl_plan *p,
+			 size_t map_index, const char *expr)
+{
+	const struct ddl_col_map *m = &p->map[map_index];
+	bool src_ts = is_timestamp(&p->source.columns[m->source_ordinal].type);
+	bool gh_ts = is_timestamp(&p->ghost.columns[m->ghost_ordinal].type);
+
+	if (!p->time_zone || src_ts == gh_ts) {
+		strbuf_addstr(out, expr);
+		return 0;
+	}
+	strbuf_addf(out, "COALESCE(CONVERT_TZ(%s, ", expr);
+	if (src_ts) {
+		strbuf_addstr(out, "'+00:00', ");
+		quote_sql_string(out, p->time_zone, strlen(p->time_zone));
+	} else {
+		quote_sql_string(out, p->time_zone, strlen(p->time_zone));
+		strbuf_addstr(out, ", '+00:00'");
+	}
+	strbuf_addf(out, "), %s)", expr);
+	return 1;
+}
+
+/* The copy's SELECT list converts a TIMESTAMP as a native ALTER does. */
 static void column_list(struct strbuf *out, const struct ddl_plan *p,
 			enum ddl_side side)
 {
+	struct strbuf col = STRBUF_INIT;
 	size_t i;
 
 	for (i = 0; i < p->map_nr; i++) {
 		if (i)
 			strbuf_addstr(out, ", ");
-		quote_ident(out, side == DDL_SIDE_GHOST
-				     ? p->map[i].ghost_name
-				     : p->map[i].source_name);
+		if (side == DDL_SIDE_GHOST) {
+			quote_ident(out, p->map[i].ghost_name);
+			continue;
+		}
+		strbuf_reset(&col);
+		quote_ident(&col, p->map[i].source_name);
+		ddl_build_tz_convert(out, p, i, col.buf);
 	}
+	strbuf_release(&col);
 }
 
 int ddl_build_copy_chunk(struct strbuf *out, const struct ddl_plan *p,

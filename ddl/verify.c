@@ -156,8 +156,11 @@ int ddl_verify_column(const struct ddl_plan *p, size_t map_index,
 	struct strbuf sq = STRBUF_INIT, gq = STRBUF_INIT, conv = STRBUF_INIT;
 	const char *reason = NULL;
 
-	quote_ident(&sq, m->source_name);
 	quote_ident(&gq, m->ghost_name);
+	/* in the server's zone, as the copy converts it */
+	quote_ident(&conv, m->source_name);
+	ddl_build_tz_convert(&sq, p, map_index, conv.buf);
+	strbuf_reset(&conv);
 	if (same_type(s, g)) {
 		as_binary(source_expr, sq.buf);
 		goto same;

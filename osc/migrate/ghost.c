@@ -398,6 +398,15 @@ out:
 	return ret;
 }
 
+/* TIMESTAMPs convert in the server's zone, as in a native ALTER. */
+static void plan_time_zone(struct osc_run *run)
+{
+	free(run->plan.time_zone);
+	run->plan.time_zone = run->pf->server.time_zone
+				      ? xstrdup(run->pf->server.time_zone)
+				      : NULL;
+}
+
 int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 {
 	const struct osc_table_facts *t = &run->pf->table;
@@ -487,6 +496,7 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 	if (ddl_plan_build(&run->source, &run->alter, &run->ghost, &run->plan,
 			   err) < 0)
 		goto out;
+	plan_time_zone(run);
 	if (run->opts->instant == OSC_INSTANT_ONLY && !run->instant_ok) {
 		strbuf_addf(err,
 			    "--instant=only: the server cannot run this ALTER "
@@ -545,6 +555,7 @@ int osc_ghost_open(struct osc_run *run, struct strbuf *err)
 	if (ddl_plan_build(&run->source, &run->alter, &run->ghost, &run->plan,
 			   err) < 0)
 		goto out;
+	plan_time_zone(run);
 	ret = 0;
 out:
 	strbuf_release(&e);

@@ -48,7 +48,7 @@ static const char SQL_SERVER_FACTS[] =
     "SELECT @@version, @@version_comment, @@global.log_bin, "
     "@@global.binlog_format, @@global.binlog_row_image, "
     "@@global.server_id, @@lower_case_table_names, CURRENT_USER(), "
-    "@@global.sql_mode";
+    "@@global.sql_mode, @@global.time_zone, @@system_time_zone";
 
 static void fail(struct osc_preflight *pf, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -113,6 +113,31 @@ int osc_parse_server_version(const char *version, const char *comment,
 	else
 		out->flavor = OSC_FLAVOR_MYSQL;
 	return 0;
+}
+
+/*
+ * The server's default zone, which a DBA's ALTER converts TIMESTAMPs in,
+ * or NULL when it is UTC (osc's own sessions run in UTC: util/db.h).
+ * A zone named otherwise is taken as not UTC: a conversion to the same
+ * zone changes nothing.
+ */
+static char *zone_unless_utc(const char *global, const char *system)
+{
+	static const char *const utc[] = {
+		"+00:00", "-00:00", "UTC", "Etc/UTC", "GMT", "Etc/GMT",
+		"Universal", "Etc/Universal", "Zulu", "Etc/Zulu",
+	};
+	const char *z = global;
+	size_t i;
+
+	if (!z)
+		return NULL;
+	if (!strcasecmp(z, "SYSTEM"))
+		z = system ? system : "";
+	for (i = 0; i < ARRAY_SIZE(utc); i++)
+		if (!strcasecmp(z, utc[i]))
+			return NULL;
+	return xstrdup(global);
 }
 
 /* A qualified name for messages: `db`.`t`. */
@@ -226,7 +251,7 @@ static int check_server(struct osc_preflight *pf)
 	if (!res)
 		return -1;
 	got = db_result_next(res, &row, &err);
-	if (got <= 0 || row.ncols < 9) {
+	if (got <= 0 || row.ncols < 11) {
 		fail(pf, "cannot read the server settings: %s",
 		     err.len ? err.buf : "no row");
 		db_result_free(res);
@@ -243,6 +268,7 @@ static int check_server(struct osc_preflight *pf)
 	s->lower_case_table_names = (int)u64_value(&row, 6);
 	s->user = grantee_of(row.values[7] ? row.values[7] : "");
 	s->sql_mode = dup_value(&row, 8);
+	s->time_zone = zone_unless_utc(row.values[9], row.values[10]);
 	db_result_free(res);
 	{
 		/* Every later connection copies and replays under the
@@ -1693,6 +1719,7 @@ void osc_preflight_release(struct osc_preflight *pf)
 	free(s->binlog_row_image);
 	free(s->sql_mode);
 	free(s->sql_mode_extra);
+	free(s->time_zone);
 	free(t->db);
 	free(t->table);
 	free(t->engine);

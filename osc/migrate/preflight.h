@@ -61,6 +61,8 @@ struct osc_server_facts {
 	 */
 	char *sql_mode;
 	char *sql_mode_extra;
+	/* @@global.time_zone unless it is UTC (ddl_plan's time_zone) */
+	char *time_zone;
 	int can_trigger;  /* TRIGGER on the database (or the tables) */
 	int can_set_user; /* SUPER or SET USER: any trigger DEFINER */
 };

@@ -92,9 +92,9 @@ void replay_stmts_release(struct replay_stmts *s)
 	strbuf_release(&s->implicit_values);
 }
 
-static void add_literal(const struct replay_stmts *s, struct strbuf *out,
-			size_t map_i, const struct binlog_value *v,
-			struct strbuf *err, int *bad)
+static void add_value(const struct replay_stmts *s, struct strbuf *out,
+		      size_t map_i, const struct binlog_value *v,
+		      struct strbuf *err, int *bad)
 {
 	const struct ddl_plan *p = s->plan;
 	const struct ddl_col_map *m = &p->map[map_i];
@@ -132,6 +132,22 @@ static void add_literal(const struct replay_stmts *s, struct strbuf *out,
 	}
 	if (binlog_value_to_sql(out, v, &s->targets[map_i], err) < 0)
 		*bad = 1;
+}
+
+/* The literal, converted between zones as the copy converts it. */
+static void add_literal(const struct replay_stmts *s, struct strbuf *out,
+			size_t map_i, const struct binlog_value *v,
+			struct strbuf *err, int *bad)
+{
+	struct strbuf lit = STRBUF_INIT;
+
+	if (!s->plan->time_zone || v->kind == BINLOG_VALUE_NULL) {
+		add_value(s, out, map_i, v, err, bad);
+		return;
+	}
+	add_value(s, &lit, map_i, v, err, bad);
+	ddl_build_tz_convert(out, s->plan, map_i, lit.buf);
+	strbuf_release(&lit);
 }
 
 /* "(v1, v2, ...)" of the after-image, in map order. */

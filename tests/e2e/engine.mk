@@ -31,6 +31,7 @@ ENGINE_RUN_E2E = \
 	tests/e2e/t4250-engine-galera.sh \
 	tests/e2e/t4230-engine-resume.sh \
 	tests/e2e/t4240-engine-kill-cutover.sh \
-	tests/e2e/t4250-engine-verify.sh
+	tests/e2e/t4250-engine-verify.sh \
+	tests/e2e/t4260-engine-timezone.sh
 TESTS += $(ENGINE_RUN_E2E)
 EXTRA_DIST += $(ENGINE_RUN_E2E)

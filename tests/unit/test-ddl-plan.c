@@ -886,6 +886,46 @@ static void expect_sql(struct strbuf *sb, const char *want)
 	strbuf_reset(sb);
 }
 
+/* TIMESTAMPs to and from other types convert in the server's zone. */
+static void test_sql_time_zone(void **state)
+{
+	static const char src[] =
+		"CREATE TABLE `z` (\n"
+		"  `id` int(11) NOT NULL,\n"
+		"  `ts` timestamp NULL DEFAULT NULL,\n"
+		"  `dt` datetime NOT NULL,\n"
+		"  `n` int(11) DEFAULT NULL,\n"
+		"  PRIMARY KEY (`id`)\n"
+		") ENGINE=InnoDB DEFAULT CHARSET=latin1";
+	struct ddl_plan p = DDL_PLAN_INIT;
+	struct strbuf sb = STRBUF_INIT, err = STRBUF_INIT;
+
+	(void)state;
+	plan_from(src, "MODIFY ts DATETIME NULL, MODIFY dt TIMESTAMP NOT NULL",
+		  &p);
+	ddl_build_copy_chunk(&sb, &p, "s", "z", "_z_new", NULL, false, NULL,
+			     false, &err);
+	expect_sql(&sb, "INSERT IGNORE INTO `s`.`_z_new` (`id`, `ts`, `dt`, "
+			"`n`) SELECT `id`, `ts`, `dt`, `n` FROM `s`.`z` FORCE "
+			"INDEX (`PRIMARY`) LOCK IN SHARE MODE");
+	p.time_zone = strdup("SYSTEM");
+	ddl_build_copy_chunk(&sb, &p, "s", "z", "_z_new", NULL, false, NULL,
+			     false, &err);
+	expect_sql(&sb, "INSERT IGNORE INTO `s`.`_z_new` (`id`, `ts`, `dt`, "
+			"`n`) SELECT `id`, COALESCE(CONVERT_TZ(`ts`, '+00:00', "
+			"'SYSTEM'), `ts`), COALESCE(CONVERT_TZ(`dt`, 'SYSTEM', "
+			"'+00:00'), `dt`), `n` FROM `s`.`z` FORCE INDEX "
+			"(`PRIMARY`) LOCK IN SHARE MODE");
+	assert_int_equal(ddl_build_tz_convert(&sb, &p, 1, "'2010-10-20'"), 1);
+	expect_sql(&sb, "COALESCE(CONVERT_TZ('2010-10-20', '+00:00', "
+			"'SYSTEM'), '2010-10-20')");
+	assert_int_equal(ddl_build_tz_convert(&sb, &p, 3, "7"), 0);
+	expect_sql(&sb, "7");
+	ddl_plan_release(&p);
+	strbuf_release(&sb);
+	strbuf_release(&err);
+}
+
 static void test_sql_builders(void **state)
 {
 	struct ddl_plan p = DDL_PLAN_INIT;
@@ -1602,6 +1642,7 @@ int main(void)
 		cmocka_unit_test(test_verify_checksum),
 		cmocka_unit_test(test_sql_builders),
 		cmocka_unit_test(test_replay_strings),
+		cmocka_unit_test(test_sql_time_zone),
 		cmocka_unit_test(test_plan_ordinals),
 		cmocka_unit_test(test_render),
 	};
