@@ -325,6 +325,11 @@ static void report_outcome(const struct osc_options *opts,
 	s.rows_copied = oc->rows_copied;
 	s.changes_replayed = oc->changes_replayed;
 	s.cutover_blocked_ms = oc->cutover_blocked_ms;
+	s.verified = oc->verified;
+	s.verify_chunks = oc->verify_chunks;
+	s.verify_rows = oc->verify_rows;
+	s.verify_repaired = oc->verify_repaired;
+	s.verify_ms = oc->verify_ms;
 	snprintf(s.started_at, sizeof(s.started_at), "%s", started_at);
 	log_timestamp(s.ended_at, sizeof(s.ended_at));
 	s.elapsed_s = (double)(clock_ms() - start_ms) / 1000.0;

@@ -866,7 +866,6 @@ static int run_verify(struct engine *e, struct strbuf *err)
 	}
 	set_phase(e, "verify");
 	info("verify: %s", what.buf);
-	strbuf_release(&what);
 	memset(&sizing, 0, sizeof(sizing));
 	osc_throttle_copy_sizing(o,
 				 t->rows_estimate ? t->data_bytes /
@@ -902,20 +901,25 @@ static int run_verify(struct engine *e, struct strbuf *err)
 		else if (!osc_applier_failed(e->applier, err) &&
 			 !osc_throttle_aborted(e->throttle, err))
 			strbuf_addstr(err, "interrupted during verify");
+	}
+	if (rc) {
+		strbuf_release(&what);
 		return -1;
 	}
-	if (rc < 0)
-		return -1;
-	info("verify: %" PRIu64 " rows in %llu chunks equal in %.1f s (%.0f%% "
-	     "of the copy's %.1f s); %llu chunk%s differed and %s copied "
-	     "again",
+	strbuf_reset(&what);
+	if (e->copy_ms)
+		strbuf_addf(&what, "%.0f%% of the copy's %.1f s",
+			    100.0 * e->verify.elapsed_ms / (double)e->copy_ms,
+			    (double)e->copy_ms / 1000.0);
+	else
+		strbuf_addstr(&what, "the copy was done by an earlier run");
+	info("verify: %" PRIu64 " rows in %llu chunks equal in %.1f s (%s); "
+	     "%llu chunk%s differed and %s copied again",
 	     (uint64_t)e->verify.rows, e->verify.chunks,
-	     e->verify.elapsed_ms / 1000.0,
-	     e->copy_ms ? 100.0 * e->verify.elapsed_ms / (double)e->copy_ms
-			: 0.0,
-	     (double)e->copy_ms / 1000.0, e->verify.repaired,
+	     e->verify.elapsed_ms / 1000.0, what.buf, e->verify.repaired,
 	     e->verify.repaired == 1 ? "" : "s",
 	     e->verify.repaired == 1 ? "was" : "were");
+	strbuf_release(&what);
 	return 1;
 }
 
@@ -1756,6 +1760,11 @@ out:
 	run->outcome.rows_copied = e->rows_copied;
 	run->outcome.changes_replayed = e->st.events_applied;
 	run->outcome.cutover_blocked_ms = cres.blocked_ms;
+	run->outcome.verified = e->st.verify_started;
+	run->outcome.verify_chunks = e->verify.chunks;
+	run->outcome.verify_rows = e->verify.rows;
+	run->outcome.verify_repaired = e->verify.repaired;
+	run->outcome.verify_ms = e->verify.elapsed_ms;
 	engine_ops_finish(e->ops, status, err.buf);
 	e->ops = NULL;
 	engine_release(e);

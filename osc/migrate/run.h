@@ -23,6 +23,10 @@ struct osc_run_outcome {
 	uint64_t rows_copied;
 	uint64_t changes_replayed;
 	double cutover_blocked_ms;
+	/* --verify, when it ran (also when it failed the run) */
+	int verified;
+	uint64_t verify_chunks, verify_rows, verify_repaired;
+	double verify_ms;
 };
 
 struct osc_run {

@@ -85,6 +85,14 @@ void summary_render(struct strbuf *out, const struct osc_summary *s)
 		    s->instant ? "true" : "false",
 		    s->uncertain ? "true" : "false", s->rows_copied,
 		    s->changes_replayed, s->cutover_blocked_ms);
+	if (s->verified)
+		strbuf_addf(out,
+			    ",\"verify\":{\"chunks\":%" PRIu64 ",\"rows\":%" PRIu64
+			    ",\"repaired\":%" PRIu64 ",\"ms\":%.0f}",
+			    s->verify_chunks, s->verify_rows, s->verify_repaired,
+			    s->verify_ms);
+	else
+		strbuf_addstr(out, ",\"verify\":null");
 	add_str(out, "started_at", s->started_at[0] ? s->started_at : NULL);
 	add_str(out, "ended_at", s->ended_at[0] ? s->ended_at : NULL);
 	strbuf_addf(out, ",\"elapsed_s\":%.3f", s->elapsed_s);

@@ -28,6 +28,9 @@ struct osc_summary {
 	uint64_t rows_copied;
 	uint64_t changes_replayed;
 	double cutover_blocked_ms;
+	int verified;		/* --verify ran: the figures below */
+	uint64_t verify_chunks, verify_rows, verify_repaired;
+	double verify_ms;
 	char started_at[32], ended_at[32]; /* UTC, ISO 8601 */
 	double elapsed_s;
 	const char *first_error, *last_error; /* NULL: none */

@@ -53,8 +53,13 @@ corrupted_run() {
 }
 
 # 1. Repair: found, copied again, t equals its mirror.
-corrupted_run v_repair
+corrupted_run v_repair --summary-json="$E2E_DIR/summary.json"
 expect_status 0 || { show_osc_output; fail "repair: the run failed"; }
+python3 -c '
+import json, sys
+v = json.load(open(sys.argv[1]))["verify"]
+assert v["repaired"] >= 2 and v["chunks"] >= 4 and v["rows"] > 2000, v
+' "$E2E_DIR/summary.json" || e2e_fail "repair: the summary lacks the verify figures"
 expect_err "verify: [0-9]* columns compared chunk by chunk"
 expect_err "verify: the ghost differs from the table in the key range"
 # Four chunks of seven hold a corrupted row (the writer may have
