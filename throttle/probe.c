@@ -570,8 +570,9 @@ static void probe_galera_node(struct throttler *t, struct galera_probe *gp,
 	if (conn_ensure(&gp->conn, now_ms, t->retry_connect_ms, &err) < 0)
 		goto done;
 	if (!gp->fc_limit) {
-		n = db_query_value(gp->conn.db, "SELECT @@wsrep_provider_options",
-				   &val, NULL, &err);
+		n = db_query_value(gp->conn.db,
+				   "SELECT @@wsrep_provider_options", &val,
+				   NULL, &err);
 		if (n < 0) {
 			conn_check(&gp->conn, now_ms, t->retry_connect_ms);
 			goto done;

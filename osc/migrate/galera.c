@@ -176,7 +176,8 @@ static void collect_nodes(struct osc_galera_facts *g,
 			if (comma)
 				*comma = '\0';
 			strbuf_reset(&err);
-			if (*p && throttle_replica_parse(&g->nodes, p, &err) < 0)
+			if (*p &&
+			    throttle_replica_parse(&g->nodes, p, &err) < 0)
 				strbuf_addf(problems,
 					    "the Galera node address '%s' "
 					    "(wsrep_incoming_addresses) is not "
