@@ -260,7 +260,8 @@ int ddl_verify_column(const struct ddl_plan *p, size_t map_index,
 		break;
 	}
 	if (reason) {
-		strbuf_addf(why, "%s (%s to %s)", reason, s->base ? s->base : "?",
+		strbuf_addf(why, "%s (%s to %s)", reason,
+			    s->base ? s->base : "?",
 			    g->base ? g->base : "?");
 		strbuf_release(&sq);
 		strbuf_release(&gq);

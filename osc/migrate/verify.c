@@ -103,7 +103,7 @@ struct chunk_sql {
 
 enum chunk_outcome {
 	CHUNK_EQUAL = 0,
-	CHUNK_REPAIRED,		/* differed, copied again: compare again */
+	CHUNK_REPAIRED,	/* differed, copied again: compare again */
 	CHUNK_DIFFERS,		/* differed; err says how */
 };
 
@@ -324,7 +324,8 @@ int osc_verify_run(const struct osc_verify_opts *o,
 		}
 		strbuf_reset(&sql);
 		chunk_bound_release(&upper);
-		if (chunk_plan_boundary_sql(o->key, &lower, size, &sql, err) < 0 ||
+		if (chunk_plan_boundary_sql(o->key, &lower, size, &sql,
+					    err) < 0 ||
 		    db_query(db, sql.buf, &res, err) < 0)
 			goto out;
 		rc = db_result_next(res, &row, err);

@@ -59,7 +59,7 @@ struct osc_verify_opts {
 struct osc_verify_result {
 	unsigned long long chunks;
 	unsigned long long rows;	/* of the table, compared */
-	unsigned long long mismatches;	/* chunk comparisons that differed */
+	unsigned long long mismatches;	/* comparisons that differed */
 	unsigned long long repaired;	/* chunks copied again */
 	double elapsed_ms;
 };

@@ -87,10 +87,11 @@ void summary_render(struct strbuf *out, const struct osc_summary *s)
 		    s->changes_replayed, s->cutover_blocked_ms);
 	if (s->verified)
 		strbuf_addf(out,
-			    ",\"verify\":{\"chunks\":%" PRIu64 ",\"rows\":%" PRIu64
-			    ",\"repaired\":%" PRIu64 ",\"ms\":%.0f}",
-			    s->verify_chunks, s->verify_rows, s->verify_repaired,
-			    s->verify_ms);
+			    ",\"verify\":{\"chunks\":%" PRIu64
+			    ",\"rows\":%" PRIu64 ",\"repaired\":%" PRIu64
+			    ",\"ms\":%.0f}",
+			    s->verify_chunks, s->verify_rows,
+			    s->verify_repaired, s->verify_ms);
 	else
 		strbuf_addstr(out, ",\"verify\":null");
 	add_str(out, "started_at", s->started_at[0] ? s->started_at : NULL);
