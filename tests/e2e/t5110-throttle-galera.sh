@@ -6,7 +6,8 @@
 # node 1: the copy pauses with the flow-control reason naming node 3, in
 # the throttle line and in the status socket's `status`; once the lock
 # on node 3 is released and its queue drains, the copy resumes and the
-# migration ends exact (t equals its mirror), nothing left.
+# migration ends exact (t equals its mirror), nothing left. Then real
+# flow control with --max-flow-ctl (below).
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 . "$OSC_SRCDIR/tests/e2e/engine-lib.sh"
 . "$OSC_SRCDIR/tests/e2e/ops-lib.sh"
@@ -69,4 +70,46 @@ sql primary "SHOW CREATE TABLE gf.t" | grep -q '`note`' ||
     e2e_fail "the column was not added"
 expect_no_leftovers primary gf
 galera_same_everywhere gf t
+
+# Real flow control, --max-flow-ctl: LOCK TABLES gf2.t WRITE on node 3
+# makes its applier wait (its queue passes gcs.fc_limit) and node 3 sends
+# flow control: the whole cluster stops committing, and every node's
+# wsrep_flow_control_paused_ns grows by about a second a second. The
+# copy is held at 0 rows by the flag file until flow control is on; then
+# it stays paused on flow control (paused N% of the last interval), and
+# once node 3 unlocks it resumes and the run ends exact.
+sql primary "CREATE DATABASE gf2" || fail "cannot create the database"
+"$OSC_BUILDDIR/tests/tools/writer" -S "$PRIMARY_SOCK" -uroot --database=gf2 \
+    --create=int --rows=2000 --seed=41 >/dev/null || fail "writer --create failed"
+sql node3 "SET SESSION wsrep_sync_wait = 1; SELECT COUNT(*) FROM gf2.t" >/dev/null
+start_galera_writer primary gf2 w2 --threads=2 --seed=42 --rate=200
+touch "$E2E_DIR/flag"
+start_osc --no-defaults $(osc_conn primary) --chunk-size=50 \
+    --max-flow-ctl=0.1 --throttle-flag-file="$E2E_DIR/flag" \
+    --alter='ADD COLUMN note VARCHAR(20)' --execute gf2.t
+wait_osc_line "copy paused at 0 rows: flag file" 60
+paused0=$(galera_status primary wsrep_flow_control_paused_ns)
+"$MYSQL" --no-defaults --socket="$NODE3_SOCK" -uroot -N -B \
+    -e "LOCK TABLES gf2.t WRITE; SELECT SLEEP(300)" >"$E2E_DIR/lock3.out" 2>&1 &
+LOCK3_PID=$!
+ENGINE_WRITERS="$ENGINE_WRITERS $LOCK3_PID"
+fc_on() { [ "$(galera_status node3 wsrep_flow_control_sent)" -ge 1 ]; }
+wait_for 30 fc_on || fail "node 3 sent no flow control"
+sleep 1.5
+[ "$(galera_status primary wsrep_flow_control_paused_ns)" -gt "$paused0" ] ||
+    fail "node 1 was not paused by flow control"
+rm -f "$E2E_DIR/flag"
+wait_osc_line "copy still paused at 0 rows: flow control: paused [0-9]+% of the last interval on 127\.0\.0\.1:[0-9]+ \(--max-flow-ctl=0\.1\)" 30
+kill "$LOCK3_PID" 2>/dev/null
+wait "$LOCK3_PID" 2>/dev/null
+ENGINE_WRITERS=$(echo "$ENGINE_WRITERS" | tr ' ' '\n' | grep -vx "$LOCK3_PID" | tr '\n' ' ')
+wait_osc_line "copy resumed at 0 rows after " 60
+wait_osc_line "cut-over: swapped" 90
+stop_galera_writer w2
+finish_osc
+expect_status 0
+"$OSC_BUILDDIR/tests/tools/writer" -S "$PRIMARY_SOCK" -uroot --database=gf2 \
+    --verify >"$E2E_DIR/verify.w2" 2>&1 ||
+    { cat "$E2E_DIR/verify.w2" >&2; e2e_fail "gf2: t differs from its mirror"; }
+expect_no_leftovers primary gf2
 exit 0
