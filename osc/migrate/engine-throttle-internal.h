@@ -59,6 +59,9 @@ void osc_throttle_copy_sizing(const struct osc_options *o, uint64_t row_bytes,
  * stays put until should_stop sees it.
  */
 int osc_throttle_should_pause(struct osc_throttle *ot, uint64_t rows_copied);
+/* The same for --verify ("verify paused at 1200 rows: ..."). */
+int osc_throttle_should_pause_verify(struct osc_throttle *ot,
+				     uint64_t rows_verified);
 
 /* 1 after a --critical-load abort, its reason appended to err (if any). */
 int osc_throttle_aborted(struct osc_throttle *ot, struct strbuf *err);

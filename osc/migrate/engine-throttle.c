@@ -345,6 +345,17 @@ int osc_throttle_should_pause(struct osc_throttle *ot, uint64_t rows_copied)
 	return follow(ot, "copy", at);
 }
 
+int osc_throttle_should_pause_verify(struct osc_throttle *ot,
+				     uint64_t rows_verified)
+{
+	char at[48];
+
+	if (!ot)
+		return 0;
+	snprintf(at, sizeof(at), " at %" PRIu64 " rows", rows_verified);
+	return follow(ot, "verify", at);
+}
+
 int osc_throttle_aborted(struct osc_throttle *ot, struct strbuf *err)
 {
 	if (!ot || !ot->aborted)

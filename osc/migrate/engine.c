@@ -823,7 +823,8 @@ static int verify_wait_applied(void *ctx, const struct binlog_pos *pos,
 static int verify_should_pause(void *ctx)
 {
 	struct engine *e = ctx;
-	int pause = osc_throttle_should_pause(e->throttle, e->rows_copied);
+	int pause = osc_throttle_should_pause_verify(e->throttle,
+						     e->verify.rows);
 
 	pause = engine_ops_should_pause(e->ops) || pause;
 	if (pause)

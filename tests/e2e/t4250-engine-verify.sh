@@ -11,7 +11,8 @@
 # A type-changing ALTER (INT -> BIGINT, utf8mb4 -> latin1 over ASCII
 # text, DATE -> DATETIME(3), DECIMAL and SMALLINT widened) verifies
 # clean under writes: no false difference, and the FLOAT -> DOUBLE column
-# it cannot compare exactly is named. The dry run says what verify does.
+# it cannot compare exactly is named. The dry run says what verify does;
+# --no-verify says it skips; the throttle flag file pauses verify.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 e2e_init
 . "$OSC_SRCDIR/tests/e2e/engine-lib.sh"
@@ -124,4 +125,21 @@ run_osc $(osc_conn primary) --no-verify --alter="$ADD" --execute v_off.t
 expect_status 0 || fail "off: the run failed"
 expect_err "verify: off \\(--no-verify\\)"
 expect_no_leftovers primary v_off
+# 5. Throttled like the copy: the flag file pauses verify between chunks.
+"$TOOLS/writer" $CONN --database=v_thr --create=int --rows=5000 --seed=51 \
+    >/dev/null || fail "throttle: writer --create failed"
+THR=$E2E_DIR/throttle
+start_osc $(osc_conn primary) --chunk-size=20 --throttle-flag-file="$THR" \
+    --alter="$ADD" --execute v_thr.t
+wait_osc_line "verify: [0-9]+ columns compared" 120
+touch "$THR"
+wait_osc_line "verify paused at [0-9]+ rows: flag file" 60
+sleep 1
+[ -n "$(sql_value primary "SHOW TABLES FROM v_thr LIKE '\\_t\\_new'")" ] ||
+    e2e_fail "throttle: the run went on while verify was paused"
+rm -f "$THR"
+finish_osc
+expect_status 0 || fail "throttle: the run failed"
+expect_err "verify resumed at [0-9]+ rows after"
+expect_no_leftovers primary v_thr
 exit "$E2E_FAILED"
