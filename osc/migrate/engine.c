@@ -1626,6 +1626,24 @@ int osc_engine_run(struct osc_run *run)
 		run->outcome.uncertain = 1;
 		goto out;
 	}
+	if (rc != CUTOVER_SWAPPED && run->pf->galera.on && e->applier) {
+		/*
+		 * Galera: another node's change to t that waited for L's lock
+		 * makes the applier kill L (measured: "server has gone away"
+		 * on L in the catch-up), and then reaches t. The applier's
+		 * account of it is the reason, not the lost connection.
+		 */
+		struct binlog_pos head;
+		struct strbuf why = STRBUF_INIT;
+
+		if (binlog_server_position(run->pf->db, &head, &why) == 0 &&
+		    osc_applier_wait_for(e->applier, &head, 5000, &why) < 0) {
+			verbose("cut-over: %s", err.buf);
+			strbuf_reset(&err);
+			osc_applier_failed(e->applier, &err);
+		}
+		strbuf_release(&why);
+	}
 	if (rc != CUTOVER_SWAPPED)
 		goto fail;
 	run->outcome.swapped = 1;

@@ -8,7 +8,9 @@
 #     with the line saying the table is written on several Galera nodes
 #     and osc needs a single writer node; t is untouched (no new column)
 #     and equal to its mirror, nothing is left on any node, the lock is
-#     free.
+#     free;
+#  c. a change made on node 2 while the cut-over holds t on node 1: the
+#     attempt does not swap and nothing hangs; the run fails cleanly.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
 . "$OSC_SRCDIR/tests/e2e/engine-lib.sh"
 . "$OSC_SRCDIR/tests/e2e/galera-lib.sh"
@@ -65,4 +67,50 @@ no_leftovers_anywhere gb
     e2e_fail "b: the osc lock is held"
 table_is_usable gb
 galera_same_everywhere gb t
+
+# c. A change on node 2 while the cut-over holds t on node 1 (the writer
+# on node 1 only; OSC_TEST_PAUSE_AT holds the catch-up under the lock):
+# node 1's applier waits for the lock (then kills the locking session:
+# measured), the attempt does not swap, nothing hangs (no DDL of the
+# locking session waits in total order isolation), the change reaches t
+# and the run fails cleanly with the single-writer line.
+sql primary "CREATE DATABASE gc" || fail "cannot create the database"
+"$OSC_BUILDDIR/tests/tools/writer" -S "$PRIMARY_SOCK" -uroot --database=gc \
+    --create=int --rows=1000 --seed=51 >/dev/null || fail "writer --create failed"
+start_galera_writer primary gc c --threads=1 --seed=52 --rate=100
+OSC_TEST_PAUSE_AT=cut-over-locked:60000 OSC_TEST_RESUME_FILE=$E2E_DIR/resume.c
+export OSC_TEST_PAUSE_AT OSC_TEST_RESUME_FILE
+start_osc --no-defaults $(osc_conn primary) --cut-over-retries=1 \
+    --alter='ADD COLUMN note VARCHAR(20)' --execute gc.t
+wait_osc_line "test pause at cut-over-locked" 90
+unset OSC_TEST_PAUSE_AT OSC_TEST_RESUME_FILE
+# One transaction on node 2, t and its mirror alike: it commits there.
+id=$(sql_value node2 "SELECT MIN(id) FROM gc.t_mirror")
+sql node2 "BEGIN; UPDATE gc.t SET c_i = 4242 WHERE id = $id;
+    UPDATE gc.t_mirror SET c_i = 4242 WHERE id = $id; COMMIT" ||
+    fail "the change on node 2 failed"
+applier_waits() {
+    [ "$(sql_value primary "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE USER = 'system user' AND STATE LIKE 'Waiting for table metadata lock%'")" -ge 1 ]
+}
+wait_for 20 applier_waits || e2e_fail "c: node 1's applier does not wait for the lock"
+touch "$E2E_DIR/resume.c"
+i=0
+while kill -0 "$OSC_PID" 2>/dev/null && [ $i -lt 900 ]; do
+    sleep 0.1
+    i=$((i + 1))
+done
+kill -0 "$OSC_PID" 2>/dev/null && { kill -TERM "$OSC_PID"; e2e_fail "c: osc hung"; }
+finish_osc
+expect_status 1
+expect_err "^error: .*table \`gc\`\.\`t\` is written on several Galera nodes .*osc needs a single writer node"
+stop_galera_writer c
+"$OSC_BUILDDIR/tests/tools/writer" -S "$PRIMARY_SOCK" -uroot --database=gc \
+    --verify >"$E2E_DIR/verify.c" 2>&1 ||
+    { cat "$E2E_DIR/verify.c" >&2; e2e_fail "c: t differs from its mirror"; }
+[ "$(sql_value primary "SELECT c_i FROM gc.t WHERE id = $id")" = 4242 ] ||
+    e2e_fail "c: node 2's change is not in t"
+sql primary "SHOW CREATE TABLE gc.t" | grep -q '`note`' &&
+    e2e_fail "c: the column was added"
+no_leftovers_anywhere gc
+galera_same_everywhere gc t
 exit 0
