@@ -28,10 +28,10 @@ ENGINE_RUN_E2E = \
 	tests/e2e/t4216-engine-partition.sh \
 	tests/e2e/t4218-engine-fk-parent.sh \
 	tests/e2e/t4220-engine-instant.sh \
-	tests/e2e/t4250-engine-galera.sh \
 	tests/e2e/t4230-engine-resume.sh \
 	tests/e2e/t4240-engine-kill-cutover.sh \
 	tests/e2e/t4250-engine-verify.sh \
-	tests/e2e/t4260-engine-timezone.sh
+	tests/e2e/t4260-engine-timezone.sh \
+	tests/e2e/t4270-engine-galera.sh
 TESTS += $(ENGINE_RUN_E2E)
 EXTRA_DIST += $(ENGINE_RUN_E2E)
