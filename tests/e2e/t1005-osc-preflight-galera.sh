@@ -7,7 +7,8 @@
 #  - the text and JSON reports say so;
 #  - refusals, one line each, exit 1, nothing created, no lock held:
 #    a table without a PRIMARY KEY (a NOT NULL unique key is not enough
-#    on Galera), a table with a trigger, wsrep_OSU_method=RSU, a --galera-node that does not
+#    on Galera), a table with a trigger, a user without SUPER (the
+#    cut-over sets wsrep_on=OFF for its sessions), wsrep_OSU_method=RSU, a --galera-node that does not
 #    answer, and two nodes that share a server_id;
 #  - t equals its mirror at the end.
 . "$OSC_SRCDIR/tests/e2e/lib.sh"
@@ -75,6 +76,15 @@ run_osc_bounded 60 --no-defaults $(osc_conn primary) \
     --alter='ADD COLUMN note VARCHAR(20)' gt.trg
 refused "trigger" "^error: table \`gt\`\.\`trg\` has triggers; on a Galera cluster osc cannot move them at the cut-over yet .*create them again afterwards, or use ALTER TABLE directly$"
 sql primary "DROP DATABASE gt"
+
+# A user without SUPER: the cut-over's SET SESSION wsrep_on = OFF would
+# fail (1227), so the preflight refuses.
+sql primary "CREATE USER 'nosuper'@'127.0.0.1' IDENTIFIED BY 'pw';
+    GRANT ALL PRIVILEGES ON *.* TO 'nosuper'@'127.0.0.1';
+    REVOKE SUPER ON *.* FROM 'nosuper'@'127.0.0.1'" || fail "cannot create nosuper"
+run_osc_bounded 60 --no-defaults -h127.0.0.1 -P"$PRIMARY_PORT" -unosuper -ppw \
+    --alter='ADD COLUMN note VARCHAR(20)' g.t
+refused "no SUPER" "^error: user 'nosuper'@'127\.0\.0\.1' cannot SET SESSION wsrep_on = OFF on Galera node 127\.0\.0\.1:$PRIMARY_PORT .*: GRANT SUPER ON \*\.\* TO 'nosuper'@'127\.0\.0\.1'$"
 
 # wsrep_OSU_method=RSU: refused.
 sql primary "SET GLOBAL wsrep_OSU_method = 'RSU'"
