@@ -407,6 +407,31 @@ static void plan_time_zone(struct osc_run *run)
 				      : NULL;
 }
 
+/*
+ * The ghost's model from run->ghost_create (`qghost` names it in
+ * messages), then the final plan of the table, the ALTER and the ghost.
+ */
+static int ghost_plan(struct osc_run *run, const char *qghost,
+		      struct strbuf *err)
+{
+	struct strbuf e = STRBUF_INIT;
+	int ret = -1;
+
+	if (ddl_table_from_create(run->ghost_create, &run->ghost, &e) < 0) {
+		strbuf_addf(err, "cannot read the definition of %s: %s",
+			    qghost, e.buf);
+		goto out;
+	}
+	if (ddl_plan_build(&run->source, &run->alter, &run->ghost, &run->plan,
+			   err) < 0)
+		goto out;
+	plan_time_zone(run);
+	ret = 0;
+out:
+	strbuf_release(&e);
+	return ret;
+}
+
 int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 {
 	const struct osc_table_facts *t = &run->pf->table;
@@ -485,18 +510,9 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 		goto out;
 	/* SHOW CREATE TABLE under osc's mode: NO_FIELD_OPTIONS and the
 	 * like would change what it prints. */
-	if (show_create(run, t->ghost_name, &run->ghost_create, err) < 0)
+	if (show_create(run, t->ghost_name, &run->ghost_create, err) < 0 ||
+	    ghost_plan(run, ghost.buf, err) < 0)
 		goto out;
-	strbuf_reset(&e);
-	if (ddl_table_from_create(run->ghost_create, &run->ghost, &e) < 0) {
-		strbuf_addf(err, "cannot read the definition of %s: %s",
-			    ghost.buf, e.buf);
-		goto out;
-	}
-	if (ddl_plan_build(&run->source, &run->alter, &run->ghost, &run->plan,
-			   err) < 0)
-		goto out;
-	plan_time_zone(run);
 	if (run->opts->instant == OSC_INSTANT_ONLY && !run->instant_ok) {
 		strbuf_addf(err,
 			    "--instant=only: the server cannot run this ALTER "
@@ -546,16 +562,8 @@ int osc_ghost_open(struct osc_run *run, struct strbuf *err)
 			    q.buf, e.buf);
 		goto out;
 	}
-	strbuf_reset(&e);
-	if (ddl_table_from_create(run->ghost_create, &run->ghost, &e) < 0) {
-		strbuf_addf(err, "cannot read the definition of %s: %s",
-			    q.buf, e.buf);
+	if (ghost_plan(run, q.buf, err) < 0)
 		goto out;
-	}
-	if (ddl_plan_build(&run->source, &run->alter, &run->ghost, &run->plan,
-			   err) < 0)
-		goto out;
-	plan_time_zone(run);
 	ret = 0;
 out:
 	strbuf_release(&e);
