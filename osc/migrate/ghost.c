@@ -11,6 +11,7 @@
 #include "util/compat.h"
 #include "osc/migrate/run.h"
 #include "osc/migrate/cleanup.h"
+#include "osc/migrate/checkpoint.h"
 #include "util/clock.h"
 #include "util/db.h"
 #include "util/log.h"
@@ -188,22 +189,6 @@ static int alter_sets_auto_increment(const struct ddl_alter *alter)
 	return 0;
 }
 
-/* A CREATE TABLE without its " AUTO_INCREMENT=N" (writers move it). */
-static void strip_auto_increment(struct strbuf *out, const char *create)
-{
-	const char *p = strstr(create, " AUTO_INCREMENT=");
-
-	if (!p) {
-		strbuf_addstr(out, create);
-		return;
-	}
-	strbuf_add(out, create, (size_t)(p - create));
-	p += strlen(" AUTO_INCREMENT=");
-	while (*p >= '0' && *p <= '9')
-		p++;
-	strbuf_addstr(out, p);
-}
-
 int osc_source_changed(struct osc_run *run, struct strbuf *err)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
@@ -212,8 +197,9 @@ int osc_source_changed(struct osc_run *run, struct strbuf *err)
 
 	if (show_create(run, run->pf->table.table, &now, err) < 0)
 		goto out;
-	strip_auto_increment(&a, run->source_create);
-	strip_auto_increment(&b, now);
+	/* AUTO_INCREMENT=N aside: writers move it. */
+	osc_checkpoint_normalize_create(&a, run->source_create);
+	osc_checkpoint_normalize_create(&b, now);
 	ret = strcmp(a.buf, b.buf) != 0;
 out:
 	free(now);
@@ -407,6 +393,29 @@ static void plan_time_zone(struct osc_run *run)
 				      : NULL;
 }
 
+/* The ALTER parsed, and the table's definition and model. */
+static int load_source(struct osc_run *run, struct strbuf *err)
+{
+	const struct osc_table_facts *t = &run->pf->table;
+	struct strbuf e = STRBUF_INIT;
+	int ret = -1;
+
+	if (!run->alter_text)
+		BUG("the ghost phase without an ALTER");
+	if (ddl_parse_alter(run->alter_text, &run->alter, err) < 0 ||
+	    show_create(run, t->table, &run->source_create, err) < 0)
+		goto out;
+	if (ddl_table_from_create(run->source_create, &run->source, &e) < 0) {
+		strbuf_addf(err, "cannot read the definition of `%s`: %s",
+			    t->table, e.buf);
+		goto out;
+	}
+	ret = 0;
+out:
+	strbuf_release(&e);
+	return ret;
+}
+
 /*
  * The ghost's model from run->ghost_create (`qghost` names it in
  * messages), then the final plan of the table, the ALTER and the ghost.
@@ -442,17 +451,8 @@ int osc_ghost_create(struct osc_run *run, struct strbuf *err)
 	int ret = -1;
 
 	osc_run_qname(&ghost, run, t->ghost_name);
-	if (!run->alter_text)
-		BUG("the ghost phase without an ALTER");
-	if (ddl_parse_alter(run->alter_text, &run->alter, err) < 0)
+	if (load_source(run, err) < 0)
 		goto out;
-	if (show_create(run, t->table, &run->source_create, err) < 0)
-		goto out;
-	if (ddl_table_from_create(run->source_create, &run->source, &e) < 0) {
-		strbuf_addf(err, "cannot read the definition of `%s`: %s",
-			    t->table, e.buf);
-		goto out;
-	}
 	/* The plan from the ALTER alone refuses what it can before the
 	 * server is touched (a shared key that does not survive, ...). */
 	if (ddl_plan_build(&run->source, &run->alter, NULL, &run->plan, err) <
@@ -544,17 +544,8 @@ int osc_ghost_open(struct osc_run *run, struct strbuf *err)
 	struct strbuf e = STRBUF_INIT, q = STRBUF_INIT;
 	int ret = -1;
 
-	if (!run->alter_text)
-		BUG("the ghost phase without an ALTER");
-	if (ddl_parse_alter(run->alter_text, &run->alter, err) < 0)
+	if (load_source(run, err) < 0)
 		goto out;
-	if (show_create(run, t->table, &run->source_create, err) < 0)
-		goto out;
-	if (ddl_table_from_create(run->source_create, &run->source, &e) < 0) {
-		strbuf_addf(err, "cannot read the definition of `%s`: %s",
-			    t->table, e.buf);
-		goto out;
-	}
 	osc_run_qname(&q, run, t->ghost_name);
 	strbuf_reset(&e);
 	if (show_create(run, t->ghost_name, &run->ghost_create, &e) < 0) {
