@@ -500,12 +500,16 @@ static enum attempt_status move_triggers(struct attempt *a,
 
 /* ---- the foreign keys (cutover.h) ---- */
 
-/* The temporary name of foreign key i on the ghost: _osc_fk<i>_<ghost>. */
-static void fk_tmp_name(struct strbuf *out, const struct attempt *a,
-			size_t i)
+/*
+ * The temporary name of constraint i while it moves:
+ * _osc_<kind><i>_<ghost> ("fk": the table's own, "rfk": a child's),
+ * cut at the server's 64 characters.
+ */
+static void tmp_constraint_name(struct strbuf *out, const struct attempt *a,
+				const char *kind, size_t i)
 {
 	strbuf_reset(out);
-	strbuf_addf(out, "_osc_fk%zu_", i);
+	strbuf_addf(out, "_osc_%s%zu_", kind, i);
 	strbuf_addstr(out, a->o->ghost);
 	if (out->len > 64)
 		strbuf_setlen(out, 64);
@@ -532,7 +536,7 @@ static void fk_alter(struct strbuf *sql, const struct attempt *a,
 	for (op = ops; op[0] && op[1]; op += 2) {
 		for (i = 0; i < o->fks_nr; i++) {
 			if (op[1] == 't') {
-				fk_tmp_name(&name, a, i);
+				tmp_constraint_name(&name, a, "fk", i);
 			} else {
 				strbuf_reset(&name);
 				strbuf_addstr(&name, o->fks[i].name);
@@ -659,16 +663,6 @@ out:
 
 /* ---- the children's foreign keys (cutover.h) ---- */
 
-static void child_tmp_name(struct strbuf *out, const struct attempt *a,
-			   size_t i)
-{
-	strbuf_reset(out);
-	strbuf_addf(out, "_osc_rfk%zu_", i);
-	strbuf_addstr(out, a->o->ghost);
-	if (out->len > 64)
-		strbuf_setlen(out, 64);
-}
-
 /*
  * One ALTER of child i: `drop` (NULL: none) then `add` (NULL: none) with
  * `definition`, metadata only, foreign_key_checks=0.
@@ -728,7 +722,7 @@ static enum attempt_status move_children(struct attempt *a,
 	for (i = 0; i < o->children_nr; i++) {
 		const struct cutover_child_fk *c = &o->children[i];
 
-		child_tmp_name(&tmp, a, i);
+		tmp_constraint_name(&tmp, a, "rfk", i);
 		if (child_alter(a, a->lock, i, NULL, tmp.buf, c->to_ghost,
 				err) < 0)
 			goto fail;
@@ -774,7 +768,7 @@ static int restore_children(struct attempt *a, struct db *db,
 	for (i = 0; a->child_stage && i < o->children_nr; i++) {
 		const struct cutover_child_fk *c = &o->children[i];
 
-		child_tmp_name(&tmp, a, i);
+		tmp_constraint_name(&tmp, a, "rfk", i);
 		switch (a->child_stage[i]) {
 		case 3:	/* the name to the ghost */
 			if (child_alter(a, db, i, NULL, tmp.buf, c->to_table,
